@@ -1,0 +1,75 @@
+/** The source of time for everything time-dependent; tests inject a manual one. */
+export interface Clock {
+  /** Milliseconds on a monotonic scale (not wall time). */
+  now(): number;
+  /** Wall-clock milliseconds since the epoch, for timestamps people read. */
+  wallNow(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** An opaque timer handle. */
+export type TimerHandle = { readonly __timer: true } | NodeJS.Timeout;
+
+/** The real clock: `performance.now()` and Node's timers. */
+export const systemClock: Clock = Object.freeze({
+  now: () => performance.now(),
+  wallNow: () => Date.now(),
+  setTimeout: (fn: () => void, ms: number): TimerHandle => {
+    const t = setTimeout(fn, Math.min(ms, 2_147_483_647));
+    return t;
+  },
+  clearTimeout: (handle: TimerHandle) => clearTimeout(handle as NodeJS.Timeout),
+});
+
+interface PendingTimer {
+  readonly id: number;
+  readonly at: number;
+  readonly fn: () => void;
+}
+
+/**
+ * A clock whose time moves only when `advance` is called: timers due by then fire in order.
+ * @example
+ * const clock = new ManualClock(); clock.setTimeout(fn, 100); clock.advance(100); // fn ran
+ */
+export class ManualClock implements Clock {
+  private time: number;
+  private nextId = 1;
+  private readonly timers = new Map<number, PendingTimer>();
+
+  constructor(startMs = 0) {
+    this.time = startMs;
+  }
+  now(): number {
+    return this.time;
+  }
+  wallNow(): number {
+    return 1_700_000_000_000 + this.time;
+  }
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const id = this.nextId++;
+    this.timers.set(id, { id, at: this.time + Math.max(0, ms), fn });
+    return { __timer: true, id } as unknown as TimerHandle;
+  }
+  clearTimeout(handle: TimerHandle): void {
+    this.timers.delete((handle as unknown as { id: number }).id);
+  }
+  /** Number of timers not yet fired. */
+  get pendingTimers(): number {
+    return this.timers.size;
+  }
+  /** Moves time forward by `ms`, firing every timer that falls due, earliest first. */
+  advance(ms: number): void {
+    const target = this.time + ms;
+    for (;;) {
+      let next: PendingTimer | undefined;
+      for (const t of this.timers.values()) if (t.at <= target && (!next || t.at < next.at)) next = t;
+      if (!next) break;
+      this.timers.delete(next.id);
+      this.time = Math.max(this.time, next.at);
+      next.fn();
+    }
+    this.time = target;
+  }
+}

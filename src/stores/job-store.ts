@@ -1,0 +1,63 @@
+import type { Job } from './job';
+
+/** A value or a promise of it: stores may answer synchronously (memory) or not (SQLite, Redis). */
+export type Awaitable<T> = T | PromiseLike<T>;
+
+/** What a store is told about the queue it serves. */
+export interface StoreConfig {
+  /** The queue's name: stores that share an engine use it to keep queues apart. */
+  readonly queue: string;
+  /** The queue's priorities, highest first. */
+  readonly priorities: readonly string[];
+}
+
+/** Counts of jobs held by a store. */
+export interface StoreCounts {
+  /** Due jobs waiting, per priority. */
+  readonly waiting: Readonly<Record<string, number>>;
+  /** Jobs whose `runAtMs` is still in the future. */
+  readonly delayed: number;
+}
+
+/**
+ * The storage contract every queue talks to (memory, SQLite, Redis…). One instance serves one queue.
+ * Every method may answer synchronously or with a promise.
+ *
+ * Order: `take` hands out the oldest due job of the highest priority that has one. A job whose
+ * `runAtMs` is after `nowMs` is delayed; once due it joins the tail of its priority, ordered by due time.
+ * At-most-once: a job returned by `take` has already left the store (and, on durable stores, that
+ * removal is committed) and is never returned again.
+ */
+export interface JobStore {
+  /** Stores one job; resolves once it is stored (committed, on durable stores). */
+  add(job: Job, nowMs: number): Awaitable<void>;
+  /** Stores several jobs, all or none, in the given order. */
+  addMany(jobs: readonly Job[], nowMs: number): Awaitable<void>;
+  /** Removes and returns the next due job, or `undefined` when none is due. */
+  take(nowMs: number): Awaitable<Job | undefined>;
+  /** The wall-clock ms at which the earliest delayed job falls due, or `undefined` if none. */
+  nextDueAtMs(): Awaitable<number | undefined>;
+  /** Counts of due jobs per priority and of delayed jobs, as of `nowMs`. */
+  counts(nowMs: number): Awaitable<StoreCounts>;
+  /** Jobs held, due or delayed. */
+  size(): Awaitable<number>;
+  /**
+   * Shared stores call `listener` when jobs may have become available from elsewhere
+   * (another process enqueued, or the connection came back), so parked workers wake up.
+   */
+  onAvailable?(listener: () => void): void;
+  /** Releases what the store holds (connections, file handles). Jobs stay where durable. */
+  close(): Awaitable<void>;
+}
+
+/**
+ * Makes one store per queue per running system. `memoryStore()`, `sqliteStore()` and
+ * `redisStore()` return factories so that one declarative spec can be started many times.
+ */
+export interface JobStoreFactory {
+  /** A short name for logs and errors: 'memory', 'sqlite', 'redis'. */
+  readonly kind: string;
+  /** True when the store cannot keep functions (a function `backoff`), because it serializes jobs. */
+  readonly serializes: boolean;
+  create(config: StoreConfig): Awaitable<JobStore>;
+}
