@@ -1,3 +1,5 @@
+import { InvalidOptionsError, QuiError } from '../errors';
+import { checkString, describe } from '../validate';
 import type { Job } from './job';
 
 /** A value or a promise of it: stores may answer synchronously (memory) or not (SQLite, Redis). */
@@ -60,4 +62,43 @@ export interface JobStoreFactory {
   /** True when the store cannot keep functions (a function `backoff`), because it serializes jobs. */
   readonly serializes: boolean;
   create(config: StoreConfig): Awaitable<JobStore>;
+}
+
+/**
+ * Checks a {@link StoreConfig} and maps each priority to its lane index (0 = highest).
+ * Every store calls it once in `create`, so all stores reject the same configs the same way.
+ * @throws {InvalidOptionsError} naming `queue` or `priorities` when the config is malformed.
+ * @internal
+ */
+export function priorityLanes(config: StoreConfig): ReadonlyMap<string, number> {
+  const fail = (path: string, problem: string) => new InvalidOptionsError(path, problem);
+  checkString(config.queue, 'queue', fail);
+  const { priorities } = config;
+  if (!Array.isArray(priorities) || priorities.length === 0) {
+    throw fail('priorities', `must be a non-empty array of names, got ${describe(priorities)}`);
+  }
+  const lanes = new Map<string, number>();
+  priorities.forEach((p: unknown, i) => {
+    const name = checkString(p, `priorities[${i}]`, fail);
+    if (lanes.has(name)) throw fail(`priorities[${i}]`, `repeats ${describe(name)}`);
+    lanes.set(name, i);
+  });
+  return lanes;
+}
+
+/**
+ * The error a store throws for a job whose priority its queue does not declare: the queue
+ * validates first, so reaching a store with one is a bug to surface, never to paper over.
+ * @internal
+ */
+export function unknownPriorityError(job: Job, lanes: ReadonlyMap<string, number>): QuiError {
+  return new QuiError(
+    'ERR_STORE',
+    `job ${job.id} has priority ${describe(job.priority)}, which queue ${describe(job.queue)} does not declare (declared: ${[...lanes.keys()].join(', ')})`,
+  );
+}
+
+/** The error every store throws when used after `close()`. @internal */
+export function storeClosedError(kind: string): QuiError {
+  return new QuiError('ERR_STORE', `the ${kind} store is closed`);
 }

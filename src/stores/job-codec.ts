@@ -1,0 +1,69 @@
+import { InvalidOptionsError, QuiError, toError } from '../errors';
+import type { Job } from './job';
+
+/**
+ * JSON encoding of a {@link Job} for the stores that serialize (SQLite, Redis).
+ *
+ * JSON has no `Infinity`, so an unlimited `timeoutMs` is written as the string `"Infinity"` and
+ * read back as `Infinity`. A function `backoff` cannot be stored, and a task that JSON cannot
+ * write (a BigInt, a cycle) is rejected rather than silently mangled.
+ */
+
+/** The fields every stored job must have, checked on decode. */
+const NUMBER_FIELDS = ['maxRetries', 'retryDelayMs', 'attempts', 'enqueuedAtMs'] as const;
+
+/**
+ * Encodes a job as one JSON string.
+ * @throws {InvalidOptionsError} naming `backoff` when the backoff is a function, or `task` when the
+ * task cannot be written as JSON.
+ * @example
+ * const text = encodeJob(job); // '{"id":"…","timeoutMs":"Infinity",…}'
+ * @internal
+ */
+export function encodeJob(job: Job): string {
+  if (typeof job.backoff === 'function') {
+    throw new InvalidOptionsError(
+      'backoff',
+      "a function cannot be stored by a store that serializes jobs; use { type: 'fixed' } or { type: 'exponential' }",
+    );
+  }
+  const timeoutMs = job.timeoutMs === Infinity ? 'Infinity' : job.timeoutMs;
+  try {
+    return JSON.stringify({ ...job, timeoutMs });
+  } catch (thrown) {
+    throw new InvalidOptionsError('task', `must be JSON-serializable (${toError(thrown).message})`);
+  }
+}
+
+/**
+ * Decodes a string written by {@link encodeJob}.
+ * @throws {QuiError} with code `ERR_STORE` when the text is not a stored job (a corrupt row or key).
+ * @example
+ * const job = decodeJob(encodeJob(job)); // deep-equal to job, Infinity timeout included
+ * @internal
+ */
+export function decodeJob(text: string): Job {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (thrown) {
+    throw new QuiError('ERR_STORE', 'a stored job is not valid JSON', { cause: thrown });
+  }
+  if (typeof raw !== 'object' || raw === null) throw corrupt('is not an object');
+  const rec = raw as Record<string, unknown>;
+  if (typeof rec.id !== 'string') throw corrupt('has no string id');
+  if (typeof rec.queue !== 'string' || typeof rec.priority !== 'string') {
+    throw corrupt(`${rec.id} has no queue or priority`);
+  }
+  for (const field of NUMBER_FIELDS) {
+    if (typeof rec[field] !== 'number') throw corrupt(`${rec.id} has no numeric ${field}`);
+  }
+  if (rec.timeoutMs === 'Infinity') rec.timeoutMs = Infinity;
+  else if (typeof rec.timeoutMs !== 'number') throw corrupt(`${rec.id} has no timeoutMs`);
+  if (typeof rec.backoff !== 'object' || rec.backoff === null) throw corrupt(`${rec.id} has no backoff`);
+  return rec as unknown as Job;
+}
+
+function corrupt(problem: string): QuiError {
+  return new QuiError('ERR_STORE', `a stored job ${problem}`);
+}

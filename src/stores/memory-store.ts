@@ -1,0 +1,139 @@
+import Denque from 'denque';
+import type { Job } from './job';
+import {
+  priorityLanes,
+  storeClosedError,
+  unknownPriorityError,
+  type JobStore,
+  type JobStoreFactory,
+  type StoreConfig,
+  type StoreCounts,
+} from './job-store';
+import { MinHeap } from './min-heap';
+
+/**
+ * The in-memory store: one `denque` FIFO per priority for due jobs, and a binary min-heap keyed
+ * by `(runAtMs, insertion sequence)` for delayed ones. Every method answers synchronously, so
+ * the queue actor can hand out a job in the same turn as the poll that asked for it.
+ *
+ * `take` is O(1) amortized whatever the queue's length (plus O(log d) per delayed job it
+ * promotes). Jobs are kept by reference, never copied and never put in immer drafts.
+ * @internal
+ */
+export class MemoryJobStore implements JobStore {
+  private readonly lanes: Denque<Job>[];
+  private readonly delayed = new MinHeap<Job>();
+  /** Insertion sequence: breaks ties between delayed jobs due at the same ms. */
+  private seq = 0;
+  private due = 0;
+  private closed = false;
+
+  constructor(private readonly laneOf: ReadonlyMap<string, number>) {
+    this.lanes = Array.from(laneOf.keys(), () => new Denque<Job>());
+  }
+
+  add(job: Job, nowMs: number): void {
+    this.insert(this.lane(job), job, nowMs);
+  }
+
+  addMany(jobs: readonly Job[], nowMs: number): void {
+    // Check every job before storing any: all or none.
+    const lanes = jobs.map((job) => this.lane(job));
+    for (let i = 0; i < jobs.length; i++) this.insert(lanes[i] as Denque<Job>, jobs[i] as Job, nowMs);
+  }
+
+  take(nowMs: number): Job | undefined {
+    if (this.closed) throw storeClosedError('memory');
+    this.promote(nowMs);
+    if (this.due === 0) return undefined;
+    for (const lane of this.lanes) {
+      if (lane.length > 0) {
+        this.due--;
+        return lane.shift();
+      }
+    }
+    return undefined;
+  }
+
+  nextDueAtMs(): number | undefined {
+    return this.delayed.peekKey();
+  }
+
+  counts(nowMs: number): StoreCounts {
+    const waiting: Record<string, number> = {};
+    const names = [...this.laneOf.keys()];
+    names.forEach((name, i) => (waiting[name] = (this.lanes[i] as Denque<Job>).length));
+    let delayed = 0;
+    // Counting must not promote (that would reorder against later adds): count due ones in place.
+    this.delayed.forEach((job, runAtMs) => {
+      if (runAtMs <= nowMs) waiting[job.priority] = (waiting[job.priority] ?? 0) + 1;
+      else delayed++;
+    });
+    return { waiting, delayed };
+  }
+
+  size(): number {
+    return this.due + this.delayed.size;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const lane of this.lanes) lane.clear();
+    this.delayed.clear();
+    this.due = 0;
+  }
+
+  private lane(job: Job): Denque<Job> {
+    if (this.closed) throw storeClosedError('memory');
+    const index = this.laneOf.get(job.priority);
+    if (index === undefined) throw unknownPriorityError(job, this.laneOf);
+    return this.lanes[index] as Denque<Job>;
+  }
+
+  private insert(lane: Denque<Job>, job: Job, nowMs: number): void {
+    const seq = this.seq++;
+    if (job.runAtMs !== undefined && job.runAtMs > nowMs) {
+      this.delayed.push(job.runAtMs, seq, job);
+    } else {
+      lane.push(job);
+      this.due++;
+    }
+  }
+
+  /** Moves every delayed job due by `nowMs` to the tail of its priority, earliest first. */
+  private promote(nowMs: number): void {
+    const heap = this.delayed;
+    let next = heap.peekKey();
+    while (next !== undefined && next <= nowMs) {
+      const job = heap.pop() as Job;
+      (this.lanes[this.laneOf.get(job.priority) as number] as Denque<Job>).push(job);
+      this.due++;
+      next = heap.peekKey();
+    }
+  }
+}
+
+/** A {@link JobStoreFactory} whose stores answer synchronously. */
+export interface MemoryStoreFactory extends JobStoreFactory {
+  readonly kind: 'memory';
+  readonly serializes: false;
+  create(config: StoreConfig): MemoryJobStore;
+}
+
+/**
+ * The default store: jobs live in this process's memory and are gone when it stops.
+ * Answers synchronously; keeps function backoffs as they are (`serializes: false`).
+ * @returns a factory that makes one fresh, empty store per queue.
+ * @throws {InvalidOptionsError} from `create` when the queue's name or priorities are malformed.
+ * @example
+ * const store = memoryStore().create({ queue: 'emails', priorities: ['high', 'low'] });
+ * store.add(job, Date.now());
+ * const next = store.take(Date.now());
+ */
+export function memoryStore(): MemoryStoreFactory {
+  return Object.freeze({
+    kind: 'memory' as const,
+    serializes: false as const,
+    create: (config: StoreConfig) => new MemoryJobStore(priorityLanes(config)),
+  });
+}

@@ -1,0 +1,52 @@
+import { InvalidOptionsError } from '../../../src/errors';
+import { decodeJob, encodeJob } from '../../../src/stores/job-codec';
+import { makeJob } from '../../contracts/job-store.contract';
+
+describe('job codec', () => {
+  it('round-trips a job, runAtMs and an exponential backoff included', () => {
+    const job = makeJob('q', { runAtMs: 5, backoff: { type: 'exponential', maxDelayMs: 10, jitter: 0.2 } });
+    expect(decodeJob(encodeJob(job))).toEqual(job);
+  });
+
+  it('keeps an Infinity timeout', () => {
+    const job = makeJob('q', { timeoutMs: Infinity });
+    expect(encodeJob(job)).toContain('"timeoutMs":"Infinity"');
+    expect(decodeJob(encodeJob(job)).timeoutMs).toBe(Infinity);
+  });
+
+  it('leaves runAtMs absent when it was absent', () => {
+    expect(decodeJob(encodeJob(makeJob('q')))).not.toHaveProperty('runAtMs');
+  });
+
+  it('rejects a function backoff, naming backoff', () => {
+    const call = () => encodeJob(makeJob('q', { backoff: () => 1 }));
+    expect(call).toThrow(InvalidOptionsError);
+    expect(call).toThrow(expect.objectContaining({ path: 'backoff' }));
+  });
+
+  it.each([
+    ['a BigInt', { n: 1n }],
+    [
+      'a cycle',
+      (() => {
+        const o: Record<string, unknown> = {};
+        o.self = o;
+        return o;
+      })(),
+    ],
+  ])('rejects a task holding %s, naming task', (_what, task) => {
+    expect(() => encodeJob(makeJob('q', { task }))).toThrow(expect.objectContaining({ path: 'task' }));
+  });
+
+  it.each([
+    ['not JSON', '{'],
+    ['not an object', '3'],
+    ['no id', '{}'],
+    ['no queue', '{"id":"a","priority":"p"}'],
+    ['no attempts', JSON.stringify({ ...makeJob('q'), attempts: undefined })],
+    ['no timeoutMs', JSON.stringify({ ...makeJob('q'), timeoutMs: 'soon' })],
+    ['no backoff', JSON.stringify({ ...makeJob('q'), backoff: null })],
+  ])('rejects stored text with %s as ERR_STORE', (_what, text) => {
+    expect(() => decodeJob(text)).toThrow(expect.objectContaining({ code: 'ERR_STORE' }));
+  });
+});
