@@ -1,0 +1,251 @@
+import type { Clock } from '../clock';
+import { QuiError, toError } from '../errors';
+import type { Logger } from '../logging';
+import type { ActorRef } from './actor-ref';
+import type { ChildCommon } from '../supervision/child-options';
+import type { ActorBehavior, ActorContext, ActorDirectory } from './define-actor';
+import { KILLED, NORMAL, type ExitReason } from './exit-reason';
+import type { Engine, EngineRef } from './nact-adapter';
+import type { QuiEventBus } from '../runtime/events';
+
+/** What a cell needs from its system. @internal */
+export interface CellHost {
+  readonly engine: Engine;
+  readonly events: QuiEventBus;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly directory: ActorDirectory;
+  register(name: string, cell: ActorCell): void;
+  unregister(name: string, cell: ActorCell): void;
+  deadLetter(to: string, message: unknown): void;
+  cellExited(cell: ActorCell, reason: ExitReason): void;
+}
+
+/** Where a cell reports its exit: its supervisor. @internal */
+export interface ExitListener {
+  childExited(cell: ActorCell, reason: ExitReason): void;
+}
+
+type Status = 'new' | 'starting' | 'running' | 'stopping' | 'exited';
+
+interface PendingAsk {
+  fail(error: Error): void;
+}
+
+/**
+ * One incarnation of an actor: its state, its nact mailbox and its lifecycle. A restart makes a new
+ * cell; a cell never comes back. It is its own `ActorRef` and its own `ActorContext`, so sending
+ * and handling allocate nothing of Qui's per message.
+ * @internal
+ */
+export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
+  private status: Status = 'new';
+  private state: unknown;
+  private mailbox: EngineRef | undefined;
+  private handling = false;
+  private inFlight: Promise<unknown> | undefined;
+  private pendingExit: ExitReason | undefined;
+  private controller: AbortController | undefined;
+  private logger: Logger | undefined;
+  private asks: Set<PendingAsk> | undefined;
+  /** While `init` runs, messages wait on this. */
+  private startGate: Promise<void> | undefined;
+  private exitResolve!: (reason: ExitReason) => void;
+  /** Resolves with the exit reason once this incarnation has exited: the monitor. */
+  readonly exited: Promise<ExitReason>;
+  exitReason: ExitReason | undefined;
+  /** Free for the owner (a supervisor keeps its child record here). */
+  owner: unknown;
+
+  readonly self: ActorRef<unknown> = this;
+  readonly system: ActorDirectory;
+  readonly clock: Clock;
+
+  constructor(
+    private readonly host: CellHost,
+    readonly spec: ChildCommon,
+    readonly path: string,
+    private readonly listener: ExitListener | undefined,
+    private readonly behavior: ActorBehavior,
+  ) {
+    this.exited = new Promise((resolve) => (this.exitResolve = resolve));
+    this.system = host.directory;
+    this.clock = host.clock;
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+  get alive(): boolean {
+    return this.status !== 'exited';
+  }
+  get running(): boolean {
+    return this.status === 'running';
+  }
+  get log(): Logger {
+    // Created on first use: a pino child per idle worker would weigh on large pools.
+    return (this.logger ??= this.host.logger.child({ actor: this.path }));
+  }
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+  /** The actor's current state (tests and the runtime's own introspection). */
+  get currentState(): unknown {
+    return this.state;
+  }
+
+  /** Registers the name, opens the mailbox and runs `init`; rejects (and cleans up) if any fails. */
+  async start(): Promise<void> {
+    this.status = 'starting';
+    const name = this.spec.name;
+    if (name !== undefined) this.host.register(name, this);
+    this.mailbox = this.host.engine.spawn(this.receive);
+    let open!: () => void;
+    this.startGate = new Promise((resolve) => (open = resolve));
+    try {
+      const state = this.behavior.init(this);
+      this.state = isThenable(state) ? await state : state;
+    } catch (thrown) {
+      this.finish({ type: 'error', error: toError(thrown) }, false);
+      throw thrown;
+    } finally {
+      this.startGate = undefined;
+      open();
+    }
+    if (this.status !== 'starting') return; // killed while starting
+    this.status = 'running';
+    if (this.pendingExit) this.beginExit(this.pendingExit);
+  }
+
+  send(message: unknown): void {
+    if (this.status === 'exited' || this.mailbox === undefined) {
+      this.host.deadLetter(this.path, message);
+      return;
+    }
+    this.host.engine.dispatch(this.mailbox, message);
+  }
+
+  reply<T>(to: ActorRef<T>, value: T): void {
+    to.send(value);
+  }
+  stop(): void {
+    this.exit(NORMAL);
+  }
+  exit(reason: ExitReason): void {
+    if (this.status === 'exited' || this.status === 'stopping') return;
+    if (this.handling || this.status === 'starting') this.pendingExit ??= reason;
+    else this.beginExit(reason);
+  }
+
+  /** The nact handler: one message at a time; a returned promise holds the mailbox. */
+  private readonly receive = (message: unknown): unknown => {
+    if (this.status !== 'running') {
+      // Messages sent during init wait for it; after an exit (or while stopping) they are dropped.
+      if (this.startGate) return this.startGate.then(() => this.receive(message));
+      return undefined;
+    }
+    this.handling = true;
+    let next: unknown;
+    try {
+      next = this.behavior.handle(this.state, message, this);
+    } catch (thrown) {
+      this.handling = false;
+      this.crash(thrown);
+      return undefined;
+    }
+    if (isThenable(next)) {
+      const flight = Promise.resolve(next).then(this.settled, this.crashed);
+      this.inFlight = flight;
+      return flight;
+    }
+    this.state = next;
+    this.handling = false;
+    if (this.pendingExit) this.beginExit(this.pendingExit);
+    return undefined;
+  };
+
+  private readonly settled = (next: unknown): void => {
+    this.inFlight = undefined;
+    this.handling = false;
+    if (this.status === 'exited') return; // killed meanwhile: the late result is dropped
+    this.state = next;
+    if (this.pendingExit) this.beginExit(this.pendingExit);
+  };
+
+  private readonly crashed = (thrown: unknown): void => {
+    this.inFlight = undefined;
+    this.handling = false;
+    if (this.status !== 'exited') this.crash(thrown);
+  };
+
+  private crash(thrown: unknown): void {
+    const error = toError(thrown);
+    this.log.error({ err: error }, 'actor crashed');
+    this.finish({ type: 'error', error }, true);
+  }
+
+  /** `stop()` / `exit()` from inside: runs `terminate` like a shutdown, then exits with `reason`. */
+  private beginExit(reason: ExitReason): void {
+    this.pendingExit = undefined;
+    void this.shutdown(reason);
+  }
+
+  /**
+   * Graceful stop, as a supervisor asks: waits for the message being handled, runs `terminate`,
+   * then exits with `reason`. The supervisor's shutdown timer kills it if this takes too long.
+   */
+  async shutdown(reason: ExitReason): Promise<void> {
+    if (this.status === 'exited' || this.status === 'stopping') return;
+    if (this.status === 'new') return this.finish(reason, true);
+    if (this.status === 'starting') {
+      this.pendingExit = reason; // runs once init is done
+      return;
+    }
+    this.status = 'stopping';
+    try {
+      if (this.inFlight) await this.inFlight;
+      if (this.behavior.terminate && this.status === 'stopping') {
+        await this.behavior.terminate(this.state, reason, this);
+      }
+    } catch (thrown) {
+      return this.finish({ type: 'error', error: toError(thrown) }, true);
+    }
+    this.finish(reason, true);
+  }
+
+  /** Ends the incarnation at once with `killed`: a pending handler or `terminate` is abandoned. */
+  kill(): void {
+    if (this.status === 'exited') return;
+    this.behavior.onKill?.(this.state);
+    this.finish(KILLED, true);
+  }
+
+  /** Pending `ask`s to this cell fail when it exits. */
+  trackAsk(ask: PendingAsk): () => void {
+    (this.asks ??= new Set()).add(ask);
+    return () => this.asks?.delete(ask);
+  }
+
+  private finish(reason: ExitReason, notify: boolean): void {
+    if (this.status === 'exited') return;
+    this.status = 'exited';
+    this.exitReason = reason;
+    if (this.mailbox) this.host.engine.stop(this.mailbox);
+    if (this.spec.name !== undefined) this.host.unregister(this.spec.name, this);
+    this.controller?.abort(new QuiError('ERR_STOPPED', `actor ${this.path} exited (${reason.type})`));
+    if (this.asks) {
+      const error = new QuiError('ERR_NO_SUCH_ACTOR', `actor ${this.path} exited before replying`);
+      for (const ask of this.asks) ask.fail(error);
+      this.asks = undefined;
+    }
+    this.exitResolve(reason);
+    if (notify) {
+      this.host.cellExited(this, reason);
+      this.listener?.childExited(this, reason);
+    }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}

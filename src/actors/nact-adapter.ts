@@ -1,0 +1,73 @@
+/**
+ * The only module that imports `nact`. Qui uses nact as a mailbox and scheduler and nothing more:
+ * every actor is a top-level nact actor with a unique name (so a reference never reaches a later
+ * incarnation, and no actor pays nact's per-message copy of a large children map), and every
+ * handler catches its own errors so nact's supervision decisions never run.
+ * @internal
+ */
+import { dispatch, spawn, start, stop } from 'nact';
+
+/** An opaque nact reference. */
+export type EngineRef = { readonly __engineRef: true };
+
+/** What an actor's mailbox calls for each message; a returned promise holds the mailbox until it settles. */
+export type EngineHandler = (message: unknown) => unknown;
+
+interface NactSystem {
+  readonly children: Map<string, unknown>;
+}
+
+// nact keeps its systems in a module-global map; we read it only to count live actors in tests.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const systemMap = require('nact/lib/system-map') as { find(name: string): NactSystem | undefined };
+
+let systemSeq = 0;
+
+/** A nact system wrapped to the four operations Qui needs. */
+export class Engine {
+  private readonly root: ReturnType<typeof start>;
+  private readonly systemName: string;
+  private nextName = 0;
+
+  constructor(onEngineCrash: (error: unknown) => void) {
+    this.systemName = `qui-${process.pid}-${++systemSeq}`;
+    this.root = start({ name: this.systemName } as never);
+    this.onCrash = (_msg: unknown, error: unknown, ctx: { stop: unknown }) => {
+      onEngineCrash(error);
+      return ctx.stop;
+    };
+  }
+
+  private readonly onCrash: (msg: unknown, error: unknown, ctx: { stop: unknown }) => unknown;
+
+  /** Spawns a mailbox; `handler` receives each message in order, one at a time. */
+  spawn(handler: EngineHandler): EngineRef {
+    const name = `a${++this.nextName}`;
+    // nact keeps what the function returns as the actor's state; ours lives in the cell, so the
+    // returned value only matters as a promise that holds the mailbox until it settles.
+    const ref = spawn(this.root, (_state: unknown, message: unknown) => handler(message), name, {
+      onCrash: this.onCrash as never,
+    });
+    return ref as unknown as EngineRef;
+  }
+
+  /** Puts a message in a mailbox; a no-op when the mailbox is gone. */
+  dispatch(ref: EngineRef, message: unknown): void {
+    dispatch(ref as never, message);
+  }
+
+  /** Removes a mailbox at once; undelivered messages are dropped. */
+  stop(ref: EngineRef): void {
+    stop(ref as never);
+  }
+
+  /** Number of nact actors alive in this system. */
+  liveCount(): number {
+    return systemMap.find(this.systemName)?.children.size ?? 0;
+  }
+
+  /** Stops the nact system itself. */
+  close(): void {
+    stop(this.root as never);
+  }
+}

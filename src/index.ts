@@ -1,0 +1,47 @@
+/**
+ * Qui's public entry: every export is named here.
+ */
+export { QuiError, InvalidSpecError, InvalidOptionsError, UnrecoverableError, toError } from './errors';
+export type { ErrorCode } from './errors';
+export { systemClock, ManualClock } from './clock';
+export type { Clock, TimerHandle } from './clock';
+export type { Logger } from './logging';
+export type { JobId, TaskName } from './ids';
+
+export type { ActorRef, ReplyTo } from './actors/actor-ref';
+export { isNormalExit, describeExit } from './actors/exit-reason';
+export type { ExitReason } from './actors/exit-reason';
+export { defineActor } from './actors/define-actor';
+export type { ActorContext, ActorDirectory, ActorOptions, ActorSpec } from './actors/define-actor';
+
+export { defineSupervisor, defineDynamicSupervisor } from './supervision/spec';
+export type {
+  ChildSpec,
+  Strategy,
+  SupervisorOptions,
+  SupervisorSpec,
+  DynamicSupervisorOptions,
+  DynamicSupervisorSpec,
+} from './supervision/spec';
+export type { RestartType, Shutdown } from './supervision/child-options';
+export { DEFAULT_INTENSITY, restartWindow } from './supervision/restart-intensity';
+export type { Intensity, IntensityVerdict, RestartWindow } from './supervision/restart-intensity';
+export { StartFailedError } from './supervision/child-lifecycle';
+export type {
+  StartChildResult,
+  TerminateChildResult,
+  RestartChildResult,
+  DeleteChildResult,
+  ChildInfo,
+  ChildCounts,
+  ChildKey,
+} from './supervision/supervisor-messages';
+
+export { startSystem } from './runtime/start-system';
+export type { QuiSystem, SystemOptions } from './runtime/start-system';
+export type { SupervisorHandle } from './runtime/supervisor-handle';
+export { QuiEventBus } from './runtime/events';
+export type { QuiEvents, QuiEventType } from './runtime/events';
+
+export type { Job, Backoff, BackoffFunction } from './stores/job';
+export type { JobStore, JobStoreFactory, StoreConfig, StoreCounts, Awaitable } from './stores/job-store';

@@ -1,0 +1,66 @@
+import { EventEmitter } from 'node:events';
+import type { ExitReason } from '../actors/exit-reason';
+import type { Job } from '../stores/job';
+
+/** Every event `system.events` reports, by type. */
+export interface QuiEvents {
+  /** An actor incarnation ended. */
+  'actor.exited': { readonly path: string; readonly id: string; readonly reason: ExitReason };
+  /** A supervisor started a new incarnation of a child after an exit. */
+  'actor.restarted': { readonly supervisor: string; readonly id: string; readonly path: string };
+  /** A supervisor exceeded its restart intensity and is shutting down (escalating to its parent). */
+  'supervisor.escalated': { readonly path: string; readonly offender: string };
+  /** A message was sent to a name nobody holds or to an exited incarnation. */
+  'dead-letter': { readonly to: string; readonly message: unknown };
+  /** The root supervisor gave up: the system has stopped. */
+  'system.failed': { readonly reason: ExitReason };
+  'job.enqueued': { readonly job: Job };
+  'job.started': { readonly job: Job; readonly attempt: number; readonly worker: string };
+  'job.completed': { readonly job: Job; readonly value: unknown; readonly worker: string };
+  /** One attempt failed (error result, throw, rejection or timeout). */
+  'job.failed': { readonly job: Job; readonly error: Error; readonly worker: string };
+  'job.retrying': { readonly job: Job; readonly error: Error; readonly delayMs: number };
+  /** The job failed for good: no retries left, or an unrecoverable error. */
+  'job.dead': { readonly job: Job; readonly error: Error; readonly attempts: number };
+  /** The job was lost with a worker that crashed or was killed while running it. */
+  'job.lost': { readonly job: Job; readonly reason: ExitReason; readonly worker: string };
+}
+
+export type QuiEventType = keyof QuiEvents;
+
+/** A typed view of a Node EventEmitter. `on` returns a function that unsubscribes. */
+export class QuiEventBus {
+  private readonly emitter = new EventEmitter();
+
+  constructor(private readonly onListenerError: (error: unknown, type: QuiEventType) => void) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  on<K extends QuiEventType>(type: K, listener: (event: QuiEvents[K]) => void): () => void {
+    this.emitter.on(type, listener);
+    return () => this.emitter.off(type, listener);
+  }
+
+  once<K extends QuiEventType>(type: K, listener: (event: QuiEvents[K]) => void): () => void {
+    this.emitter.once(type, listener);
+    return () => this.emitter.off(type, listener);
+  }
+
+  off<K extends QuiEventType>(type: K, listener: (event: QuiEvents[K]) => void): void {
+    this.emitter.off(type, listener);
+  }
+
+  /** True when someone listens: callers skip building the event object otherwise. */
+  has(type: QuiEventType): boolean {
+    return this.emitter.listenerCount(type) > 0;
+  }
+
+  /** @internal A throwing listener is reported, never allowed to break the actor that emitted. */
+  emit<K extends QuiEventType>(type: K, event: QuiEvents[K]): void {
+    try {
+      this.emitter.emit(type, event);
+    } catch (error) {
+      this.onListenerError(error, type);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import type { ActorRef } from '../actors/actor-ref';
+import { systemClock, type Clock } from '../clock';
+import { InvalidOptionsError } from '../errors';
+import { silentLogger, type Logger } from '../logging';
+import { defineSupervisor, type ChildSpec } from '../supervision/spec';
+import { checkObject, checkString } from '../validate';
+import type { QuiEventBus } from './events';
+import { supervisorHandle, type SupervisorHandle } from './supervisor-handle';
+import { SystemCore } from './system-core';
+
+/** What `startSystem` takes. */
+export interface SystemOptions {
+  /** A pino logger. @defaultValue a silent logger */
+  readonly logger?: Logger;
+  /** The source of time; tests pass a `ManualClock`. @defaultValue systemClock */
+  readonly clock?: Clock;
+  /** A name for logs. @defaultValue 'qui' */
+  readonly name?: string;
+}
+
+/** A running Qui system: its tree, its named actors, its events. */
+export interface QuiSystem {
+  readonly name: string;
+  readonly events: QuiEventBus;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** True once the system has stopped (by `stop()` or because the root gave up). */
+  readonly stopped: boolean;
+  lookup<TMessage = unknown>(name: string): ActorRef<TMessage> | undefined;
+  send<TMessage = unknown>(name: string, message: TMessage): void;
+  ask<TReply, TMessage = unknown>(
+    target: string | ActorRef<TMessage>,
+    build: (replyTo: ActorRef<TReply>) => TMessage,
+    timeoutMs: number,
+  ): Promise<TReply>;
+  /** The management API of a supervisor, by name or id. */
+  supervisor(idOrName: string): SupervisorHandle;
+  /** Shuts the tree down in reverse start order; resolves when every actor has stopped. */
+  stop(): Promise<void>;
+}
+
+const fail = (path: string, problem: string): Error => new InvalidOptionsError(path, problem);
+
+/** @internal Validates options and builds the core without starting it. */
+export function createSystemCore(options: SystemOptions | undefined): SystemCore {
+  const opts = checkObject(options ?? {}, '', ['logger', 'clock', 'name'], fail);
+  const logger = (opts.logger as Logger | undefined) ?? silentLogger();
+  if (typeof logger.child !== 'function' || typeof logger.info !== 'function') {
+    throw fail('logger', 'must be a pino logger (with child(), info(), error()…)');
+  }
+  const clock = (opts.clock as Clock | undefined) ?? systemClock;
+  if (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function') {
+    throw fail('clock', 'must implement now(), wallNow(), setTimeout() and clearTimeout()');
+  }
+  const name = opts.name === undefined ? 'qui' : checkString(opts.name, 'name', fail);
+  return new SystemCore(clock, logger.child({ system: name }), name);
+}
+
+/** @internal The public facade over a core. */
+export function systemFacade(core: SystemCore): QuiSystem {
+  return {
+    name: core.name,
+    events: core.events,
+    logger: core.logger,
+    clock: core.clock,
+    get stopped() {
+      return core.stopped;
+    },
+    lookup: (name) => core.lookup(name),
+    send: (name, message) => core.send(name, message),
+    ask: (target, build, timeoutMs) => core.ask(target, build, timeoutMs),
+    supervisor: (idOrName) => supervisorHandle(core, idOrName),
+    stop: () => core.stop(),
+  };
+}
+
+/**
+ * Starts a supervision tree. A spec that is not a supervisor is put under a one-for-one root.
+ * Resolves once every child has started, in order.
+ * @throws {StartFailedError} when a child fails to start (the started ones are stopped first).
+ * @example
+ * const system = await startSystem(defineSupervisor({ id: 'root', children: [counter] }));
+ * system.send('counter', { type: 'add', by: 2 });
+ * await system.stop();
+ */
+export async function startSystem(spec: ChildSpec, options?: SystemOptions): Promise<QuiSystem> {
+  const core = createSystemCore(options);
+  const root = spec.kind === 'actor' ? defineSupervisor({ id: 'root', children: [spec] }) : spec;
+  await core.startRoot(root);
+  return systemFacade(core);
+}

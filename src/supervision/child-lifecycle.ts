@@ -1,0 +1,59 @@
+import { ActorCell, type CellHost, type ExitListener } from '../actors/actor-cell';
+import { KILLED, SHUTDOWN, type ExitReason } from '../actors/exit-reason';
+import type { Clock } from '../clock';
+import { QuiError, toError } from '../errors';
+import type { Shutdown } from './child-options';
+import { createDynamicSupervisorBehavior } from './dynamic-supervisor-actor';
+import type { ChildSpec } from './spec';
+import { createSupervisorBehavior } from './supervisor-actor';
+
+/** A child failed to start: OTP's `{shutdown, {failed_to_start_child, Id, Reason}}`. */
+export class StartFailedError extends QuiError {
+  constructor(
+    readonly childId: string,
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super('ERR_START_FAILED', `failed to start child ${JSON.stringify(childId)} at ${path}: ${toError(cause).message}`, {
+      cause,
+    });
+  }
+}
+
+/** Makes (but does not start) a new incarnation of `spec` under `parentPath`. @internal */
+export function spawnChild(host: CellHost, spec: ChildSpec, path: string, listener: ExitListener): ActorCell {
+  switch (spec.kind) {
+    case 'actor':
+      return new ActorCell(host, spec, path, listener, spec.behavior);
+    case 'supervisor':
+      return new ActorCell(host, spec, path, listener, createSupervisorBehavior(spec, host));
+    case 'dynamic-supervisor':
+      return new ActorCell(host, spec, path, listener, createDynamicSupervisorBehavior(spec, host));
+  }
+}
+
+/**
+ * OTP's shutdown of one child: `brutal-kill` kills at once; a number of ms asks it to stop and kills
+ * it if it has not exited by then; `infinity` asks and waits. Resolves with the exit reason.
+ * Waits on the cell's own exit (a monitor), not on the supervisor's mailbox. @internal
+ */
+export async function shutdownChild(cell: ActorCell, shutdown: Shutdown, clock: Clock): Promise<ExitReason> {
+  if (!cell.alive) return cell.exitReason ?? KILLED;
+  if (shutdown === 'brutal-kill') {
+    cell.kill();
+    return cell.exited;
+  }
+  void cell.shutdown(SHUTDOWN);
+  if (shutdown === 'infinity') return cell.exited;
+  const timer = clock.setTimeout(() => cell.kill(), shutdown);
+  const reason = await cell.exited;
+  clock.clearTimeout(timer);
+  return reason;
+}
+
+/** Whether an exit seen during a shutdown is one OTP accepts silently (else a shutdown error is logged). */
+export function isExpectedShutdownExit(reason: ExitReason, permanent: boolean): boolean {
+  if (reason.type === 'killed' || (reason.type === 'shutdown' && reason.detail === undefined)) return true;
+  return !permanent && (reason.type === 'normal' || reason.type === 'shutdown');
+}
+

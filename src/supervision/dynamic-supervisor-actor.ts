@@ -1,0 +1,210 @@
+import type { ActorCell, CellHost, ExitListener } from '../actors/actor-cell';
+import type { ActorRef } from '../actors/actor-ref';
+import type { ActorBehavior } from '../actors/define-actor';
+import { describeExit, isNormalExit, SHUTDOWN, type ExitReason } from '../actors/exit-reason';
+import type { TimerHandle } from '../clock';
+import { assertNever, InvalidSpecError } from '../errors';
+import { isExpectedShutdownExit, spawnChild, StartFailedError } from './child-lifecycle';
+import { restartWindow, type RestartWindow } from './restart-intensity';
+import { childType, type ChildSpec, type DynamicSupervisorSpec } from './spec';
+import type { ChildCounts, ChildInfo, StartChildResult, SupervisorMessage } from './supervisor-messages';
+
+interface DynamicChild {
+  readonly spec: ChildSpec;
+  /** The running incarnation, or the last one while a restart is being retried. */
+  cell: ActorCell;
+  restarting: boolean;
+}
+
+/** @internal One incarnation's behaviour for a dynamic supervisor. */
+export function createDynamicSupervisorBehavior(
+  spec: DynamicSupervisorSpec,
+  host: CellHost,
+): ActorBehavior<DynamicSupervisor, SupervisorMessage> {
+  let sup: DynamicSupervisor | undefined;
+  return {
+    init: (ctx) => (sup = new DynamicSupervisor(spec, host, ctx as unknown as ActorCell)),
+    handle: (s, msg) => {
+      const r = s.handle(msg);
+      return r ? r.then(() => s) : s;
+    },
+    terminate: (s) => s.terminateAll(),
+    onKill: () => sup?.killAll(),
+  };
+}
+
+/**
+ * Elixir's DynamicSupervisor: children started at run time, keyed by their ref (a child being
+ * restarted keeps its old ref as key until the restart succeeds), restarted one for one, and shut
+ * down all at once. @internal
+ */
+export class DynamicSupervisor implements ExitListener {
+  /** Keyed by the child's current (or, while restarting, last) incarnation; insertion order = start order. */
+  readonly children = new Map<ActorCell, DynamicChild>();
+  private readonly window: RestartWindow;
+  private seq = 0;
+
+  constructor(
+    readonly spec: DynamicSupervisorSpec,
+    private readonly host: CellHost,
+    private readonly self: ActorCell,
+  ) {
+    this.window = restartWindow(spec.intensity, host.clock);
+  }
+
+  childExited(cell: ActorCell, reason: ExitReason): void {
+    if (this.self.alive) this.self.send({ type: 'sup.exit', cell, reason } satisfies SupervisorMessage);
+  }
+
+  handle(msg: SupervisorMessage): Promise<void> | undefined {
+    switch (msg.type) {
+      case 'sup.exit':
+        return this.onExit(msg.cell, msg.reason);
+      case 'sup.retry':
+        return this.onRetry(msg.key as DynamicChild);
+      case 'sup.start-child':
+        return this.startChild(msg.spec).then((r) => msg.replyTo.send(r));
+      case 'sup.terminate-child': {
+        const child = this.children.get(msg.key as unknown as ActorCell);
+        if (!child) return void msg.replyTo.send({ status: 'not-found' });
+        this.children.delete(child.cell);
+        return this.terminateMany([child]).then(() => msg.replyTo.send({ status: 'ok' }));
+      }
+      case 'sup.restart-child':
+      case 'sup.delete-child':
+        return void msg.replyTo.send({ status: 'not-supported' });
+      case 'sup.which-children':
+        return void msg.replyTo.send(this.which());
+      case 'sup.count-children':
+        return void msg.replyTo.send(this.count());
+      default:
+        return assertNever(msg);
+    }
+  }
+
+  which(): ChildInfo[] {
+    const rows: ChildInfo[] = [];
+    for (const c of this.children.values()) {
+      rows.push({ id: c.spec.id, ref: c.restarting ? 'restarting' : (c.cell as unknown as ActorRef<never>), type: childType(c.spec) });
+    }
+    return rows.reverse();
+  }
+
+  count(): ChildCounts {
+    let active = 0;
+    let supervisors = 0;
+    for (const c of this.children.values()) {
+      if (!c.restarting && c.cell.alive) active++;
+      if (c.spec.kind !== 'actor') supervisors++;
+    }
+    return { specs: this.children.size, active, supervisors, workers: this.children.size - supervisors };
+  }
+
+  /** Signals every child at once; one timer per distinct shutdown value kills the slow ones. */
+  terminateAll(): Promise<void> {
+    const all = [...this.children.values()];
+    this.children.clear();
+    return this.terminateMany(all);
+  }
+
+  killAll(): void {
+    for (const c of this.children.values()) c.cell.kill();
+    this.children.clear();
+  }
+
+  private async terminateMany(children: readonly DynamicChild[]): Promise<void> {
+    const timers = new Map<number, { cells: ActorCell[]; timer?: TimerHandle }>();
+    const waits: Promise<void>[] = [];
+    for (const c of children) {
+      const { cell, spec } = c;
+      c.restarting = false;
+      if (!cell.alive) continue;
+      if (spec.shutdown === 'brutal-kill') cell.kill();
+      else {
+        void cell.shutdown(SHUTDOWN);
+        if (spec.shutdown !== 'infinity') {
+          let group = timers.get(spec.shutdown);
+          if (!group) timers.set(spec.shutdown, (group = { cells: [] }));
+          group.cells.push(cell);
+        }
+      }
+      waits.push(
+        cell.exited.then((reason) => {
+          if (!isExpectedShutdownExit(reason, spec.restart === 'permanent')) {
+            this.self.log.error({ child: cell.path, reason: describeExit(reason) }, 'shutdown error');
+          }
+        }),
+      );
+    }
+    for (const [ms, group] of timers) group.timer = this.host.clock.setTimeout(() => group.cells.forEach((c) => c.kill()), ms);
+    await Promise.all(waits);
+    for (const group of timers.values()) if (group.timer !== undefined) this.host.clock.clearTimeout(group.timer);
+  }
+
+  private async onExit(cell: ActorCell, reason: ExitReason): Promise<void> {
+    const child = this.children.get(cell);
+    if (!child || child.cell !== cell || child.restarting) return;
+    const level = reason.type === 'error' || reason.type === 'killed' ? 'error' : 'info';
+    this.self.log[level]({ child: cell.path, reason: describeExit(reason) }, 'child terminated');
+    if (child.spec.restart === 'temporary' || (child.spec.restart === 'transient' && isNormalExit(reason))) {
+      this.children.delete(cell);
+      return;
+    }
+    await this.restart(child);
+  }
+
+  private async onRetry(child: DynamicChild): Promise<void> {
+    if (!child.restarting || this.children.get(child.cell) !== child) return;
+    await this.restart(child);
+  }
+
+  private async restart(child: DynamicChild): Promise<void> {
+    if (this.window.record() === 'exceeded') {
+      this.self.log.error({ offender: child.cell.path }, 'reached max restart intensity; shutting down');
+      this.host.events.emit('supervisor.escalated', { path: this.self.path, offender: child.spec.id });
+      this.children.delete(child.cell);
+      this.self.exit(SHUTDOWN);
+      return;
+    }
+    const old = child.cell;
+    const started = await this.startCell(child.spec);
+    if (started instanceof StartFailedError) {
+      this.self.log.error({ err: started, child: old.path }, 'child failed to restart; retrying');
+      child.restarting = true;
+      this.self.send({ type: 'sup.retry', key: child } satisfies SupervisorMessage);
+      return;
+    }
+    this.children.delete(old);
+    child.cell = started;
+    child.restarting = false;
+    started.owner = child;
+    this.children.set(started, child);
+    this.self.log.info({ child: started.path }, 'child restarted');
+    if (this.host.events.has('actor.restarted')) {
+      this.host.events.emit('actor.restarted', { supervisor: this.self.path, id: child.spec.id, path: started.path });
+    }
+  }
+
+  private async startChild(spec: ChildSpec): Promise<StartChildResult> {
+    if (typeof spec !== 'object' || spec === null || !['actor', 'supervisor', 'dynamic-supervisor'].includes(spec.kind)) {
+      return { status: 'error', error: new InvalidSpecError('spec', 'must be a spec made by a define* function') };
+    }
+    if (this.children.size >= this.spec.maxChildren) return { status: 'max-children' };
+    const started = await this.startCell(spec);
+    if (started instanceof StartFailedError) return { status: 'error', error: started };
+    const child: DynamicChild = { spec, cell: started, restarting: false };
+    started.owner = child;
+    this.children.set(started, child);
+    return { status: 'ok', ref: started as unknown as ActorRef<never> };
+  }
+
+  private async startCell(spec: ChildSpec): Promise<ActorCell | StartFailedError> {
+    const cell = spawnChild(this.host, spec, `${this.self.path}/${spec.id}#${++this.seq}`, this);
+    try {
+      await cell.start();
+    } catch (thrown) {
+      return new StartFailedError(spec.id, cell.path, thrown);
+    }
+    return cell;
+  }
+}

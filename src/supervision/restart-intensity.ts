@@ -1,0 +1,60 @@
+import type { Clock } from '../clock';
+
+/** At most `maxRestarts` restarts within any `withinMs` window. */
+export interface Intensity {
+  /** @defaultValue 3 */
+  readonly maxRestarts: number;
+  /** @defaultValue 5000 */
+  readonly withinMs: number;
+}
+
+/** Elixir's defaults: 3 restarts within 5 seconds. */
+export const DEFAULT_INTENSITY: Intensity = Object.freeze({ maxRestarts: 3, withinMs: 5_000 });
+
+/** The verdict on one restart attempt. */
+export type IntensityVerdict = 'ok' | 'exceeded';
+
+/** A sliding window of restart times, as OTP's `add_restart`. */
+export interface RestartWindow {
+  /** Records a restart attempt now; `exceeded` means it is one too many and must not be performed. */
+  record(): IntensityVerdict;
+  /** Restarts currently inside the window. */
+  count(): number;
+}
+
+/**
+ * OTP's restart intensity: a pure sliding window (never reset on success). Each attempt is kept
+ * with its time; those older than `withinMs` drop out (a restart exactly `withinMs` old still
+ * counts); the attempt that makes the count exceed `maxRestarts` is refused.
+ * Deviation from OTP: times are in milliseconds, not whole seconds.
+ * @example
+ * const w = restartWindow({ maxRestarts: 1, withinMs: 1000 }, clock);
+ * w.record(); // 'ok'
+ * w.record(); // 'exceeded'
+ */
+export function restartWindow(intensity: Intensity, clock: Clock): RestartWindow {
+  // Oldest first; never longer than maxRestarts + 1, since one more means exceeded.
+  const times: number[] = [];
+  const prune = (now: number): void => {
+    const threshold = now - intensity.withinMs;
+    let drop = 0;
+    while (drop < times.length && (times[drop] as number) < threshold) drop++;
+    if (drop > 0) times.splice(0, drop);
+  };
+  return {
+    record() {
+      const now = clock.now();
+      prune(now);
+      times.push(now);
+      if (times.length > intensity.maxRestarts) {
+        if (times.length > intensity.maxRestarts + 1) times.shift();
+        return 'exceeded';
+      }
+      return 'ok';
+    },
+    count() {
+      prune(clock.now());
+      return times.length;
+    },
+  };
+}
