@@ -1,0 +1,409 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { InvalidOptionsError, QuiError } from '../errors';
+import { checkObject, checkString, describe, type Fail } from '../validate';
+import type { Job } from './job';
+import { decodeJob, encodeJob } from './job-codec';
+import {
+  priorityLanes,
+  storeClosedError,
+  unknownPriorityError,
+  type JobStore,
+  type JobStoreFactory,
+  type StoreConfig,
+  type StoreCounts,
+} from './job-store';
+
+/** Options of {@link redisStore}. Give `url` or `client`, not both. */
+export interface RedisStoreOptions {
+  /**
+   * Where Redis is; the store opens (and closes) its own connections.
+   * @defaultValue 'redis://127.0.0.1:6379' when no `client` is given
+   */
+  readonly url?: string;
+  /** An ioredis client to use instead of `url`. The store never closes it, only its own duplicate. */
+  readonly client?: Redis;
+  /**
+   * Prefix of every key and channel, so that apps (or tests) sharing a Redis stay apart.
+   * @defaultValue 'qui:'
+   */
+  readonly prefix?: string;
+}
+
+/** Defaults of {@link RedisStoreOptions}. */
+export const DEFAULT_REDIS_STORE_OPTIONS = Object.freeze({ url: 'redis://127.0.0.1:6379', prefix: 'qui:' });
+
+const fail: Fail = (path, problem) => new InvalidOptionsError(path, problem);
+
+/** Validates {@link RedisStoreOptions}, naming the faulty field. @internal */
+export function resolveRedisStoreOptions(
+  options: unknown,
+): Readonly<{ url?: string; client?: Redis; prefix: string }> {
+  const o = checkObject(options, '', ['url', 'client', 'prefix'], fail);
+  const url = o.url === undefined ? undefined : checkString(o.url, 'url', fail);
+  const client = o.client as { duplicate?: unknown; evalsha?: unknown } | undefined;
+  if (client !== undefined) {
+    if (typeof client?.duplicate !== 'function' || typeof client.evalsha !== 'function') {
+      throw fail('client', `must be an ioredis client, got ${describe(client)}`);
+    }
+    if (url !== undefined) throw fail('client', 'cannot be given together with url: give one of them');
+  }
+  const prefix =
+    o.prefix === undefined ? DEFAULT_REDIS_STORE_OPTIONS.prefix : checkString(o.prefix, 'prefix', fail);
+  return Object.freeze({ url, client: client as Redis | undefined, prefix });
+}
+
+/** How long a token key (a guard against lost replies) lives if nobody deletes it. */
+const TOKEN_TTL_MS = 3_600_000;
+
+/*
+ * KEYS: seq, wait[1..n], delayed[1..n].
+ * ARGV: n, channel, origin, token key, ack count, acks…, then per job: lane, runAt ('' = due), body.
+ * A repeated token (ioredis re-sent the call after a reconnect) adds nothing.
+ */
+const ADD_LUA = `
+local n = tonumber(ARGV[1])
+local acks = tonumber(ARGV[5])
+for i = 6, 5 + acks do redis.call('DEL', ARGV[i]) end
+if not redis.call('SET', ARGV[4], '1', 'NX', 'PX', ${TOKEN_TTL_MS}) then return 0 end
+local added = 0
+for i = 6 + acks, #ARGV, 3 do
+  local lane = tonumber(ARGV[i])
+  if ARGV[i + 1] == '' then
+    redis.call('RPUSH', KEYS[1 + lane], ARGV[i + 2])
+  else
+    local seq = redis.call('INCR', KEYS[1])
+    redis.call('ZADD', KEYS[1 + n + lane], ARGV[i + 1], string.format('%016d', seq) .. ARGV[i + 2])
+  end
+  added = added + 1
+end
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return added`;
+
+/*
+ * KEYS: wait[1..n], delayed[1..n]. ARGV: n, now, token key, orphan count, orphans…, ack count, acks….
+ * Answers the job already recorded under the token (a re-sent call) or under an orphan token (a
+ * call that rejected); else promotes due delayed jobs, by (due time, seq), and pops the first head.
+ */
+const TAKE_LUA = `
+local n = tonumber(ARGV[1])
+local token = ARGV[3]
+local o = tonumber(ARGV[4])
+local a = tonumber(ARGV[5 + o])
+for i = 6 + o, 5 + o + a do redis.call('DEL', ARGV[i]) end
+local again = redis.call('GET', token)
+if again then return again end
+for i = 5, 4 + o do
+  local body = redis.call('GET', ARGV[i])
+  if body then
+    redis.call('DEL', ARGV[i])
+    redis.call('SET', token, body, 'PX', ${TOKEN_TTL_MS})
+    return body
+  end
+end
+for i = 1, n do
+  local due = redis.call('ZRANGEBYSCORE', KEYS[n + i], '-inf', ARGV[2])
+  if #due > 0 then
+    for _, member in ipairs(due) do redis.call('RPUSH', KEYS[i], string.sub(member, 17)) end
+    redis.call('ZREMRANGEBYSCORE', KEYS[n + i], '-inf', ARGV[2])
+  end
+end
+for i = 1, n do
+  local body = redis.call('LPOP', KEYS[i])
+  if body then
+    redis.call('SET', token, body, 'PX', ${TOKEN_TTL_MS})
+    return body
+  end
+end
+return false`;
+
+interface Script {
+  readonly lua: string;
+  readonly sha: string;
+}
+const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
+const ADD = script(ADD_LUA);
+const TAKE = script(TAKE_LUA);
+
+/** Most acknowledgements or orphans carried by one script call. */
+const MAX_CARRIED = 256;
+const noop = (): void => undefined;
+
+/**
+ * A {@link JobStore} shared through Redis: one list per priority for due jobs and one sorted set
+ * per priority for delayed ones (score = due time, member = INCR sequence + body), all under the
+ * hash tag `{queue}`. `add`, `addMany` and `take` are single Lua scripts, so each is atomic.
+ *
+ * Lost replies: every add and take carries a token that its script records (a take records the
+ * job it popped) under a key expiring after an hour. If ioredis re-sends the call after a
+ * reconnect, the script sees the token: it does not add twice, and it answers the same job again.
+ * If the call rejects instead, the next take recovers a job the failed one may have popped.
+ * Tokens of answered calls are deleted by the next call.
+ * @internal
+ */
+export class RedisJobStore implements JobStore {
+  private readonly keys: readonly string[];
+  private readonly takeKeys: readonly string[];
+  private readonly delayedKeys: readonly string[];
+  private readonly waitKeys: readonly string[];
+  private readonly channel: string;
+  private readonly tokenPrefix: string;
+  /** Marks this instance's publishes, so that it does not wake itself. */
+  private readonly origin = randomUUID();
+  private tokenSeq = 0;
+  private acks: string[] = [];
+  private orphans: string[] = [];
+  private readonly listeners = new Set<() => void>();
+  private subscriber: Redis | undefined;
+  private listening: Promise<void> | undefined;
+  private closed = false;
+  private readonly onReady = (): void => this.notify();
+
+  constructor(
+    private readonly client: Redis,
+    private readonly ownsClient: boolean,
+    prefix: string,
+    queue: string,
+    private readonly lanes: ReadonlyMap<string, number>,
+  ) {
+    const base = `${prefix}{${queue}}`;
+    const names = [...lanes.keys()];
+    this.waitKeys = names.map((p) => `${base}:wait:${p}`);
+    this.delayedKeys = names.map((p) => `${base}:delayed:${p}`);
+    this.takeKeys = [...this.waitKeys, ...this.delayedKeys];
+    this.keys = [`${base}:seq`, ...this.takeKeys];
+    this.channel = `${base}:added`;
+    this.tokenPrefix = `${base}:token:${this.origin}:`;
+    client.on('ready', this.onReady);
+  }
+
+  async add(job: Job, nowMs: number): Promise<void> {
+    await this.addMany([job], nowMs);
+  }
+
+  async addMany(jobs: readonly Job[], nowMs: number): Promise<void> {
+    this.open();
+    // Encode (and so validate) every job before the script runs: all or none.
+    const args: (string | number)[] = [];
+    for (const job of jobs) {
+      const lane = this.lanes.get(job.priority);
+      if (lane === undefined) throw unknownPriorityError(job, this.lanes);
+      const delayed = job.runAtMs !== undefined && job.runAtMs > nowMs;
+      args.push(lane + 1, delayed ? String(job.runAtMs) : '', encodeJob(job));
+    }
+    if (jobs.length === 0) return;
+    const acks = this.acks.splice(0, MAX_CARRIED);
+    const token = this.nextToken();
+    const n = this.lanes.size;
+    try {
+      await this.run(ADD, this.keys, [n, this.channel, this.origin, token, acks.length, ...acks, ...args]);
+      this.acks.push(token);
+    } catch (thrown) {
+      this.acks.push(...acks);
+      throw new QuiError('ERR_STORE', 'redis store: add failed; the jobs may or may not be stored', {
+        cause: thrown,
+      });
+    }
+  }
+
+  async take(nowMs: number): Promise<Job | undefined> {
+    this.open();
+    const acks = this.acks.splice(0, MAX_CARRIED);
+    const orphans = this.orphans.splice(0, MAX_CARRIED);
+    const token = this.nextToken();
+    const n = this.lanes.size;
+    let body: string | null;
+    try {
+      body = (await this.run(TAKE, this.takeKeys, [
+        n,
+        nowMs,
+        token,
+        orphans.length,
+        ...orphans,
+        acks.length,
+        ...acks,
+      ])) as string | null;
+    } catch (thrown) {
+      // The script may have run and popped a job whose reply was lost: recover it next time.
+      this.orphans.push(...orphans, token);
+      this.acks.push(...acks);
+      throw new QuiError('ERR_STORE', 'redis store: take failed', { cause: thrown });
+    }
+    if (body === null) return undefined;
+    this.acks.push(token);
+    return decodeJob(body);
+  }
+
+  async nextDueAtMs(): Promise<number | undefined> {
+    this.open();
+    const multi = this.client.multi();
+    for (const key of this.delayedKeys) multi.zrange(key, 0, 0, 'WITHSCORES');
+    let best: number | undefined;
+    for (const reply of await this.exec(multi)) {
+      const score = (reply as string[])[1];
+      if (score !== undefined && (best === undefined || Number(score) < best)) best = Number(score);
+    }
+    return best;
+  }
+
+  async counts(nowMs: number): Promise<StoreCounts> {
+    this.open();
+    const multi = this.client.multi();
+    this.waitKeys.forEach((key, i) => {
+      const delayedKey = this.delayedKeys[i] as string;
+      multi.llen(key).zcount(delayedKey, '-inf', nowMs).zcount(delayedKey, `(${nowMs}`, '+inf');
+    });
+    const replies = (await this.exec(multi)) as number[];
+    const waiting: Record<string, number> = {};
+    let delayed = 0;
+    [...this.lanes.keys()].forEach((name, i) => {
+      waiting[name] = (replies[3 * i] as number) + (replies[3 * i + 1] as number);
+      delayed += replies[3 * i + 2] as number;
+    });
+    return { waiting, delayed };
+  }
+
+  async size(): Promise<number> {
+    this.open();
+    const multi = this.client.multi();
+    for (const key of this.waitKeys) multi.llen(key);
+    for (const key of this.delayedKeys) multi.zcard(key);
+    return ((await this.exec(multi)) as number[]).reduce((sum, n) => sum + n, 0);
+  }
+
+  /**
+   * Calls `listener` when another process adds jobs to this queue, and after every (re)connect of
+   * either connection, so that workers parked on this process never stay idle after a drop.
+   * The first call opens a subscriber connection (a duplicate of the client).
+   */
+  onAvailable(listener: () => void): void {
+    this.open();
+    this.listeners.add(listener);
+    if (this.subscriber !== undefined) return;
+    const sub = this.client.duplicate({ autoResubscribe: false, lazyConnect: false });
+    this.subscriber = sub;
+    sub.on('error', noop);
+    sub.on('message', (_channel: string, origin: string) => {
+      if (origin !== this.origin) this.notify();
+    });
+    // Subscribe on every (re)connect ourselves, and wake the queue only once it is listening again.
+    this.listening = new Promise((resolve) => {
+      sub.on('ready', () => {
+        sub.subscribe(this.channel).then(() => {
+          resolve();
+          this.notify();
+        }, noop);
+      });
+    });
+  }
+
+  /** Resolves once the subscriber opened by `onAvailable` listens (for tests). @internal */
+  whenListening(): Promise<void> {
+    return this.listening ?? Promise.reject(new QuiError('ERR_STORE', 'onAvailable was not called'));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    this.client.off('ready', this.onReady);
+    const acks = this.acks.splice(0);
+    if (acks.length > 0 && this.client.status === 'ready') await this.client.del(...acks).catch(noop);
+    const quits: Promise<void>[] = [];
+    if (this.subscriber !== undefined) quits.push(quit(this.subscriber));
+    if (this.ownsClient) quits.push(quit(this.client));
+    await Promise.all(quits);
+  }
+
+  private notify(): void {
+    if (this.closed) return;
+    for (const listener of this.listeners) listener();
+  }
+
+  private open(): void {
+    if (this.closed) throw storeClosedError('redis');
+  }
+
+  private nextToken(): string {
+    return `${this.tokenPrefix}${++this.tokenSeq}`;
+  }
+
+  /** EVALSHA, falling back to EVAL when Redis has not seen the script (first use, restart). */
+  private async run(
+    s: Script,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
+    try {
+      return await this.client.evalsha(s.sha, keys.length, ...keys, ...args);
+    } catch (thrown) {
+      if (!(thrown instanceof Error) || !thrown.message.startsWith('NOSCRIPT')) throw thrown;
+      return this.client.eval(s.lua, keys.length, ...keys, ...args);
+    }
+  }
+
+  private async exec(multi: ReturnType<Redis['multi']>): Promise<unknown[]> {
+    const results = (await multi.exec()) ?? [];
+    return results.map(([err, value]) => {
+      if (err) throw new QuiError('ERR_STORE', 'redis store: command failed', { cause: err });
+      return value;
+    });
+  }
+}
+
+async function quit(connection: Redis): Promise<void> {
+  if (connection.status === 'end') return;
+  try {
+    await connection.quit();
+  } catch {
+    connection.disconnect();
+  }
+}
+
+/** Loads ioredis on first use: it is an optional peer dependency. @internal */
+function loadIoredis(): typeof Redis {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('ioredis') as typeof Redis;
+  } catch (thrown) {
+    throw new QuiError('ERR_MISSING_PEER', 'redisStore needs ioredis: npm install ioredis@5', {
+      cause: thrown,
+    });
+  }
+}
+
+/** The {@link JobStoreFactory} made by {@link redisStore}. */
+export interface RedisStoreFactory extends JobStoreFactory {
+  create(config: StoreConfig): RedisJobStore;
+}
+
+/**
+ * A store shared through Redis: processes (on one machine or many) that declare a queue of the
+ * same name on the same Redis share its jobs, and a job added by one wakes workers parked on the
+ * others (pub/sub). Strict priority, at-most-once: `take` pops atomically in one Lua script.
+ * Needs the optional peer dependency `ioredis` (major 5).
+ * @throws {InvalidOptionsError} naming the field when `options` are invalid (unknown keys too).
+ * @throws {QuiError} `ERR_MISSING_PEER` from `create` when ioredis is not installed.
+ * @example
+ * const store = redisStore({ url: 'redis://10.0.0.5:6379', prefix: 'shop:' });
+ * defineQueue({ name: 'emails', store, workers: { count: 50, processor } });
+ */
+export function redisStore(options: RedisStoreOptions = {}): RedisStoreFactory {
+  const resolved = resolveRedisStoreOptions(options);
+  return Object.freeze({
+    kind: 'redis',
+    serializes: true,
+    create(config: StoreConfig): RedisJobStore {
+      const lanes = priorityLanes(config);
+      // Named connections let an operator (or a test) find a queue's connections in CLIENT LIST.
+      const client =
+        resolved.client ??
+        new (loadIoredis())(resolved.url ?? DEFAULT_REDIS_STORE_OPTIONS.url, {
+          connectionName: `qui:${config.queue.replace(/[^\w:.-]/g, '_')}`,
+        });
+      // Our own connection reports failures through rejected commands, not unhandled 'error' events.
+      if (resolved.client === undefined) client.on('error', noop);
+      return new RedisJobStore(client, resolved.client === undefined, resolved.prefix, config.queue, lanes);
+    },
+  });
+}

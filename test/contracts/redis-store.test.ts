@@ -1,0 +1,107 @@
+import { Redis } from 'ioredis';
+import { InvalidOptionsError } from '../../src/errors';
+import { redisStore } from '../../src/stores/redis-store';
+import { describeJobStoreContract, makeJob } from './job-store.contract';
+
+const url = 'redis://127.0.0.1:6379';
+const prefix = `qui-test:redis-store:${process.pid}:`;
+const admin = new Redis(url, { maxRetriesPerRequest: 1 });
+
+/** Deletes every key under this file's prefix. */
+async function deleteKeys(): Promise<void> {
+  const keys = await admin.keys(`${prefix}*`);
+  if (keys.length > 0) await admin.del(...keys);
+}
+
+beforeAll(async () => {
+  // Fails (not skips) the file when Redis is unreachable: CI is expected to start it.
+  await expect(admin.ping()).resolves.toBe('PONG');
+});
+afterAll(async () => {
+  await deleteKeys();
+  await admin.quit();
+});
+
+describeJobStoreContract(
+  'redis',
+  () => redisStore({ url, prefix }),
+  () => undefined,
+  { durable: true, shared: true },
+);
+
+describe('redisStore', () => {
+  const priorities = ['high', 'low'];
+
+  it.each([
+    [42, 'options', /must be an object/],
+    [{ url: '' }, 'url', /non-empty string/],
+    [{ prefix: '' }, 'prefix', /non-empty string/],
+    [{ prefix: 7 }, 'prefix', /non-empty string/],
+    [{ client: {} }, 'client', /ioredis client/],
+    [{ client: admin, url }, 'client', /together with url/],
+    [{ uri: url }, 'uri', /not a known option/],
+  ])('rejects %p, naming %s', (options, field, message) => {
+    const call = () => redisStore(options as never);
+    expect(call).toThrow(InvalidOptionsError);
+    expect(call).toThrow(message);
+    expect(call).toThrow(expect.objectContaining({ path: field }));
+  });
+
+  it('wakes other instances of the queue when jobs are added, but not the one that added', async () => {
+    const factory = redisStore({ url, prefix });
+    const producer = factory.create({ queue: 'wake', priorities });
+    const consumer = factory.create({ queue: 'wake', priorities });
+    let producerWakes = 0;
+    let onProducerWake = (): void => undefined;
+    producer.onAvailable(() => {
+      producerWakes++;
+      onProducerWake();
+    });
+    let onConsumerWake = (): void => undefined;
+    consumer.onAvailable(() => onConsumerWake());
+    await Promise.all([producer.whenListening(), consumer.whenListening()]);
+    producerWakes = 0;
+
+    const consumerWoken = new Promise<void>((resolve) => (onConsumerWake = resolve));
+    const job = makeJob('wake', { priority: 'high' });
+    await producer.add(job, 0);
+    await consumerWoken;
+    expect(await consumer.take(0)).toEqual(job);
+
+    // The consumer's publish reaches the producer after the producer's own (one connection, in order).
+    const producerWoken = new Promise<void>((resolve) => (onProducerWake = resolve));
+    await consumer.add(makeJob('wake', { priority: 'low' }), 0);
+    await producerWoken;
+    expect(producerWakes).toBe(1);
+    await producer.close();
+    await consumer.close();
+  });
+
+  it('leaves a client it was given open, and closes only its own subscriber', async () => {
+    const client = new Redis(url);
+    const store = redisStore({ client, prefix }).create({ queue: 'given', priorities });
+    store.onAvailable(() => undefined);
+    await store.whenListening();
+    await store.add(makeJob('given', { priority: 'low' }), 0);
+    await store.close();
+    expect(client.status).toBe('ready');
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
+
+  it('asks for ioredis when it is not installed', async () => {
+    jest.resetModules();
+    jest.doMock('ioredis', () => {
+      throw Object.assign(new Error("Cannot find module 'ioredis'"), { code: 'MODULE_NOT_FOUND' });
+    });
+    const isolated = jest.requireActual<typeof import('../../src/stores/redis-store')>(
+      '../../src/stores/redis-store',
+    );
+    const factory = isolated.redisStore({ url, prefix });
+    await expect(async () => factory.create({ queue: 'q', priorities })).rejects.toMatchObject({
+      code: 'ERR_MISSING_PEER',
+      message: 'redisStore needs ioredis: npm install ioredis@5',
+    });
+    jest.dontMock('ioredis');
+  });
+});
