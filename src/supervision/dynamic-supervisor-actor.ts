@@ -23,7 +23,11 @@ export function createDynamicSupervisorBehavior(
 ): ActorBehavior<DynamicSupervisor, SupervisorMessage> {
   let sup: DynamicSupervisor | undefined;
   return {
-    init: (ctx) => (sup = new DynamicSupervisor(spec, host, ctx as unknown as ActorCell)),
+    init: async (ctx) => {
+      sup = new DynamicSupervisor(spec, host, ctx as unknown as ActorCell);
+      await sup.startInitial();
+      return sup;
+    },
     handle: (s, msg) => {
       const r = s.handle(msg);
       return r ? r.then(() => s) : s;
@@ -182,6 +186,20 @@ export class DynamicSupervisor implements ExitListener {
     this.self.log.info({ child: started.path }, 'child restarted');
     if (this.host.events.has('actor.restarted')) {
       this.host.events.emit('actor.restarted', { supervisor: this.self.path, id: child.spec.id, path: started.path });
+    }
+  }
+
+  /**
+   * Starts the spec's initial children (worker pools use this), one at a time in order; on a
+   * failure stops those started, all at once, and throws.
+   */
+  async startInitial(): Promise<void> {
+    for (const child of this.spec.children ?? []) {
+      const result = await this.startChild(child);
+      if (result.status === 'error' || result.status === 'max-children') {
+        await this.terminateAll();
+        throw result.status === 'error' ? result.error : new StartFailedError(child.id, this.self.path, 'max children reached');
+      }
     }
   }
 

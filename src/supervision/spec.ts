@@ -56,6 +56,8 @@ export interface DynamicSupervisorOptions {
 /** A dynamic supervisor's spec: no children at start; they come through `startChild`. */
 export interface DynamicSupervisorSpec {
   readonly kind: 'dynamic-supervisor';
+  /** @internal Children started at init, in order (worker pools); others come through `startChild`. */
+  readonly children?: readonly ChildSpec[];
   readonly id: string;
   readonly name: string | undefined;
   readonly maxChildren: number;
