@@ -1,0 +1,179 @@
+import type { Clock, TimerHandle } from '../clock';
+import { QuiError, toError } from '../errors';
+import type { Logger } from '../logging';
+import { isJobResult, type JobResult } from '../queue/job-result';
+import type { Job } from '../stores/job';
+
+/** What a processor gets besides the job, fresh for every attempt. */
+export interface ProcessorContext {
+  /** Aborted when the attempt times out or is aborted (shutdown, cancel); its `reason` says why. */
+  readonly signal: AbortSignal;
+  /** The per-job child logger (`jobId`, task bound). */
+  readonly log: Logger;
+  /** 1 for the first attempt, 2 for the first retry… */
+  readonly attempt: number;
+  readonly job: Job;
+}
+
+/**
+ * Does the work of one job attempt. It must return (or resolve to) a {@link JobResult}: `ok(value)`
+ * completes the job; `err(error)`, a throw or a rejection fails the attempt. Anything else is a
+ * non-conforming result (outcome `'bad-result'`), which crashes the worker (let it crash).
+ */
+export type Processor<TTask = unknown> = (
+  job: Job<TTask>,
+  ctx: ProcessorContext,
+) => JobResult | Promise<JobResult>;
+
+/** How one attempt ended: a union on `status`. Exactly one is produced per attempt. */
+export type AttemptOutcome =
+  | { readonly status: 'completed'; readonly value: unknown }
+  /** An error result, a throw (synchronous or not) or a rejection. */
+  | { readonly status: 'failed'; readonly error: Error }
+  /** `job.timeoutMs` passed first; `error.code` is `'ERR_TASK_TIMEOUT'`. */
+  | { readonly status: 'timed-out'; readonly error: QuiError }
+  /** `abort(reason)` was called first; `error` is that reason. */
+  | { readonly status: 'aborted'; readonly error: Error }
+  /** The processor returned something that is not a JobResult; `error.code` is `'ERR_BAD_RESULT'`. */
+  | { readonly status: 'bad-result'; readonly value: unknown; readonly error: QuiError };
+
+/** An attempt in flight. */
+export interface RunningAttempt {
+  /** Resolves once, with the first of: the processor settling, the timeout, `abort()`. Never rejects. */
+  readonly outcome: Promise<AttemptOutcome>;
+  /** Ends the attempt now as `'aborted'` and aborts its signal with `reason`; no-op once ended. */
+  abort(reason: Error): void;
+}
+
+/** What the attempt runner needs from its caller. */
+export interface AttemptDeps {
+  /** The per-job logger, handed to the processor as `ctx.log`. */
+  readonly log: Logger;
+  /** Arms the timeout; inject a ManualClock in tests. */
+  readonly clock: Clock;
+}
+
+/**
+ * Runs attempt `job.attempts + 1` of `job`: calls `processor` at once (a synchronous throw counts
+ * as a failure) with a fresh AbortController, and, if the processor returns a promise and
+ * `job.timeoutMs` is finite, arms the timeout on `deps.clock` from that moment. Whatever comes first
+ * (settle, timeout, `abort()`) decides the outcome; a later settle is ignored (logged at debug) and
+ * the timer is cleared as soon as the outcome is known. On a timeout the signal aborts with the
+ * `ERR_TASK_TIMEOUT` error: a promise cannot be killed, so the processor should honour `ctx.signal`.
+ * @example
+ * const attempt = startAttempt(processor, job, { log, clock: systemClock });
+ * const outcome = await attempt.outcome; // e.g. { status: 'completed', value: 42 }
+ */
+export function startAttempt<TTask>(
+  processor: Processor<TTask>,
+  job: Job<TTask>,
+  deps: AttemptDeps,
+): RunningAttempt {
+  return new Attempt(processor, job, deps);
+}
+
+class Attempt<TTask> implements RunningAttempt {
+  readonly outcome: Promise<AttemptOutcome>;
+  private resolve!: (outcome: AttemptOutcome) => void;
+  private done = false;
+  private timer: TimerHandle | undefined;
+  private readonly controller = new AbortController();
+
+  constructor(
+    processor: Processor<TTask>,
+    private readonly job: Job<TTask>,
+    private readonly deps: AttemptDeps,
+  ) {
+    this.outcome = new Promise<AttemptOutcome>((resolve) => {
+      this.resolve = resolve;
+    });
+    let returned: unknown;
+    try {
+      returned = processor(job, {
+        signal: this.controller.signal,
+        log: deps.log,
+        attempt: job.attempts + 1,
+        job,
+      });
+    } catch (thrown) {
+      this.settle({ status: 'failed', error: toError(thrown) });
+      return;
+    }
+    if (!isThenable(returned)) {
+      this.settle(toOutcome(returned, job));
+      return;
+    }
+    if (job.timeoutMs !== Infinity) this.timer = deps.clock.setTimeout(() => this.timeOut(), job.timeoutMs);
+    // Promise.resolve adopts foreign thenables safely (a throwing `then` becomes a rejection);
+    // for a native promise it returns that same promise.
+    void Promise.resolve(returned).then(
+      (value) => this.settle(toOutcome(value, job)),
+      (thrown) => this.settle({ status: 'failed', error: toError(thrown) }),
+    );
+  }
+
+  abort(reason: Error): void {
+    if (this.settle({ status: 'aborted', error: reason })) this.controller.abort(reason);
+  }
+
+  private timeOut(): void {
+    this.timer = undefined;
+    const error = new QuiError(
+      'ERR_TASK_TIMEOUT',
+      `job ${this.job.id}: attempt ${this.job.attempts + 1} timed out after ${this.job.timeoutMs} ms`,
+    );
+    if (this.settle({ status: 'timed-out', error })) this.controller.abort(error);
+  }
+
+  /** Resolves the outcome if nothing did yet; returns whether this call won. */
+  private settle(outcome: AttemptOutcome): boolean {
+    if (this.done) {
+      if (outcome.status !== 'aborted')
+        this.deps.log.debug({ status: outcome.status }, 'late attempt settle ignored');
+      return false;
+    }
+    this.done = true;
+    if (this.timer !== undefined) {
+      this.deps.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.resolve(outcome);
+    return true;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function toOutcome(value: unknown, job: Job<unknown>): AttemptOutcome {
+  if (isJobResult(value)) {
+    return value.ok ? { status: 'completed', value: value.value } : { status: 'failed', error: value.error };
+  }
+  const error = new QuiError(
+    'ERR_BAD_RESULT',
+    `job ${job.id}: the processor returned ${describeResult(value)}; it must return ok(value) or err(error)`,
+  );
+  return { status: 'bad-result', value, error };
+}
+
+/** Describes a non-conforming result by its shape only: values may hold user data, which we never log. */
+function describeResult(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value === undefined) return 'undefined';
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+  if (proto !== null && proto !== Object.prototype) {
+    const name = proto.constructor?.name;
+    return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object with a custom prototype';
+  }
+  const record = value as Record<string, unknown>;
+  if (record.ok === false && !(record.error instanceof Error)) {
+    return `{ ok: false, error: ${describeResult(record.error)} } (error must be an Error instance)`;
+  }
+  const keys = Object.keys(record);
+  return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 5).join(', ')}`;
+}
