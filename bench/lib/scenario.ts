@@ -1,0 +1,128 @@
+/** What a scenario declares, what the harness records, and helpers to express targets. */
+import type { ChildResult } from './child';
+import { spread, type Spread } from './stats';
+
+/** One contender configuration; the harness runs it `reps` times, each in a fresh process. */
+export interface RunSpec {
+  /** Who runs: 'qui', 'raw-nact', 'bullmq', … */
+  readonly contender: string;
+  /** Which configuration, e.g. 'workers=100'. */
+  readonly label: string;
+  /** Script path relative to bench/. */
+  readonly file: string;
+  readonly params: unknown;
+  readonly reps: number;
+  readonly nodeArgs?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+export interface MetricSpec {
+  readonly key: string;
+  readonly unit: 'jobs/s' | 'msg/s' | 'ms' | 'bytes' | 'count' | 'B/job' | 'B/worker' | 'ratio';
+}
+
+/** A target or a ratio, evaluated on the medians of this run. `met` is null when not measurable. */
+export interface Check {
+  readonly name: string;
+  readonly value: number | null;
+  readonly unit?: string;
+  /** e.g. '≥ 0.8'; empty for an informational ratio. */
+  readonly target: string;
+  readonly met: boolean | null;
+  readonly note?: string;
+}
+
+export interface RowResult {
+  readonly contender: string;
+  readonly label: string;
+  readonly status: 'ok' | 'partial' | 'skipped' | 'error';
+  /** Distinct skip/error reasons. */
+  readonly reasons: readonly string[];
+  readonly metrics: Readonly<Record<string, Spread>>;
+  readonly notes: Readonly<Record<string, string | number>>;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly title: string;
+  /** One line describing the workload as run (sizes differ with --quick). */
+  workload(quick: boolean): string;
+  /** Metrics shown in the table, in order; others a child reports are kept in the JSON only. */
+  readonly metrics: readonly MetricSpec[];
+  runs(quick: boolean): RunSpec[];
+  checks(results: Results, quick: boolean): Check[];
+}
+
+/** Read access to the rows of one scenario run. */
+export class Results {
+  constructor(readonly rows: readonly RowResult[]) {}
+
+  median(contender: string, label: string, metric: string): number | undefined {
+    const row = this.rows.find((r) => r.contender === contender && r.label === label);
+    const m = row?.metrics[metric];
+    return m && Number.isFinite(m.median) ? m.median : undefined;
+  }
+}
+
+/** Folds the outcomes of a RunSpec's repetitions into one row. */
+export function aggregate(spec: RunSpec, outcomes: readonly ChildResult[]): RowResult {
+  const ok = outcomes.filter((o): o is Extract<ChildResult, { status: 'ok' }> => o.status === 'ok');
+  const reasons = [...new Set(outcomes.flatMap((o) => (o.status === 'ok' ? [] : [o.reason])))];
+  const keys = [...new Set(ok.flatMap((o) => Object.keys(o.metrics)))];
+  const metrics: Record<string, Spread> = {};
+  for (const key of keys)
+    metrics[key] = spread(ok.map((o) => o.metrics[key]).filter((v): v is number => v !== undefined));
+  const notes = Object.assign({}, ...ok.map((o) => o.notes ?? {})) as Record<string, string | number>;
+  let status: RowResult['status'] = 'ok';
+  if (ok.length === 0) status = outcomes.every((o) => o.status === 'skipped') ? 'skipped' : 'error';
+  else if (ok.length < outcomes.length) status = 'partial';
+  return { contender: spec.contender, label: spec.label, status, reasons, metrics, notes };
+}
+
+type Ref = readonly [contender: string, label: string, metric: string];
+
+function compare(value: number, op: '>=' | '<=', threshold: number): boolean {
+  return op === '>=' ? value >= threshold : value <= threshold;
+}
+
+/** `num / den` on medians, against `op threshold` (informational when `threshold` is omitted). */
+export function ratioCheck(
+  results: Results,
+  name: string,
+  num: Ref,
+  den: Ref,
+  op: '>=' | '<=' = '>=',
+  threshold?: number,
+): Check {
+  const a = results.median(...num);
+  const b = results.median(...den);
+  const target = threshold === undefined ? '' : `${op === '>=' ? '≥' : '≤'} ${threshold}`;
+  if (a === undefined || b === undefined || b === 0) {
+    const missing = a === undefined ? num[0] : den[0];
+    return { name, value: null, target, met: null, note: `${missing} did not run` };
+  }
+  const value = a / b;
+  return {
+    name,
+    value,
+    unit: '×',
+    target,
+    met: threshold === undefined ? null : compare(value, op, threshold),
+  };
+}
+
+/** One median against an absolute threshold. */
+export function valueCheck(
+  results: Results,
+  name: string,
+  ref: Ref,
+  unit: string,
+  op: '>=' | '<=',
+  threshold: number,
+): Check {
+  const value = results.median(...ref);
+  const target = `${op === '>=' ? '≥' : '≤'} ${threshold} ${unit}`.trim();
+  if (value === undefined)
+    return { name, value: null, unit, target, met: null, note: `${ref[0]} did not run` };
+  return { name, value, unit, target, met: compare(value, op, threshold) };
+}
