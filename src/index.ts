@@ -45,3 +45,28 @@ export type { QuiEvents, QuiEventType } from './runtime/events';
 
 export type { Job, Backoff, BackoffFunction } from './stores/job';
 export type { JobStore, JobStoreFactory, StoreConfig, StoreCounts, Awaitable } from './stores/job-store';
+
+export { defineQueue } from './queue/define-queue';
+export type { QueueOptions, WorkersOptions } from './queue/define-queue';
+export type { QueueClient, EnqueueItem } from './queue/queue-client';
+export type { QueueMessage, QueueStats, QueueTotals, EnqueueReply, JobReport } from './actors/queue-messages';
+export type { WorkerMessage, WorkerStatus } from './actors/worker-messages';
+export { ok, err, isJobResult } from './queue/job-result';
+export type { JobResult } from './queue/job-result';
+export { DEFAULT_JOB_OPTIONS } from './queue/job-options';
+export type { JobOptions, TaskDefaults } from './queue/job-options';
+
+export { defineTask } from './tasks/define-task';
+export type { TaskDefinition, TaskOptions, TaskValue, TaskPerform } from './tasks/define-task';
+export { createTaskRegistry } from './tasks/task-registry';
+export type { TaskRegistry } from './tasks/task-registry';
+export { processTask } from './tasks/process-task';
+export type { Processor, ProcessorContext, AttemptOutcome } from './tasks/run-attempt';
+export { retryDelayMs } from './tasks/backoff';
+
+export { memoryStore } from './stores/memory-store';
+export type { MemoryStoreFactory } from './stores/memory-store';
+export { sqliteStore } from './stores/sqlite-store';
+export type { SqliteStoreOptions } from './stores/sqlite-store';
+export { redisStore } from './stores/redis-store';
+export type { RedisStoreOptions, RedisStoreFactory } from './stores/redis-store';

@@ -26,6 +26,9 @@ export interface ExitListener {
   childExited(cell: ActorCell, reason: ExitReason): void;
 }
 
+/** Sent through the mailbox after an exit: the nact actor stops once it gets there. */
+const STOP_MARKER = Object.freeze({ type: '$stop' });
+
 type Status = 'new' | 'starting' | 'running' | 'stopping' | 'exited';
 
 interface PendingAsk {
@@ -99,7 +102,7 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
     this.status = 'starting';
     const name = this.spec.name;
     if (name !== undefined) this.host.register(name, this);
-    this.mailbox = this.host.engine.spawn(this.receive);
+    this.mailbox = this.host.engine.spawn(this.receive, this.behavior.onDropped && this.undelivered);
     let open!: () => void;
     this.startGate = new Promise((resolve) => (open = resolve));
     try {
@@ -139,9 +142,14 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
 
   /** The nact handler: one message at a time; a returned promise holds the mailbox. */
   private readonly receive = (message: unknown): unknown => {
+    if (message === STOP_MARKER) {
+      this.host.engine.stop(this.mailbox as EngineRef);
+      return undefined;
+    }
     if (this.status !== 'running') {
       // Messages sent during init wait for it; after an exit (or while stopping) they are dropped.
       if (this.startGate) return this.startGate.then(() => this.receive(message));
+      this.behavior.onDropped?.(this.state, message);
       return undefined;
     }
     this.handling = true;
@@ -162,6 +170,10 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
     this.handling = false;
     if (this.pendingExit) this.beginExit(this.pendingExit);
     return undefined;
+  };
+
+  private readonly undelivered = (messages: unknown[]): void => {
+    for (const message of messages) this.behavior.onDropped?.(this.state, message);
   };
 
   private readonly settled = (next: unknown): void => {
@@ -230,7 +242,14 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
     if (this.status === 'exited') return;
     this.status = 'exited';
     this.exitReason = reason;
-    if (this.mailbox) this.host.engine.stop(this.mailbox);
+    if (this.mailbox) {
+      // With a handler in flight (maybe one that never settles) nact's mailbox is blocked: stop it
+      // now; nact hands what was queued to `undelivered`. Otherwise a message may sit in nact's
+      // scheduled immediate, where a stop would lose it without a trace: let the mailbox drain
+      // through `receive` (which passes late messages to `onDropped`) up to a stop marker.
+      if (this.handling) this.host.engine.stop(this.mailbox);
+      else this.host.engine.dispatch(this.mailbox, STOP_MARKER);
+    }
     if (this.spec.name !== undefined) this.host.unregister(this.spec.name, this);
     this.controller?.abort(new QuiError('ERR_STOPPED', `actor ${this.path} exited (${reason.type})`));
     if (this.asks) {

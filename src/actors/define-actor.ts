@@ -80,6 +80,8 @@ export interface ActorBehavior<TState = unknown, TMessage = unknown> {
   terminate?(state: TState, reason: ExitReason, ctx: ActorContext<TMessage>): void | Promise<void>;
   /** Runs when the incarnation is killed: release what cannot be left running (children). */
   onKill?(state: TState | undefined): void;
+  /** Gets each message that arrived too late to be handled (while stopping, or left in the mailbox). */
+  onDropped?(state: TState | undefined, message: TMessage): void;
 }
 
 /** A child spec for an actor, as built by `defineActor`. */
@@ -127,9 +129,9 @@ export function resolveActorSpec(options: unknown, path: string): ActorSpec {
 }
 
 /** @internal Builds an actor spec from a behaviour written inside Qui (queues, workers). */
-export function internalActorSpec(
+export function internalActorSpec<TState, TMessage>(
   common: { id: string; name?: string | undefined; restart?: RestartType; shutdown?: Shutdown },
-  behavior: ActorBehavior<never, never>,
+  behavior: ActorBehavior<TState, TMessage>,
 ): ActorSpec {
   return Object.freeze({
     kind: 'actor',

@@ -41,12 +41,18 @@ export class Engine {
   private readonly onCrash: (msg: unknown, error: unknown, ctx: { stop: unknown }) => unknown;
 
   /** Spawns a mailbox; `handler` receives each message in order, one at a time. */
-  spawn(handler: EngineHandler): EngineRef {
+  spawn(handler: EngineHandler, onUndelivered?: (messages: unknown[]) => void): EngineRef {
     const name = `a${++this.nextName}`;
     // nact keeps what the function returns as the actor's state; ours lives in the cell, so the
     // returned value only matters as a promise that holds the mailbox until it settles.
+    const afterStop = onUndelivered
+      ? (_state: unknown, ctx: { mailbox?: Array<{ message: unknown }> }) => {
+          if (ctx.mailbox && ctx.mailbox.length > 0) onUndelivered(ctx.mailbox.map((m) => m.message));
+        }
+      : undefined;
     const ref = spawn(this.root, (_state: unknown, message: unknown) => handler(message), name, {
       onCrash: this.onCrash as never,
+      afterStop: afterStop as never,
     });
     return ref as unknown as EngineRef;
   }

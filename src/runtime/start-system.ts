@@ -4,6 +4,7 @@ import { InvalidOptionsError } from '../errors';
 import { silentLogger, type Logger } from '../logging';
 import { defineSupervisor, type ChildSpec } from '../supervision/spec';
 import { checkObject, checkString } from '../validate';
+import { queueClient, type QueueClient } from '../queue/queue-client';
 import type { QuiEventBus } from './events';
 import { supervisorHandle, type SupervisorHandle } from './supervisor-handle';
 import { SystemCore } from './system-core';
@@ -33,6 +34,8 @@ export interface QuiSystem {
     build: (replyTo: ActorRef<TReply>) => TMessage,
     timeoutMs: number,
   ): Promise<TReply>;
+  /** A client of the queue named `name` (see `defineQueue`). */
+  queue<TTask = unknown>(name: string): QueueClient<TTask>;
   /** The management API of a supervisor, by name or id. */
   supervisor(idOrName: string): SupervisorHandle;
   /** Shuts the tree down in reverse start order; resolves when every actor has stopped. */
@@ -70,6 +73,7 @@ export function systemFacade(core: SystemCore): QuiSystem {
     send: (name, message) => core.send(name, message),
     ask: (target, build, timeoutMs) => core.ask(target, build, timeoutMs),
     supervisor: (idOrName) => supervisorHandle(core, idOrName),
+    queue: (name) => queueClient(core, name),
     stop: () => core.stop(),
   };
 }

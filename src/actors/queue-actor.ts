@@ -1,0 +1,215 @@
+import Denque from 'denque';
+import type { TimerHandle } from '../clock';
+import { QuiError, toError } from '../errors';
+import type { ResolvedQueue } from '../queue/define-queue';
+import { buildJob, buildJobs, type TaskDefaults } from '../queue/job-options';
+import { queueRuntime, type QueueRuntime } from '../queue/queue-runtime';
+import type { SystemCore } from '../runtime/system-core';
+import type { Job } from '../stores/job';
+import type { Awaitable, JobStore } from '../stores/job-store';
+import type { ActorCell } from './actor-cell';
+import type { ActorRef } from './actor-ref';
+import type { ActorBehavior, ActorContext } from './define-actor';
+import type { EnqueueReply, JobReport, QueueMessage, QueueStats } from './queue-messages';
+import type { WorkerMessage } from './worker-messages';
+
+type Worker = ActorRef<WorkerMessage>;
+
+/** @internal The queue actor's behaviour: one per queue spec, a fresh state per incarnation. */
+export function queueBehavior(config: ResolvedQueue): ActorBehavior<QueueActor, QueueMessage> {
+  return {
+    init: async (ctx) => {
+      const core = ctx.system as SystemCore;
+      const rt = queueRuntime(core, config);
+      const store = await rt.openStore();
+      const cell = ctx as unknown as ActorCell;
+      rt.cell = cell;
+      return new QueueActor(rt, store, ctx);
+    },
+    handle: (q, msg) => {
+      const r = q.handle(msg);
+      return r === undefined ? q : Promise.resolve(r).then(() => q);
+    },
+    terminate: (q) => q.clearTimer(),
+    onKill: (q) => q?.clearTimer(),
+  };
+}
+
+/**
+ * One incarnation of a queue: serves polls from the store, parks them when nothing is due, and
+ * answers parked polls the moment jobs arrive. Mutable on purpose: this is the hot path. @internal
+ */
+export class QueueActor {
+  private readonly parked = new Denque<Worker>();
+  private timer: TimerHandle | undefined;
+  private timerAt = Infinity;
+  private readonly config: ResolvedQueue;
+
+  constructor(
+    private readonly rt: QueueRuntime,
+    private readonly store: JobStore,
+    private readonly ctx: ActorContext<QueueMessage>,
+  ) {
+    this.config = rt.config;
+  }
+
+  handle(msg: QueueMessage): Awaitable<void> {
+    switch (msg.type) {
+      case 'queue.poll':
+        if (msg.report) return after(this.applyReport(msg.report), () => this.serve(msg.worker));
+        return this.serve(msg.worker);
+      case 'queue.report':
+        return this.applyReport(msg.report);
+      case 'queue.enqueue':
+        return this.enqueue(() => [buildJob(this.config.job, msg.task, msg.options, this.defaultsFor(msg.task), this.ctx.clock.wallNow())], msg.replyTo);
+      case 'queue.enqueue-many':
+        return this.enqueue(() => buildJobs(this.config.job, msg.items, this.defaultsFor, this.ctx.clock.wallNow()), msg.replyTo);
+      case 'queue.dequeue':
+        return after(this.store.take(this.ctx.clock.wallNow()), (job) => {
+          if (job) this.rt.totals.handedOut++;
+          msg.replyTo.send(job);
+        });
+      case 'queue.return':
+        return after(this.store.add(msg.job, this.ctx.clock.wallNow()), () => this.drain());
+      case 'queue.stats':
+        return after(this.store.counts(this.ctx.clock.wallNow()), (counts) =>
+          msg.replyTo.send({
+            name: this.config.name,
+            waiting: counts.waiting,
+            delayed: counts.delayed,
+            parkedPolls: this.parked.length,
+            totals: { ...this.rt.totals },
+          } satisfies QueueStats),
+        );
+      case 'queue.size':
+        return after(this.store.size(), (n) => msg.replyTo.send(n));
+      case 'queue.wake':
+        return this.drain();
+    }
+  }
+
+  clearTimer(): void {
+    if (this.timer !== undefined) this.ctx.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
+  }
+
+  /** Task defaults under queue defaults, looked up per job (enqueueMany calls it per item). */
+  private readonly defaultsFor = (task: unknown): TaskDefaults | undefined => {
+    const own = this.config.registry?.defaultsFor(task);
+    const queue = this.config.defaults;
+    if (!own) return queue;
+    return Object.keys(queue).length === 0 ? own : { ...queue, ...own };
+  };
+
+  /** One poll: hand out the next due job, or park the worker until there is one. */
+  private serve(worker: Worker): Awaitable<void> {
+    if (!worker.alive) return;
+    return after(this.store.take(this.ctx.clock.wallNow()), (job) => {
+      if (job) return this.handOut(worker, job);
+      this.parked.push(worker);
+      return this.armTimer();
+    });
+  }
+
+  private handOut(worker: Worker, job: Job): Awaitable<void> {
+    if (!worker.alive) return this.store.add(job, this.ctx.clock.wallNow()); // it never ran: back it goes
+    this.rt.totals.handedOut++;
+    worker.send({ type: 'worker.assign', job });
+    return undefined;
+  }
+
+  /** Serves parked polls while jobs are due, oldest poll first. */
+  private drain(): Awaitable<void> {
+    while (this.parked.length > 0) {
+      const worker = this.parked.peekFront() as Worker;
+      if (!worker.alive) {
+        this.parked.shift();
+        continue;
+      }
+      const taken = this.store.take(this.ctx.clock.wallNow());
+      if (isThenable(taken)) {
+        return Promise.resolve(taken).then((job) => {
+          if (!job) return this.armTimer();
+          this.parked.shift();
+          return after(this.handOut(worker, job), () => this.drain());
+        });
+      }
+      if (!taken) break;
+      this.parked.shift();
+      this.handOut(worker, taken);
+    }
+    return this.armTimer();
+  }
+
+  /** With polls parked, wakes the queue when the earliest delayed job falls due. */
+  private armTimer(): Awaitable<void> {
+    if (this.parked.length === 0) return;
+    return after(this.store.nextDueAtMs(), (due) => {
+      if (due === undefined || due >= this.timerAt) return;
+      this.clearTimer();
+      this.timerAt = due;
+      this.timer = this.ctx.clock.setTimeout(() => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        if (this.ctx.self.alive) this.ctx.self.send({ type: 'queue.wake' });
+      }, Math.max(0, due - this.ctx.clock.wallNow()));
+    });
+  }
+
+  private applyReport(report: JobReport): Awaitable<void> {
+    const totals = this.rt.totals;
+    switch (report.type) {
+      case 'completed':
+        totals.completed++;
+        return;
+      case 'retry':
+        totals.failed++;
+        totals.retried++;
+        return after(this.store.add(report.job, this.ctx.clock.wallNow()), () => this.armTimer());
+      case 'dead':
+        totals.failed++;
+        totals.dead++;
+        if (this.config.deadLetter !== undefined) {
+          this.ctx.system.send<QueueMessage>(this.config.deadLetter, { type: 'queue.enqueue', task: report.job.task });
+        }
+        return;
+    }
+  }
+
+  private async enqueue(build: () => Job[], replyTo: ActorRef<EnqueueReply> | undefined): Promise<void> {
+    let jobs: Job[];
+    try {
+      jobs = build();
+      if (this.config.maxSize !== Infinity) {
+        const size = await this.store.size();
+        if (size + jobs.length > this.config.maxSize) {
+          throw new QuiError('ERR_QUEUE_FULL', `queue ${this.config.name} holds ${size} of ${this.config.maxSize} jobs; ${jobs.length} more do not fit`);
+        }
+      }
+      const now = this.ctx.clock.wallNow();
+      if (jobs.length === 1) await this.store.add(jobs[0] as Job, now);
+      else await this.store.addMany(jobs, now);
+    } catch (thrown) {
+      const error = toError(thrown);
+      if (replyTo) replyTo.send({ ok: false, error });
+      else this.ctx.log.warn({ err: error }, 'enqueue by message rejected');
+      return;
+    }
+    this.rt.totals.enqueued += jobs.length;
+    const events = this.rt.core.events;
+    if (events.has('job.enqueued')) for (const job of jobs) events.emit('job.enqueued', { job });
+    replyTo?.send({ ok: true, jobs });
+    await this.drain();
+  }
+}
+
+/** Runs `then` on a value, or after it settles when it is a promise: the memory store stays synchronous. */
+function after<T>(value: Awaitable<T>, then: (v: T) => Awaitable<void>): Awaitable<void> {
+  if (isThenable(value)) return Promise.resolve(value).then(then);
+  return then(value);
+}
+
+function isThenable<T>(value: Awaitable<T>): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}

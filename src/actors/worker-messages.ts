@@ -1,0 +1,14 @@
+import type { ActorRef } from './actor-ref';
+import type { Job } from '../stores/job';
+import type { AttemptOutcome } from '../tasks/run-attempt';
+
+/** What `worker.status` answers. */
+export type WorkerStatus =
+  | { readonly state: 'idle' }
+  | { readonly state: 'running'; readonly jobId: string; readonly attempt: number };
+
+/** Every message a worker actor handles. */
+export type WorkerMessage =
+  | { readonly type: 'worker.assign'; readonly job: Job }
+  | { readonly type: 'worker.settled'; readonly job: Job; readonly outcome: AttemptOutcome }
+  | { readonly type: 'worker.status'; readonly replyTo: ActorRef<WorkerStatus> };
