@@ -77,7 +77,7 @@ class Attempt<TTask> implements RunningAttempt {
   private resolve!: (outcome: AttemptOutcome) => void;
   private done = false;
   private timer: TimerHandle | undefined;
-  private readonly controller = new AbortController();
+  private readonly ctx: AttemptContext;
 
   constructor(
     processor: Processor<TTask>,
@@ -87,14 +87,10 @@ class Attempt<TTask> implements RunningAttempt {
     this.outcome = new Promise<AttemptOutcome>((resolve) => {
       this.resolve = resolve;
     });
+    this.ctx = new AttemptContext(deps.log, job.attempts + 1, job);
     let returned: unknown;
     try {
-      returned = processor(job, {
-        signal: this.controller.signal,
-        log: deps.log,
-        attempt: job.attempts + 1,
-        job,
-      });
+      returned = processor(job, this.ctx);
     } catch (thrown) {
       this.settle({ status: 'failed', error: toError(thrown) });
       return;
@@ -113,7 +109,7 @@ class Attempt<TTask> implements RunningAttempt {
   }
 
   abort(reason: Error): void {
-    if (this.settle({ status: 'aborted', error: reason })) this.controller.abort(reason);
+    if (this.settle({ status: 'aborted', error: reason })) this.ctx.abort(reason);
   }
 
   private timeOut(): void {
@@ -122,7 +118,7 @@ class Attempt<TTask> implements RunningAttempt {
       'ERR_TASK_TIMEOUT',
       `job ${this.job.id}: attempt ${this.job.attempts + 1} timed out after ${this.job.timeoutMs} ms`,
     );
-    if (this.settle({ status: 'timed-out', error })) this.controller.abort(error);
+    if (this.settle({ status: 'timed-out', error })) this.ctx.abort(error);
   }
 
   /** Resolves the outcome if nothing did yet; returns whether this call won. */
@@ -139,6 +135,36 @@ class Attempt<TTask> implements RunningAttempt {
     }
     this.resolve(outcome);
     return true;
+  }
+}
+
+/**
+ * The processor's context. Its signal is made on first read: Node's AbortSignal costs a few µs to
+ * create, and most processors never look at it. An abort before that read is remembered, so a
+ * signal read later is already aborted with the same reason.
+ */
+class AttemptContext implements ProcessorContext {
+  private controller: AbortController | undefined;
+  private reason: Error | undefined;
+
+  constructor(
+    readonly log: Logger,
+    readonly attempt: number,
+    readonly job: Job,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.reason !== undefined) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Called by the attempt only; not part of ProcessorContext. */
+  abort(reason: Error): void {
+    if (this.controller !== undefined) this.controller.abort(reason);
+    else this.reason ??= reason;
   }
 }
 

@@ -257,6 +257,36 @@ describe('startAttempt context', () => {
     expect(c1.log).toBe(log);
   });
 
+  it('makes the signal on first read: a read after the timeout sees it aborted with the timeout error', async () => {
+    let ctx!: ProcessorContext;
+    const attempt = startAttempt(
+      (_j, c) => ((ctx = c), new Promise<JobResult>(() => {})),
+      job({ timeoutMs: 10 }),
+      { log, clock },
+    );
+    clock.advance(10);
+    const outcome = await attempt.outcome;
+    expect(ctx.signal.aborted).toBe(true);
+    expect(ctx.signal.reason).toBe((outcome as { error: Error }).error);
+    expect(ctx.signal).toBe(ctx.signal);
+  });
+
+  it('aborts a signal already read by the processor when the attempt is aborted', async () => {
+    const reasons: unknown[] = [];
+    const attempt = startAttempt(
+      (_j, { signal }) => {
+        signal.addEventListener('abort', () => reasons.push(signal.reason));
+        return new Promise<JobResult>(() => {});
+      },
+      job(),
+      { log, clock },
+    );
+    const reason = new Error('cancelled');
+    attempt.abort(reason);
+    await attempt.outcome;
+    expect(reasons).toEqual([reason]);
+  });
+
   it('calls the processor synchronously with the job', () => {
     const processor = jest.fn(() => ok());
     const j = job();
