@@ -21,9 +21,11 @@ import {
   type ScenarioRecord,
 } from './lib/table';
 import type { ChildResult } from './lib/child';
+import { latency } from './scenarios/latency';
+import { priority } from './scenarios/priority';
 import { throughput } from './scenarios/throughput';
 
-const SCENARIOS: readonly Scenario[] = [throughput];
+const SCENARIOS: readonly Scenario[] = [throughput, latency, priority];
 
 interface Cli {
   readonly quick: boolean;

@@ -58,9 +58,18 @@ export class Results {
   constructor(readonly rows: readonly RowResult[]) {}
 
   median(contender: string, label: string, metric: string): number | undefined {
+    return this.stat(contender, label, metric, 'median');
+  }
+
+  stat(
+    contender: string,
+    label: string,
+    metric: string,
+    which: 'min' | 'median' | 'max',
+  ): number | undefined {
     const row = this.rows.find((r) => r.contender === contender && r.label === label);
     const m = row?.metrics[metric];
-    return m && Number.isFinite(m.median) ? m.median : undefined;
+    return m && Number.isFinite(m[which]) ? m[which] : undefined;
   }
 }
 
@@ -111,7 +120,7 @@ export function ratioCheck(
   };
 }
 
-/** One median against an absolute threshold. */
+/** One median (or the worst run, with `which`) against an absolute threshold. */
 export function valueCheck(
   results: Results,
   name: string,
@@ -119,8 +128,9 @@ export function valueCheck(
   unit: string,
   op: '>=' | '<=',
   threshold: number,
+  which: 'min' | 'median' | 'max' = 'median',
 ): Check {
-  const value = results.median(...ref);
+  const value = results.stat(...ref, which);
   const target = `${op === '>=' ? '≥' : '≤'} ${threshold} ${unit}`.trim();
   if (value === undefined)
     return { name, value: null, unit, target, met: null, note: `${ref[0]} did not run` };
