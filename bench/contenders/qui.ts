@@ -1,0 +1,45 @@
+/**
+ * Queue contender: Qui. One queue with priorities ['high', 'low'] and a pool of N workers whose
+ * processor does nothing and returns ok(). Qui's workers start with the system and poll at
+ * once, so "start the workers after the bulk enqueue" is a gate: a processor called before
+ * `startWorkers` waits for it. At most N jobs (one per worker) are held that way; they are
+ * reported as `heldAtStart` and, in the priority workload, left out of the inversion count
+ * (each was handed out while it was the only kind of job waiting).
+ */
+import { runQueueContender, type JobData } from '../lib/queue-driver';
+import { createGate, loadQui } from '../lib/qui';
+
+const BULK = 10_000;
+
+runQueueContender(async ({ concurrency, onStart, onComplete }) => {
+  const qui = await loadQui();
+  const gate = createGate();
+  const run = (task: JobData): ReturnType<typeof qui.ok> => {
+    onStart(task);
+    onComplete();
+    return qui.ok();
+  };
+  const queueSpec = qui.defineQueue({
+    name: 'bench',
+    priorities: ['high', 'low'],
+    workers: {
+      count: concurrency,
+      processor: (job) => (gate.open ? run(job.task as JobData) : gate.wait(() => run(job.task as JobData))),
+    },
+  });
+  const system = await qui.startSystem(qui.defineSupervisor({ id: 'root', children: [queueSpec] }));
+  const queue = system.queue<JobData>('bench');
+  return {
+    supportsPriority: true,
+    heldAtStart: () => gate.held,
+    async enqueueBulk(items, priority) {
+      const options = priority ? { priority } : undefined;
+      for (let i = 0; i < items.length; i += BULK) {
+        await queue.enqueueMany(items.slice(i, i + BULK).map((task) => ({ task, options })));
+      }
+    },
+    enqueue: async (data, priority) => void (await queue.enqueue(data, priority ? { priority } : undefined)),
+    startWorkers: async () => gate.release(),
+    close: () => system.stop(),
+  };
+});
