@@ -16,11 +16,26 @@ export const systemClock: Clock = Object.freeze({
   now: () => performance.now(),
   wallNow: () => Date.now(),
   setTimeout: (fn: () => void, ms: number): TimerHandle => {
-    const t = setTimeout(fn, Math.min(ms, 2_147_483_647));
-    return t;
+    if (ms <= MAX_TIMER_MS) return setTimeout(fn, ms);
+    // Node fires longer delays at once: wait in steps of the longest delay it takes.
+    const long: LongTimer = { __timer: true, current: undefined };
+    const step = (left: number): void => {
+      long.current = setTimeout(left > MAX_TIMER_MS ? () => step(left - MAX_TIMER_MS) : fn, Math.min(left, MAX_TIMER_MS));
+    };
+    step(ms);
+    return long;
   },
-  clearTimeout: (handle: TimerHandle) => clearTimeout(handle as NodeJS.Timeout),
+  clearTimeout: (handle: TimerHandle) => {
+    const long = handle as Partial<LongTimer>;
+    clearTimeout((long.current ?? handle) as NodeJS.Timeout);
+  },
 });
+
+const MAX_TIMER_MS = 2_147_483_647;
+interface LongTimer {
+  readonly __timer: true;
+  current: NodeJS.Timeout | undefined;
+}
 
 interface PendingTimer {
   readonly id: number;

@@ -35,7 +35,7 @@ export interface QueueOptions {
   /** A pool of workers; without one the queue is used directly (enqueue / dequeue). */
   readonly workers?: WorkersOptions;
   /** Tasks whose defaults apply to their jobs, and which `processTask` dispatches to. */
-  readonly tasks?: readonly TaskDefinition<never>[];
+  readonly tasks?: readonly TaskDefinition[];
   /** Job option defaults for this queue (under a task's own defaults). */
   readonly defaults?: TaskDefaults;
   /** A queue that receives the task of every job that fails for good. */
