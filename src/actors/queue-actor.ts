@@ -55,9 +55,13 @@ export class QueueActor {
 
   handle(msg: QueueMessage): Awaitable<void> {
     switch (msg.type) {
-      case 'queue.poll':
-        if (msg.report) return after(this.applyReport(msg.report), () => this.serve(msg.worker));
+      case 'queue.poll': {
+        if (msg.report) {
+          const applied = this.applyReport(msg.report);
+          if (applied !== undefined) return after(applied, () => this.serve(msg.worker));
+        }
         return this.serve(msg.worker);
+      }
       case 'queue.report':
         return this.applyReport(msg.report);
       case 'queue.enqueue':
@@ -105,11 +109,16 @@ export class QueueActor {
   /** One poll: hand out the next due job, or park the worker until there is one. */
   private serve(worker: Worker): Awaitable<void> {
     if (!worker.alive) return;
-    return after(this.store.take(this.ctx.clock.wallNow()), (job) => {
-      if (job) return this.handOut(worker, job);
-      this.parked.push(worker);
-      return this.armTimer();
-    });
+    const taken = this.store.take(this.ctx.clock.wallNow());
+    // The memory store answers synchronously: no closure, no promise on the hot path.
+    if (isThenable(taken)) return Promise.resolve(taken).then((job) => this.serveWith(worker, job));
+    return this.serveWith(worker, taken);
+  }
+
+  private serveWith(worker: Worker, job: Job | undefined): Awaitable<void> {
+    if (job) return this.handOut(worker, job);
+    this.parked.push(worker);
+    return this.armTimer();
   }
 
   private handOut(worker: Worker, job: Job): Awaitable<void> {

@@ -77,9 +77,12 @@ export class Worker {
 
   private start(job: Job): void {
     const events = this.rt.core.events;
-    const attempt = startAttempt(this.processor, job, { log: this.jobLogger(job), clock: this.ctx.clock });
-    this.running = { job, attempt };
     if (events.has('job.started')) events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
+    const attempt = startAttempt(this.processor, job, { log: this.jobLogger(job), clock: this.ctx.clock });
+    // A processor that answered synchronously is settled now: report on the next poll at once,
+    // sparing the hot path a message to self and an event-loop turn.
+    if (attempt.result) return this.poll(this.settle(job, attempt.result));
+    this.running = { job, attempt };
     void attempt.outcome.then((outcome) => {
       if (this.cell.alive) this.cell.send({ type: 'worker.settled', job, outcome } satisfies WorkerMessage);
     });

@@ -41,6 +41,11 @@ export type AttemptOutcome =
 export interface RunningAttempt {
   /** Resolves once, with the first of: the processor settling, the timeout, `abort()`. Never rejects. */
   readonly outcome: Promise<AttemptOutcome>;
+  /**
+   * The outcome once known, synchronously: set before `startAttempt` returns when the processor
+   * answered without a promise, so the caller may skip waiting a tick for `outcome`.
+   */
+  readonly result: AttemptOutcome | undefined;
   /** Ends the attempt now as `'aborted'` and aborts its signal with `reason`; no-op once ended. */
   abort(reason: Error): void;
 }
@@ -73,9 +78,10 @@ export function startAttempt<TTask>(
 }
 
 class Attempt<TTask> implements RunningAttempt {
-  readonly outcome: Promise<AttemptOutcome>;
-  private resolve!: (outcome: AttemptOutcome) => void;
+  private promise: Promise<AttemptOutcome> | undefined;
+  private resolve: ((outcome: AttemptOutcome) => void) | undefined;
   private done = false;
+  result: AttemptOutcome | undefined;
   private timer: TimerHandle | undefined;
   private readonly ctx: AttemptContext;
 
@@ -84,9 +90,6 @@ class Attempt<TTask> implements RunningAttempt {
     private readonly job: Job<TTask>,
     private readonly deps: AttemptDeps,
   ) {
-    this.outcome = new Promise<AttemptOutcome>((resolve) => {
-      this.resolve = resolve;
-    });
     this.ctx = new AttemptContext(deps.log, job.attempts + 1, job);
     let returned: unknown;
     try {
@@ -106,6 +109,19 @@ class Attempt<TTask> implements RunningAttempt {
       (value) => this.settle(toOutcome(value, job)),
       (thrown) => this.settle({ status: 'failed', error: toError(thrown) }),
     );
+  }
+
+  /** Made on first read: an attempt settled synchronously (the common fast case) never needs one. */
+  get outcome(): Promise<AttemptOutcome> {
+    if (this.promise === undefined) {
+      const known = this.result;
+      this.promise = known
+        ? Promise.resolve(known)
+        : new Promise<AttemptOutcome>((resolve) => {
+            this.resolve = resolve;
+          });
+    }
+    return this.promise;
   }
 
   abort(reason: Error): void {
@@ -129,11 +145,12 @@ class Attempt<TTask> implements RunningAttempt {
       return false;
     }
     this.done = true;
+    this.result = outcome;
     if (this.timer !== undefined) {
       this.deps.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.resolve(outcome);
+    this.resolve?.(outcome);
     return true;
   }
 }
