@@ -175,7 +175,8 @@ export class QueueActor {
       case 'retry':
         totals.failed++;
         totals.retried++;
-        return after(this.store.add(report.job, this.ctx.clock.wallNow()), () => this.armTimer());
+        // A retry may be due at once: parked polls (the oldest first) get it, else the timer is armed.
+        return after(this.store.add(report.job, this.ctx.clock.wallNow()), () => this.drain());
       case 'dead':
         totals.failed++;
         totals.dead++;
