@@ -115,7 +115,8 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
       this.startGate = undefined;
       open();
     }
-    if (this.status !== 'starting') return; // killed while starting
+    // Killed while starting: the start failed, whatever init returned.
+    if (this.status !== 'starting') throw new QuiError('ERR_STOPPED', `actor ${this.path} was killed while starting`);
     this.status = 'running';
     if (this.pendingExit) this.beginExit(this.pendingExit);
   }

@@ -47,6 +47,8 @@ export class DynamicSupervisor implements ExitListener {
   readonly children = new Map<ActorCell, DynamicChild>();
   private readonly window: RestartWindow;
   private seq = 0;
+  /** Incarnations being started or shut down: in no entry for now, but still to kill if this supervisor is killed. */
+  private readonly inTransit = new Set<ActorCell>();
 
   constructor(
     readonly spec: DynamicSupervisorSpec,
@@ -114,6 +116,8 @@ export class DynamicSupervisor implements ExitListener {
   killAll(): void {
     for (const c of this.children.values()) c.cell.kill();
     this.children.clear();
+    for (const cell of [...this.inTransit]) cell.kill();
+    this.inTransit.clear();
   }
 
   private async terminateMany(children: readonly DynamicChild[]): Promise<void> {
@@ -123,6 +127,7 @@ export class DynamicSupervisor implements ExitListener {
       const { cell, spec } = c;
       c.restarting = false;
       if (!cell.alive) continue;
+      this.inTransit.add(cell);
       if (spec.shutdown === 'brutal-kill') cell.kill();
       else {
         void cell.shutdown(SHUTDOWN);
@@ -134,6 +139,7 @@ export class DynamicSupervisor implements ExitListener {
       }
       waits.push(
         cell.exited.then((reason) => {
+          this.inTransit.delete(cell);
           if (!isExpectedShutdownExit(reason, spec.restart === 'permanent')) {
             this.self.log.error({ child: cell.path, reason: describeExit(reason) }, 'shutdown error');
           }
@@ -217,11 +223,16 @@ export class DynamicSupervisor implements ExitListener {
   }
 
   private async startCell(spec: ChildSpec): Promise<ActorCell | StartFailedError> {
-    const cell = spawnChild(this.host, spec, `${this.self.path}/${spec.id}#${++this.seq}`, this);
+    const path = `${this.self.path}/${spec.id}#${++this.seq}`;
+    if (!this.self.alive) return new StartFailedError(spec.id, path, new Error('the supervisor has exited'));
+    const cell = spawnChild(this.host, spec, path, this);
+    this.inTransit.add(cell);
     try {
       await cell.start();
     } catch (thrown) {
       return new StartFailedError(spec.id, cell.path, thrown);
+    } finally {
+      this.inTransit.delete(cell);
     }
     return cell;
   }

@@ -37,6 +37,8 @@ export function createSupervisorBehavior(spec: SupervisorSpec, host: CellHost): 
 export class StaticSupervisor implements ExitListener {
   readonly children: ChildRecord[];
   private readonly window: RestartWindow;
+  /** Incarnations being started or shut down: in no record for now, but still to kill if this supervisor is killed. */
+  private readonly inTransit = new Set<ActorCell>();
 
   constructor(
     readonly spec: SupervisorSpec,
@@ -129,7 +131,7 @@ export class StaticSupervisor implements ExitListener {
     for (let i = this.children.length - 1; i >= 0; i--) await this.terminateRecord(this.children[i] as ChildRecord);
   }
 
-  /** Kills every child at once, newest first (this supervisor was killed). */
+  /** Kills every child at once, newest first (this supervisor was killed), and any it was starting or stopping. */
   killAll(): void {
     for (let i = this.children.length - 1; i >= 0; i--) {
       const rec = this.children[i] as ChildRecord;
@@ -137,6 +139,8 @@ export class StaticSupervisor implements ExitListener {
       rec.cell = undefined;
       cell?.kill();
     }
+    for (const cell of [...this.inTransit]) cell.kill();
+    this.inTransit.clear();
   }
 
   private async onExit(cell: ActorCell, reason: ExitReason): Promise<void> {
@@ -215,12 +219,18 @@ export class StaticSupervisor implements ExitListener {
 
   /** Starts a new incarnation; resolves with the error when it failed (the record stays stopped). */
   private async startRecord(rec: ChildRecord): Promise<StartFailedError | undefined> {
-    const cell = spawnChild(this.host, rec.spec, `${this.self.path}/${rec.spec.id}`, this);
+    const path = `${this.self.path}/${rec.spec.id}`;
+    // Killed meanwhile (a start loop resumes after its supervisor is gone): start nothing more.
+    if (!this.self.alive) return new StartFailedError(rec.spec.id, path, new Error('the supervisor has exited'));
+    const cell = spawnChild(this.host, rec.spec, path, this);
     cell.owner = rec;
+    this.inTransit.add(cell);
     try {
       await cell.start();
     } catch (thrown) {
       return new StartFailedError(rec.spec.id, cell.path, thrown);
+    } finally {
+      this.inTransit.delete(cell);
     }
     rec.cell = cell;
     rec.restarting = false;
@@ -232,7 +242,9 @@ export class StaticSupervisor implements ExitListener {
     const cell = rec.cell;
     if (!cell) return;
     rec.cell = undefined;
+    this.inTransit.add(cell);
     const reason = await shutdownChild(cell, rec.spec.shutdown, this.host.clock);
+    this.inTransit.delete(cell);
     if (!isExpectedShutdownExit(reason, rec.spec.restart === 'permanent')) {
       this.self.log.error({ child: rec.spec.id, reason: describeExit(reason) }, 'shutdown error');
     }
