@@ -248,7 +248,8 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
       // now; nact hands what was queued to `undelivered`. Otherwise a message may sit in nact's
       // scheduled immediate, where a stop would lose it without a trace: let the mailbox drain
       // through `receive` (which passes late messages to `onDropped`) up to a stop marker.
-      if (this.handling) this.host.engine.stop(this.mailbox);
+      // A message waiting for `init` blocks the mailbox the same way (init may never settle).
+      if (this.handling || this.startGate) this.host.engine.stop(this.mailbox);
       else this.host.engine.dispatch(this.mailbox, STOP_MARKER);
     }
     if (this.spec.name !== undefined) this.host.unregister(this.spec.name, this);
