@@ -9,7 +9,7 @@ export type Strategy = 'one-for-one' | 'one-for-all' | 'rest-for-one';
 export const STRATEGIES: readonly Strategy[] = ['one-for-one', 'one-for-all', 'rest-for-one'];
 
 /** Anything a supervisor can hold. */
-export type ChildSpec = ActorSpec | SupervisorSpec | DynamicSupervisorSpec;
+export type ChildSpec = ActorSpec<never> | SupervisorSpec | DynamicSupervisorSpec;
 
 /** What `defineSupervisor` takes. */
 export interface SupervisorOptions {
