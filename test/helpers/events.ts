@@ -66,3 +66,15 @@ export class EventLog {
     this.waiters = still;
   }
 }
+
+/** Lets `turns` event-loop iterations pass (each nact message takes one): for asserting that nothing happened. */
+export async function flush(turns = 20): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** A promise with its resolver outside, for terminate/handler hooks a test releases by hand. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}

@@ -90,3 +90,16 @@ export function treeSignature(core: SystemCore): string {
     })
     .join(' ');
 }
+
+/**
+ * An exited cell's nact actor stops when the mailbox reaches its stop marker, a few event-loop
+ * turns later: lets turns pass until the live nact actors match the live cells (or gives up after
+ * `maxTurns`) and returns both counts for the test to compare.
+ */
+export async function engineCounts(core: SystemCore, maxTurns = 500): Promise<{ nact: number; cells: number }> {
+  for (let turn = 0; ; turn++) {
+    const counts = { nact: core.engine.liveCount(), cells: liveCells(core).length };
+    if (counts.nact === counts.cells || turn >= maxTurns) return counts;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
