@@ -22,10 +22,24 @@ import {
 } from './lib/table';
 import type { ChildResult } from './lib/child';
 import { latency } from './scenarios/latency';
+import { poolSize } from './scenarios/pool-size';
 import { priority } from './scenarios/priority';
+import { queueLength } from './scenarios/queue-length';
+import { soak } from './scenarios/soak';
+import { supervision } from './scenarios/supervision';
 import { throughput } from './scenarios/throughput';
+import { wrapping } from './scenarios/wrapping';
 
-const SCENARIOS: readonly Scenario[] = [throughput, latency, priority];
+const SCENARIOS: readonly Scenario[] = [
+  throughput,
+  latency,
+  priority,
+  queueLength,
+  poolSize,
+  soak,
+  supervision,
+  wrapping,
+];
 
 interface Cli {
   readonly quick: boolean;

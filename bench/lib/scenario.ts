@@ -18,7 +18,8 @@ export interface RunSpec {
 
 export interface MetricSpec {
   readonly key: string;
-  readonly unit: 'jobs/s' | 'msg/s' | 'ms' | 'bytes' | 'count' | 'B/job' | 'B/worker' | 'ratio';
+  readonly unit:
+    'jobs/s' | 'msg/s' | 'ms' | 'ns' | 'MiB' | 'bytes' | 'count' | 'B/job' | 'B/worker' | 'ratio';
 }
 
 /** A target or a ratio, evaluated on the medians of this run. `met` is null when not measurable. */

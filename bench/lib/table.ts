@@ -31,7 +31,15 @@ export interface Report {
 /** Formats a number for a table cell according to its unit. */
 export function formatValue(value: number, unit: string): string {
   if (!Number.isFinite(value)) return 'n/a';
-  if (unit === 'jobs/s' || unit === 'msg/s' || unit.startsWith('B') || unit === 'bytes' || unit === 'count') {
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  if (
+    unit === 'jobs/s' ||
+    unit === 'ns' ||
+    unit === 'msg/s' ||
+    unit.startsWith('B') ||
+    unit === 'bytes' ||
+    unit === 'count'
+  ) {
     return Math.round(value).toLocaleString('en-US');
   }
   if (unit === '×' || unit === 'ratio') return value.toFixed(value < 0.1 ? 3 : 2);
