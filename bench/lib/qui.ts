@@ -57,3 +57,37 @@ export function createGate(): Gate {
     },
   };
 }
+
+type QuiSystem = Awaited<ReturnType<Qui['startSystem']>>;
+type Processor = NonNullable<Parameters<Qui['defineQueue']>[0]['workers']>['processor'];
+
+/** A running system with one queue named 'bench'. */
+export interface BenchQueue<TTask> {
+  readonly system: QuiSystem;
+  readonly queue: ReturnType<QuiSystem['queue']>;
+  /** Enqueues in chunks of 10,000 through `enqueueMany`. */
+  enqueueAll(tasks: readonly TTask[], options?: Record<string, unknown>): Promise<void>;
+}
+
+/** Starts a system whose root holds one queue 'bench' (with a pool when `workers` is given). */
+export async function startBenchQueue<TTask>(
+  qui: Qui,
+  workers?: { count: number; processor: Processor; intensity?: { maxRestarts: number; withinMs: number } },
+): Promise<BenchQueue<TTask>> {
+  const spec = qui.defineQueue({
+    name: 'bench',
+    priorities: ['high', 'low'],
+    ...(workers ? { workers } : {}),
+  });
+  const system = await qui.startSystem(qui.defineSupervisor({ id: 'root', children: [spec] }));
+  const queue = system.queue('bench');
+  return {
+    system,
+    queue,
+    async enqueueAll(tasks, options) {
+      for (let i = 0; i < tasks.length; i += 10_000) {
+        await queue.enqueueMany(tasks.slice(i, i + 10_000).map((task) => ({ task, options })));
+      }
+    },
+  };
+}
