@@ -90,7 +90,12 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
     return (this.logger ??= this.host.logger.child({ actor: this.path }));
   }
   get signal(): AbortSignal {
-    return (this.controller ??= new AbortController()).signal;
+    if (!this.controller) {
+      this.controller = new AbortController();
+      // Created lazily: first asked for after the exit, it must already be aborted.
+      if (this.status === 'exited') this.controller.abort(this.stoppedError());
+    }
+    return this.controller.signal;
   }
   /** The actor's current state (tests and the runtime's own introspection). */
   get currentState(): unknown {
@@ -233,6 +238,10 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
     this.finish(KILLED, true);
   }
 
+  private stoppedError(): QuiError {
+    return new QuiError('ERR_STOPPED', `actor ${this.path} exited (${this.exitReason?.type ?? 'unknown'})`);
+  }
+
   /** Pending `ask`s to this cell fail when it exits. */
   trackAsk(ask: PendingAsk): () => void {
     (this.asks ??= new Set()).add(ask);
@@ -253,7 +262,7 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
       else this.host.engine.dispatch(this.mailbox, STOP_MARKER);
     }
     if (this.spec.name !== undefined) this.host.unregister(this.spec.name, this);
-    this.controller?.abort(new QuiError('ERR_STOPPED', `actor ${this.path} exited (${reason.type})`));
+    this.controller?.abort(this.stoppedError());
     if (this.asks) {
       const error = new QuiError('ERR_NO_SUCH_ACTOR', `actor ${this.path} exited before replying`);
       for (const ask of this.asks) ask.fail(error);
