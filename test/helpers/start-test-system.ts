@@ -65,14 +65,12 @@ function isSupervisorCell(cell: ActorCell): boolean {
 export async function settle(core: SystemCore, maxPasses = 200): Promise<void> {
   let previous = '';
   for (let pass = 0; pass < maxPasses; pass++) {
-    let clean = true;
-    for (const cell of liveCells(core).filter(isSupervisorCell)) {
-      try {
-        await core.ask(cell, (replyTo) => ({ type: 'sup.count-children', replyTo }), Infinity);
-      } catch {
-        clean = false; // it exited meanwhile
-      }
-    }
+    // All at once: each reply still comes after every message queued before it in that mailbox.
+    const asks = liveCells(core)
+      .filter(isSupervisorCell)
+      .map((cell) => core.ask(cell, (replyTo) => ({ type: 'sup.count-children', replyTo }), Infinity));
+    const outcomes = await Promise.allSettled(asks);
+    const clean = outcomes.every((o) => o.status === 'fulfilled'); // a rejection: it exited meanwhile
     const signature = treeSignature(core);
     if (clean && signature === previous && !signature.includes('restarting')) return;
     previous = signature;
@@ -80,13 +78,19 @@ export async function settle(core: SystemCore, maxPasses = 200): Promise<void> {
   throw new Error(`the tree did not settle: ${previous}`);
 }
 
-/** A text picture of the live tree: each cell's path, and which children are restarting. */
+const incarnations = new WeakMap<ActorCell, number>();
+let lastIncarnation = 0;
+
+/** A text picture of the live tree: each cell's path and incarnation, and which children are restarting. */
 export function treeSignature(core: SystemCore): string {
   return liveCells(core)
     .map((cell) => {
+      let id = incarnations.get(cell);
+      if (id === undefined) incarnations.set(cell, (id = ++lastIncarnation));
       const state = cell.currentState as { which?: () => { id: string; ref: unknown }[] } | undefined;
       const restarting = typeof state?.which === 'function' ? state.which().filter((r) => r.ref === 'restarting') : [];
-      return restarting.length ? `${cell.path}[restarting:${restarting.map((r) => r.id).join(',')}]` : cell.path;
+      const label = `${cell.path}#${id}`;
+      return restarting.length ? `${label}[restarting:${restarting.map((r) => r.id).join(',')}]` : label;
     })
     .join(' ');
 }
