@@ -91,7 +91,7 @@ export class DynamicSupervisor implements ExitListener {
   which(): ChildInfo[] {
     const rows: ChildInfo[] = [];
     for (const c of this.children.values()) {
-      rows.push({ id: c.spec.id, ref: c.restarting ? 'restarting' : (c.cell as unknown as ActorRef<never>), type: childType(c.spec) });
+      rows.push({ id: c.spec.id, ref: c.restarting ? 'restarting' : (c.cell), type: childType(c.spec) });
     }
     return rows.reverse();
   }

@@ -18,13 +18,21 @@ export class EventLog {
   private waiters: Waiter[] = [];
 
   constructor(bus: QuiEventBus) {
-    const types: QuiEventType[] = ['actor.exited', 'actor.restarted', 'supervisor.escalated', 'dead-letter', 'system.failed'];
+    const types: QuiEventType[] = [
+      'actor.exited',
+      'actor.restarted',
+      'supervisor.escalated',
+      'dead-letter',
+      'system.failed',
+    ];
     for (const type of types) bus.on(type, (event) => this.push({ type, event } as Recorded));
   }
 
   /** The events of one type seen so far, oldest first, optionally filtered. */
   of<K extends QuiEventType>(type: K, match: (event: QuiEvents[K]) => boolean = () => true): QuiEvents[K][] {
-    return this.all.filter((r) => r.type === type && match(r.event as QuiEvents[K])).map((r) => r.event as QuiEvents[K]);
+    return this.all
+      .filter((r) => r.type === type && match(r.event as QuiEvents[K]))
+      .map((r) => r.event as QuiEvents[K]);
   }
 
   /** Resolves with the `nth` (1-based) event of `type` matching `match`, already seen or to come. */
@@ -36,7 +44,7 @@ export class EventLog {
     const seen = this.of(type, match);
     if (seen.length >= nth) return Promise.resolve(seen[nth - 1] as QuiEvents[K]);
     return new Promise((resolve) => {
-      this.waiters.push({ type, match: match as (event: never) => boolean, nth, resolve: resolve as (event: never) => void });
+      this.waiters.push({ type, match: match, nth, resolve: resolve });
     });
   }
 

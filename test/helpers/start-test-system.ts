@@ -88,7 +88,8 @@ export function treeSignature(core: SystemCore): string {
       let id = incarnations.get(cell);
       if (id === undefined) incarnations.set(cell, (id = ++lastIncarnation));
       const state = cell.currentState as { which?: () => { id: string; ref: unknown }[] } | undefined;
-      const restarting = typeof state?.which === 'function' ? state.which().filter((r) => r.ref === 'restarting') : [];
+      const restarting =
+        typeof state?.which === 'function' ? state.which().filter((r) => r.ref === 'restarting') : [];
       const label = `${cell.path}#${id}`;
       return restarting.length ? `${label}[restarting:${restarting.map((r) => r.id).join(',')}]` : label;
     })
@@ -100,7 +101,10 @@ export function treeSignature(core: SystemCore): string {
  * turns later: lets turns pass until the live nact actors match the live cells (or gives up after
  * `maxTurns`) and returns both counts for the test to compare.
  */
-export async function engineCounts(core: SystemCore, maxTurns = 500): Promise<{ nact: number; cells: number }> {
+export async function engineCounts(
+  core: SystemCore,
+  maxTurns = 500,
+): Promise<{ nact: number; cells: number }> {
   for (let turn = 0; ; turn++) {
     const counts = { nact: core.engine.liveCount(), cells: liveCells(core).length };
     if (counts.nact === counts.cells || turn >= maxTurns) return counts;

@@ -31,6 +31,7 @@ export function createTestLogger(level: keyof typeof LEVELS = 'debug'): TestLogg
   return {
     logger,
     records,
-    find: (msg, lvl) => records.filter((r) => r.msg === msg && (lvl === undefined || r.level === LEVELS[lvl])),
+    find: (msg, lvl) =>
+      records.filter((r) => r.msg === msg && (lvl === undefined || r.level === LEVELS[lvl])),
   };
 }

@@ -9,7 +9,12 @@
 import type { ActorCell } from '../../../src/actors/actor-cell';
 import type { ExitReason } from '../../../src/actors/exit-reason';
 import type { RestartType } from '../../../src/supervision/child-options';
-import { defineSupervisor, type ChildSpec, type Strategy, type SupervisorSpec } from '../../../src/supervision/spec';
+import {
+  defineSupervisor,
+  type ChildSpec,
+  type Strategy,
+  type SupervisorSpec,
+} from '../../../src/supervision/spec';
 import type { StaticSupervisor } from '../../../src/supervision/supervisor-actor';
 import { probe } from '../../helpers/probe';
 import { engineCounts, liveCells, settle, startTestSystem } from '../../helpers/start-test-system';
@@ -35,22 +40,31 @@ function buildTree(): SupervisorSpec {
     const leaves = [0, 1].map((l) =>
       defineSupervisor({
         id: `l${m}${l}`,
-        strategy: STRATEGIES[(m + l) % 3] as Strategy,
+        strategy: STRATEGIES[(m + l) % 3],
         restart: m === 2 && l === 1 ? 'transient' : 'permanent',
         intensity: { maxRestarts: 3, withinMs: 500 },
         children: [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
-          probe({ id: `w${m}${l}${i}`, name: null, restart: TYPES[(i + m + l) % 4] as RestartType }),
+          probe({ id: `w${m}${l}${i}`, name: null, restart: TYPES[(i + m + l) % 4] }),
         ),
       }),
     );
     return defineSupervisor({
       id: `m${m}`,
-      strategy: STRATEGIES[m] as Strategy,
+      strategy: STRATEGIES[m],
       intensity: { maxRestarts: 2, withinMs: 1000 },
-      children: [probe({ id: `a${m}0`, name: null }), leaves[0]!, probe({ id: `a${m}1`, name: null, restart: 'transient' }), leaves[1]!],
+      children: [
+        probe({ id: `a${m}0`, name: null }),
+        leaves[0]!,
+        probe({ id: `a${m}1`, name: null, restart: 'transient' }),
+        leaves[1]!,
+      ],
     });
   });
-  return defineSupervisor({ id: 'root', intensity: { maxRestarts: 100_000, withinMs: 1000 }, children: mids });
+  return defineSupervisor({
+    id: 'root',
+    intensity: { maxRestarts: 100_000, withinMs: 1000 },
+    children: mids,
+  });
 }
 
 /** The model: each live supervisor incarnation's restart attempts, by path. */
@@ -61,7 +75,8 @@ class Model {
 
   /** Drops the windows of a supervisor and everything under it: they are new incarnations now. */
   private reset(path: string): void {
-    for (const key of [...this.windows.keys()]) if (key === path || key.startsWith(`${path}/`)) this.windows.delete(key);
+    for (const key of [...this.windows.keys()])
+      if (key === path || key.startsWith(`${path}/`)) this.windows.delete(key);
   }
 
   /** A child of `supPath` exited by itself with `reason`, at `now`. */
@@ -91,7 +106,11 @@ class Model {
   }
 }
 
-function specsByPath(spec: ChildSpec, path: string, out = new Map<string, ChildSpec>()): Map<string, ChildSpec> {
+function specsByPath(
+  spec: ChildSpec,
+  path: string,
+  out = new Map<string, ChildSpec>(),
+): Map<string, ChildSpec> {
   out.set(path, spec);
   if (spec.kind === 'supervisor') for (const c of spec.children) specsByPath(c, `${path}/${c.id}`, out);
   return out;
@@ -99,7 +118,8 @@ function specsByPath(spec: ChildSpec, path: string, out = new Map<string, ChildS
 
 const isSupervisor = (cell: ActorCell) => (cell.spec as ChildSpec).kind === 'supervisor';
 const supervisorOf = (cell: ActorCell) => cell.currentState as StaticSupervisor;
-const windowCount = (sup: StaticSupervisor) => (sup as unknown as { window: { count(): number } }).window.count();
+const windowCount = (sup: StaticSupervisor) =>
+  (sup as unknown as { window: { count(): number } }).window.count();
 
 describe('chaos', () => {
   it('keeps the OTP invariants through thousands of random exits', async () => {
@@ -117,7 +137,11 @@ describe('chaos', () => {
       const victim = workers[Math.floor(random() * workers.length)] as ActorCell;
       const roll = random();
       const reason: ExitReason =
-        roll < 0.7 ? { type: 'error', error: new Error('chaos') } : roll < 0.85 ? { type: 'normal' } : { type: 'shutdown', detail: step };
+        roll < 0.7
+          ? { type: 'error', error: new Error('chaos') }
+          : roll < 0.85
+            ? { type: 'normal' }
+            : { type: 'shutdown', detail: step };
       if (reason.type === 'error') victim.send({ type: 'crash', message: 'chaos' });
       else victim.send({ type: 'exit', reason });
       const exited = await victim.exited;
@@ -137,12 +161,14 @@ describe('chaos', () => {
         const sup = supervisorOf(cell);
         // Every permanent child of a live supervisor is running; a temporary one is running or gone.
         for (const rec of sup.children) {
-          if (rec.spec.restart !== 'transient' && !rec.cell?.alive) violations.push(`${cell.path}/${rec.spec.id} is not running`);
+          if (rec.spec.restart !== 'transient' && !rec.cell?.alive)
+            violations.push(`${cell.path}/${rec.spec.id} is not running`);
           if (rec.restarting) violations.push(`${cell.path}/${rec.spec.id} is restarting`);
         }
         // The restart window holds exactly the attempts the model counted.
         const expected = model.count(cell.path, t.clock.now(), sup.spec.intensity.withinMs);
-        if (windowCount(sup) !== expected) violations.push(`${cell.path} window ${windowCount(sup)}, model ${expected}`);
+        if (windowCount(sup) !== expected)
+          violations.push(`${cell.path} window ${windowCount(sup)}, model ${expected}`);
       }
       expect([step, violations]).toEqual([step, []]);
       // No nact actor is left behind by a stopped cell.

@@ -105,8 +105,15 @@ describe('dynamic supervisor', () => {
     const firstStopped = deferred();
     await t.sup('dyn').startChild(probe({ id: 'first', name: null, shutdown: 'infinity' }));
     // Started last, so a newest-first sequential shutdown would ask it first and wait forever.
-    await t.sup('dyn').startChild(probe({ id: 'waiter', name: null, shutdown: 'infinity', terminate: () => firstStopped.promise }));
-    t.events.exitOf('first').then(() => firstStopped.resolve(), () => undefined);
+    await t
+      .sup('dyn')
+      .startChild(
+        probe({ id: 'waiter', name: null, shutdown: 'infinity', terminate: () => firstStopped.promise }),
+      );
+    t.events.exitOf('first').then(
+      () => firstStopped.resolve(),
+      () => undefined,
+    );
     await t.sup('root').terminateChild('dyn');
     expect(t.events.exitOrder()).toEqual(['first', 'waiter', 'dyn']);
   });

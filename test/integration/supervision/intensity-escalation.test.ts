@@ -41,7 +41,11 @@ describe('restart intensity (§1.5) with a manual clock', () => {
 
   it('gives up on the first restart when maxRestarts is 0', async () => {
     const t = await startTestSystem(
-      defineSupervisor({ id: 'root', intensity: { maxRestarts: 0, withinMs: 1000 }, children: [probe({ id: 'a' })] }),
+      defineSupervisor({
+        id: 'root',
+        intensity: { maxRestarts: 0, withinMs: 1000 },
+        children: [probe({ id: 'a' })],
+      }),
     );
     t.system.send('a', { type: 'crash' });
     await t.events.waitFor('system.failed');
@@ -50,7 +54,11 @@ describe('restart intensity (§1.5) with a manual clock', () => {
 
   it('slides the window instead of resetting it after it elapses', async () => {
     const t = await startTestSystem(
-      defineSupervisor({ id: 'root', intensity: { maxRestarts: 2, withinMs: 1000 }, children: [probe({ id: 'a' })] }),
+      defineSupervisor({
+        id: 'root',
+        intensity: { maxRestarts: 2, withinMs: 1000 },
+        children: [probe({ id: 'a' })],
+      }),
     );
     await crash(t, 'a', 1); // t=0
     t.clock.advance(600);
@@ -123,7 +131,11 @@ describe('escalation', () => {
     await settle(t.core);
     t.system.send('x', { type: 'crash' });
     await t.events.waitFor('system.failed');
-    expect(t.events.of('supervisor.escalated').map((e) => e.path)).toEqual(['root/inner', 'root/inner', 'root']);
+    expect(t.events.of('supervisor.escalated').map((e) => e.path)).toEqual([
+      'root/inner',
+      'root/inner',
+      'root',
+    ]);
   });
 
   it('does not restart a transient child supervisor that gave up', async () => {
@@ -146,7 +158,11 @@ describe('escalation', () => {
 
   it('stops the system when the root gives up, with a system.failed event and a fatal log', async () => {
     const t = await startTestSystem(
-      defineSupervisor({ id: 'root', intensity: { maxRestarts: 0, withinMs: 1000 }, children: ['a', 'b', 'c'].map((id) => probe({ id })) }),
+      defineSupervisor({
+        id: 'root',
+        intensity: { maxRestarts: 0, withinMs: 1000 },
+        children: ['a', 'b', 'c'].map((id) => probe({ id })),
+      }),
     );
     t.system.send('a', { type: 'crash' });
     const failed = await t.events.waitFor('system.failed');
@@ -156,6 +172,8 @@ describe('escalation', () => {
     expect(t.events.exitOrder()).toEqual(['a', 'c', 'b', 'root']);
     expect(liveCells(t.core)).toEqual([]);
     expect(t.core.engine.liveCount()).toBe(0);
-    await expect(t.system.ask('b', () => ({ type: 'stop' }), 10)).rejects.toMatchObject({ code: 'ERR_STOPPED' });
+    await expect(t.system.ask('b', () => ({ type: 'stop' }), 10)).rejects.toMatchObject({
+      code: 'ERR_STOPPED',
+    });
   });
 });

@@ -53,7 +53,10 @@ describe('startChild (§1.8)', () => {
   it('answers error when the name is held elsewhere in the system', async () => {
     const t = await base();
     const result = await t.sup('inner-sup').startChild(probe({ id: 'y', name: 'a' }));
-    expect(result).toMatchObject({ status: 'error', error: { code: 'ERR_START_FAILED', cause: { code: 'ERR_NAME_TAKEN' } } });
+    expect(result).toMatchObject({
+      status: 'error',
+      error: { code: 'ERR_START_FAILED', cause: { code: 'ERR_NAME_TAKEN' } },
+    });
   });
 
   it('answers error for something that is not a spec', async () => {
@@ -70,7 +73,9 @@ describe('terminateChild, restartChild, deleteChild (§1.8)', () => {
     expect(await t.sup('root').terminateChild('b')).toEqual({ status: 'ok' });
     expect((await t.sup('root').whichChildren())[0]).toEqual({ id: 'b', ref: undefined, type: 'worker' });
     expect(await t.sup('root').countChildren()).toEqual({ specs: 3, active: 2, supervisors: 1, workers: 2 });
-    expect(t.events.of('actor.exited', (e) => e.id === 'b').map((e) => e.reason)).toEqual([{ type: 'shutdown' }]);
+    expect(t.events.of('actor.exited', (e) => e.id === 'b').map((e) => e.reason)).toEqual([
+      { type: 'shutdown' },
+    ]);
   });
 
   it('deletes a temporary child when it is terminated', async () => {
@@ -105,10 +110,15 @@ describe('terminateChild, restartChild, deleteChild (§1.8)', () => {
 
   it('answers error from restartChild when the start fails, leaving the child stopped', async () => {
     let fail = false;
-    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [probe({ id: 'a', failInit: () => fail })] }));
+    const t = await startTestSystem(
+      defineSupervisor({ id: 'root', children: [probe({ id: 'a', failInit: () => fail })] }),
+    );
     await t.sup('root').terminateChild('a');
     fail = true;
-    expect(await t.sup('root').restartChild('a')).toMatchObject({ status: 'error', error: { code: 'ERR_START_FAILED', childId: 'a' } });
+    expect(await t.sup('root').restartChild('a')).toMatchObject({
+      status: 'error',
+      error: { code: 'ERR_START_FAILED', childId: 'a' },
+    });
     expect(await t.sup('root').whichChildren()).toEqual([{ id: 'a', ref: undefined, type: 'worker' }]);
   });
 
@@ -136,7 +146,12 @@ describe('whichChildren and countChildren (§1.8)', () => {
 
   it('reaches a supervisor by name or by id, and rejects an unknown one', async () => {
     const t = await base();
-    expect(await t.sup('inner-sup').countChildren()).toEqual({ specs: 1, active: 1, supervisors: 0, workers: 1 });
+    expect(await t.sup('inner-sup').countChildren()).toEqual({
+      specs: 1,
+      active: 1,
+      supervisors: 0,
+      workers: 1,
+    });
     expect(await t.sup('inner').countChildren()).toEqual({ specs: 1, active: 1, supervisors: 0, workers: 1 });
     await expect(t.sup('nope').countChildren()).rejects.toMatchObject({ code: 'ERR_NO_SUCH_ACTOR' });
     await expect(t.sup('a').countChildren()).rejects.toMatchObject({ code: 'ERR_NO_SUCH_ACTOR' });
@@ -146,7 +161,13 @@ describe('whichChildren and countChildren (§1.8)', () => {
     const t = await startTestSystem(
       defineSupervisor({
         id: 'root',
-        children: [defineSupervisor({ id: 'inner', intensity: { maxRestarts: 0, withinMs: 10 }, children: [probe({ id: 'x' })] })],
+        children: [
+          defineSupervisor({
+            id: 'inner',
+            intensity: { maxRestarts: 0, withinMs: 10 },
+            children: [probe({ id: 'x' })],
+          }),
+        ],
       }),
     );
     const handle = t.sup('inner');
@@ -157,7 +178,12 @@ describe('whichChildren and countChildren (§1.8)', () => {
   });
 
   it('counts a dynamic supervisor child as a supervisor', async () => {
-    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [defineDynamicSupervisor({ id: 'dyn' }), probe({ id: 'a' })] }));
+    const t = await startTestSystem(
+      defineSupervisor({
+        id: 'root',
+        children: [defineDynamicSupervisor({ id: 'dyn' }), probe({ id: 'a' })],
+      }),
+    );
     expect(await t.sup('root').countChildren()).toEqual({ specs: 2, active: 2, supervisors: 1, workers: 1 });
   });
 });

@@ -15,9 +15,27 @@ const REASONS: Case[] = [
 
 /** §1.4: what the supervisor does, per restart type and exit reason. */
 const EXPECTED: Record<RestartType, Record<string, 'restarted' | 'kept' | 'deleted'>> = {
-  permanent: { normal: 'restarted', shutdown: 'restarted', 'shutdown with a detail': 'restarted', killed: 'restarted', error: 'restarted' },
-  transient: { normal: 'kept', shutdown: 'kept', 'shutdown with a detail': 'kept', killed: 'restarted', error: 'restarted' },
-  temporary: { normal: 'deleted', shutdown: 'deleted', 'shutdown with a detail': 'deleted', killed: 'deleted', error: 'deleted' },
+  permanent: {
+    normal: 'restarted',
+    shutdown: 'restarted',
+    'shutdown with a detail': 'restarted',
+    killed: 'restarted',
+    error: 'restarted',
+  },
+  transient: {
+    normal: 'kept',
+    shutdown: 'kept',
+    'shutdown with a detail': 'kept',
+    killed: 'restarted',
+    error: 'restarted',
+  },
+  temporary: {
+    normal: 'deleted',
+    shutdown: 'deleted',
+    'shutdown with a detail': 'deleted',
+    killed: 'deleted',
+    error: 'deleted',
+  },
 };
 
 const rows = (['permanent', 'transient', 'temporary'] as const).flatMap((restart) =>
@@ -61,19 +79,26 @@ describe('the restart-type table (§1.4)', () => {
 
   it('logs child terminated at error level for a crash and at info for a normal exit', async () => {
     const t = await startTestSystem(
-      defineSupervisor({ id: 'root', children: [probe({ id: 'a' }), probe({ id: 'b', restart: 'transient' })] }),
+      defineSupervisor({
+        id: 'root',
+        children: [probe({ id: 'a' }), probe({ id: 'b', restart: 'transient' })],
+      }),
     );
     t.system.send('a', { type: 'crash' });
     t.system.send('b', { type: 'stop' });
     await t.events.restartOf('a');
     await t.events.exitOf('b');
     await settle(t.core);
-    expect(t.log.find('child terminated', 'error').map((r) => [r.child, r.reason])).toEqual([['a', 'error: a crashed']]);
+    expect(t.log.find('child terminated', 'error').map((r) => [r.child, r.reason])).toEqual([
+      ['a', 'error: a crashed'],
+    ]);
     expect(t.log.find('child terminated', 'info').map((r) => [r.child, r.reason])).toEqual([['b', 'normal']]);
   });
 
   it('treats a rejected handler promise like a throw', async () => {
-    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [probe({ id: 'a', restart: 'transient' })] }));
+    const t = await startTestSystem(
+      defineSupervisor({ id: 'root', children: [probe({ id: 'a', restart: 'transient' })] }),
+    );
     t.system.send('a', { type: 'reject' });
     const exit = await t.events.exitOf('a');
     expect(exit.reason).toMatchObject({ type: 'error', error: { message: 'a rejected' } });

@@ -26,11 +26,24 @@ function hangOnRestart(id: string, onHang: () => void) {
 describe('shutdown (§1.7)', () => {
   it('stops every child one by one, newest first, at every level', async () => {
     const trace: string[] = [];
-    const inner = defineSupervisor({ id: 'inner', children: [probe({ id: 'x', trace }), probe({ id: 'y', trace })] });
-    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [probe({ id: 'a', trace }), inner, probe({ id: 'b', trace })] }));
+    const inner = defineSupervisor({
+      id: 'inner',
+      children: [probe({ id: 'x', trace }), probe({ id: 'y', trace })],
+    });
+    const t = await startTestSystem(
+      defineSupervisor({
+        id: 'root',
+        children: [probe({ id: 'a', trace }), inner, probe({ id: 'b', trace })],
+      }),
+    );
     await t.system.stop();
     expect(t.events.exitOrder()).toEqual(['b', 'y', 'x', 'inner', 'a', 'root']);
-    expect(trace.filter((l) => l.startsWith('terminate'))).toEqual(['terminate:b', 'terminate:y', 'terminate:x', 'terminate:a']);
+    expect(trace.filter((l) => l.startsWith('terminate'))).toEqual([
+      'terminate:b',
+      'terminate:y',
+      'terminate:x',
+      'terminate:a',
+    ]);
     expect(t.events.of('actor.exited').every((e) => e.reason.type === 'shutdown')).toBe(true);
     expect(t.core.engine.liveCount()).toBe(0);
     expect(t.system.stopped).toBe(true);
@@ -105,7 +118,9 @@ describe('shutdown (§1.7)', () => {
 
   it('kills a brutal-kill child at once, without running terminate', async () => {
     const trace: string[] = [];
-    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [probe({ id: 'a', trace, shutdown: 'brutal-kill' })] }));
+    const t = await startTestSystem(
+      defineSupervisor({ id: 'root', children: [probe({ id: 'a', trace, shutdown: 'brutal-kill' })] }),
+    );
     await t.system.stop();
     expect(trace).toEqual(['start:a']);
     expect(t.events.of('actor.exited')[0]).toMatchObject({ id: 'a', reason: { type: 'killed' } });
@@ -152,7 +167,11 @@ describe('shutdown (§1.7)', () => {
 
   it('kills a child still in its init when its supervisor is killed, leaving no nact actor behind', async () => {
     const reached = deferred();
-    const inner = defineSupervisor({ id: 'inner', shutdown: 100, children: [hangOnRestart('x', reached.resolve)] });
+    const inner = defineSupervisor({
+      id: 'inner',
+      shutdown: 100,
+      children: [hangOnRestart('x', reached.resolve)],
+    });
     const t = await startTestSystem(defineSupervisor({ id: 'root', children: [probe({ id: 'a' }), inner] }));
     t.system.send('x', { type: 'crash' });
     await reached.promise; // inner is restarting x, whose init never settles
@@ -182,11 +201,16 @@ describe('shutdown (§1.7)', () => {
     const t = await startTestSystem(
       defineSupervisor({
         id: 'root',
-        children: [probe({ id: 'a' }), probe({ id: 'b', terminate: () => Promise.reject(new Error('cleanup failed')) })],
+        children: [
+          probe({ id: 'a' }),
+          probe({ id: 'b', terminate: () => Promise.reject(new Error('cleanup failed')) }),
+        ],
       }),
     );
     await t.system.stop();
-    expect(t.log.find('shutdown error', 'error').map((r) => [r.child, r.reason])).toEqual([['b', 'error: cleanup failed']]);
+    expect(t.log.find('shutdown error', 'error').map((r) => [r.child, r.reason])).toEqual([
+      ['b', 'error: cleanup failed'],
+    ]);
     expect(t.events.exitOrder()).toEqual(['b', 'a', 'root']);
   });
 

@@ -11,7 +11,12 @@ describe('a child failing to start (§1.3)', () => {
     const trace: string[] = [];
     const spec = defineSupervisor({
       id: 'root',
-      children: [probe({ id: 'a', trace }), probe({ id: 'b', trace }), probe({ id: 'c', trace, failInit: () => true }), probe({ id: 'd', trace })],
+      children: [
+        probe({ id: 'a', trace }),
+        probe({ id: 'b', trace }),
+        probe({ id: 'c', trace, failInit: () => true }),
+        probe({ id: 'd', trace }),
+      ],
     });
     const error = await startSystem(spec, { clock: new ManualClock() }).then(
       () => undefined,
@@ -26,8 +31,13 @@ describe('a child failing to start (§1.3)', () => {
 
   it('leaves no actor behind after a failed start', async () => {
     const core = createSystemCore({ clock: new ManualClock() });
-    const inner = defineSupervisor({ id: 'inner', children: [probe({ id: 'x' }), probe({ id: 'y', failInit: () => true })] });
-    await expect(core.startRoot(defineSupervisor({ id: 'root', children: [probe({ id: 'a' }), inner] }))).rejects.toMatchObject({
+    const inner = defineSupervisor({
+      id: 'inner',
+      children: [probe({ id: 'x' }), probe({ id: 'y', failInit: () => true })],
+    });
+    await expect(
+      core.startRoot(defineSupervisor({ id: 'root', children: [probe({ id: 'a' }), inner] })),
+    ).rejects.toMatchObject({
       childId: 'inner',
       cause: { childId: 'y' },
     });
@@ -42,10 +52,15 @@ describe('a child failing to start (§1.3)', () => {
       id: 'root',
       children: [
         probe({ id: 'a', trace }),
-        { ...probe({ id: 'b' }), behavior: { init: () => Promise.reject(new Error('async no')), handle: (s: unknown) => s } },
+        {
+          ...probe({ id: 'b' }),
+          behavior: { init: () => Promise.reject(new Error('async no')), handle: (s: unknown) => s },
+        },
       ],
     });
-    await expect(startSystem(bad, { clock: new ManualClock() })).rejects.toThrow('failed to start child "b" at root/b: async no');
+    await expect(startSystem(bad, { clock: new ManualClock() })).rejects.toThrow(
+      'failed to start child "b" at root/b: async no',
+    );
     expect(trace).toEqual(['start:a', 'terminate:a']);
   });
 });
@@ -95,7 +110,10 @@ describe('a failed restart (§1.6)', () => {
     await settle(t.core);
     expect(t.trace.filter((l) => l === 'start:b').length).toBe(attempts);
     expect(await t.sup('root').whichChildren()).toContainEqual({ id: 'b', ref: undefined, type: 'worker' });
-    expect(await t.sup('root').restartChild('b')).toMatchObject({ status: 'error', error: { code: 'ERR_START_FAILED' } });
+    expect(await t.sup('root').restartChild('b')).toMatchObject({
+      status: 'error',
+      error: { code: 'ERR_START_FAILED' },
+    });
   });
 
   it('counts every retry toward intensity', async () => {
@@ -123,6 +141,8 @@ describe('a failed restart (§1.6)', () => {
     await settle(t.core);
     expect((await t.sup('root').countChildren()).active).toBe(2);
     // a restarted at every attempt: terminated again before each retry
-    expect(t.events.of('actor.exited', (e) => e.id === 'a').length).toBe(t.events.of('actor.restarted', (e) => e.id === 'a').length);
+    expect(t.events.of('actor.exited', (e) => e.id === 'a').length).toBe(
+      t.events.of('actor.restarted', (e) => e.id === 'a').length,
+    );
   });
 });

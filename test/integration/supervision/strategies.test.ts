@@ -7,7 +7,12 @@ import type { RestartType } from '../../../src/supervision/child-options';
 async function tree(strategy: Strategy, restart: Record<string, RestartType> = {}, failB?: () => boolean) {
   const trace: string[] = [];
   const children = ['a', 'b', 'c', 'd'].map((id) =>
-    probe({ id, trace, ...(restart[id] ? { restart: restart[id] } : {}), ...(id === 'b' && failB ? { failInit: failB } : {}) }),
+    probe({
+      id,
+      trace,
+      ...(restart[id] ? { restart: restart[id] } : {}),
+      ...(id === 'b' && failB ? { failInit: failB } : {}),
+    }),
   );
   const t = await startTestSystem(
     defineSupervisor({ id: 'root', strategy, intensity: { maxRestarts: 10, withinMs: 1000 }, children }),
@@ -16,7 +21,8 @@ async function tree(strategy: Strategy, restart: Record<string, RestartType> = {
   return { ...t, trace };
 }
 
-const ids = async (t: Awaited<ReturnType<typeof tree>>) => (await t.sup('root').whichChildren()).map((r) => r.id);
+const ids = async (t: Awaited<ReturnType<typeof tree>>) =>
+  (await t.sup('root').whichChildren()).map((r) => r.id);
 
 describe('one-for-one', () => {
   it('restarts only the failed child, in its position', async () => {
@@ -38,12 +44,21 @@ describe('one-for-all', () => {
     await t.events.restartOf('d');
     await settle(t.core);
     expect(t.events.exitOrder()).toEqual(['b', 'd', 'c', 'a']);
-    expect(t.trace).toEqual(['terminate:d', 'terminate:c', 'terminate:a', 'start:a', 'start:b', 'start:c', 'start:d']);
-    expect(t.events.of('actor.exited').slice(1).map((e) => e.reason)).toEqual([
-      { type: 'shutdown' },
-      { type: 'shutdown' },
-      { type: 'shutdown' },
+    expect(t.trace).toEqual([
+      'terminate:d',
+      'terminate:c',
+      'terminate:a',
+      'start:a',
+      'start:b',
+      'start:c',
+      'start:d',
     ]);
+    expect(
+      t.events
+        .of('actor.exited')
+        .slice(1)
+        .map((e) => e.reason),
+    ).toEqual([{ type: 'shutdown' }, { type: 'shutdown' }, { type: 'shutdown' }]);
     expect(await ids(t)).toEqual(['d', 'c', 'b', 'a']);
   });
 

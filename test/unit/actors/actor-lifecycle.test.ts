@@ -15,7 +15,9 @@ type Msg =
   | { readonly type: 'throw' }
   | { readonly type: 'hang' };
 
-function recorder(hooks: { terminated?: ExitReason[]; contexts?: ActorContext<Msg>[]; init?: () => Promise<void> } = {}) {
+function recorder(
+  hooks: { terminated?: ExitReason[]; contexts?: ActorContext<Msg>[]; init?: () => Promise<void> } = {},
+) {
   return defineActor<readonly string[], Msg>({
     id: 'rec',
     name: 'rec',
@@ -54,7 +56,8 @@ function recorder(hooks: { terminated?: ExitReason[]; contexts?: ActorContext<Ms
 }
 
 const get = (replyTo: ActorRef<readonly string[]>): Msg => ({ type: 'get', replyTo });
-const start = (hooks?: Parameters<typeof recorder>[0]) => startTestSystem(defineSupervisor({ id: 'root', children: [recorder(hooks)] }));
+const start = (hooks?: Parameters<typeof recorder>[0]) =>
+  startTestSystem(defineSupervisor({ id: 'root', children: [recorder(hooks)] }));
 
 describe('an actor', () => {
   it('threads the state returned by handle, sync or async, in mailbox order', async () => {
@@ -113,7 +116,9 @@ describe('an actor', () => {
     expect(exit.reason).toMatchObject({ type: 'error', error: { message: 'handler threw' } });
     expect(terminated).toEqual([]); // a crash does not run terminate
     await t.events.restartOf('rec');
-    expect(t.log.find('actor crashed', 'error')).toMatchObject([{ actor: 'root/rec', err: { message: 'handler threw' } }]);
+    expect(t.log.find('actor crashed', 'error')).toMatchObject([
+      { actor: 'root/rec', err: { message: 'handler threw' } },
+    ]);
     expect(t.log.find('child terminated', 'error')).toMatchObject([{ actor: 'root', child: 'rec' }]);
   });
 

@@ -55,20 +55,31 @@ describe('named actors', () => {
   it('rejects an ask with ERR_ASK_TIMEOUT when no reply comes in time, and a late reply is a dead letter', async () => {
     const t = await tree();
     let replyTo: ActorRef<number> | undefined;
-    const asked = t.system.ask<number, CounterMessage>('counter', (r) => ((replyTo = r), { type: 'ignore', replyTo: r }), 500);
+    const asked = t.system.ask<number, CounterMessage>(
+      'counter',
+      (r) => ((replyTo = r), { type: 'ignore', replyTo: r }),
+      500,
+    );
     const outcome = asked.catch((e: unknown) => e);
     await flush();
     t.clock.advance(499);
     await flush();
     t.clock.advance(1);
-    expect(await outcome).toMatchObject({ code: 'ERR_ASK_TIMEOUT', message: 'no reply from ask:counter within 500 ms' });
+    expect(await outcome).toMatchObject({
+      code: 'ERR_ASK_TIMEOUT',
+      message: 'no reply from ask:counter within 500 ms',
+    });
     replyTo?.send(7);
     expect(t.events.of('dead-letter')).toEqual([{ to: 'ask:counter', message: 7 }]);
   });
 
   it('rejects a pending ask when the actor exits before replying', async () => {
     const t = await tree();
-    const asked = t.system.ask<number, CounterMessage>('counter', (r) => ({ type: 'ignore', replyTo: r }), 10_000);
+    const asked = t.system.ask<number, CounterMessage>(
+      'counter',
+      (r) => ({ type: 'ignore', replyTo: r }),
+      10_000,
+    );
     t.system.send<CounterMessage>('counter', { type: 'crash' });
     await expect(asked).rejects.toMatchObject({ code: 'ERR_NO_SUCH_ACTOR' });
   });
@@ -92,7 +103,9 @@ describe('named actors', () => {
     const fresh = t.system.lookup<CounterMessage>('counter')!;
     expect(fresh).not.toBe(old);
     expect(await t.system.ask<number, CounterMessage>(fresh, get, 1000)).toBe(0);
-    await expect(t.system.ask<number, CounterMessage>(old, get, 1000)).rejects.toMatchObject({ code: 'ERR_NO_SUCH_ACTOR' });
+    await expect(t.system.ask<number, CounterMessage>(old, get, 1000)).rejects.toMatchObject({
+      code: 'ERR_NO_SUCH_ACTOR',
+    });
   });
 
   it('drops a message that was queued for an incarnation when it died, never handing it to the next', async () => {
@@ -106,7 +119,9 @@ describe('named actors', () => {
   });
 
   it('fails a start when the name is already held', async () => {
-    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [defineDynamicSupervisor({ id: 'dyn' })] }));
+    const t = await startTestSystem(
+      defineSupervisor({ id: 'root', children: [defineDynamicSupervisor({ id: 'dyn' })] }),
+    );
     expect(await t.sup('dyn').startChild(counter('c1', 'shared'))).toMatchObject({ status: 'ok' });
     const second = await t.sup('dyn').startChild(counter('c2', 'shared'));
     expect(second).toMatchObject({ status: 'error', error: { code: 'ERR_START_FAILED', childId: 'c2' } });

@@ -19,7 +19,11 @@ const bad = (value: unknown) => value as never;
 
 describe('defineSupervisor', () => {
   it.each<[string, () => unknown, string]>([
-    ['a duplicate id', () => defineSupervisor({ id: 'r', children: [actor('a'), actor('a')] }), 'children[1].id: duplicate id "a"'],
+    [
+      'a duplicate id',
+      () => defineSupervisor({ id: 'r', children: [actor('a'), actor('a')] }),
+      'children[1].id: duplicate id "a"',
+    ],
     [
       'a duplicate name among siblings',
       () => defineSupervisor({ id: 'r', children: [actor('a', 'x'), actor('b', 'x')] }),
@@ -94,8 +98,16 @@ describe('defineSupervisor', () => {
       () => defineSupervisor({ id: 'r', name: 'my sup', children: [] }),
       'name: may hold only letters, digits and -_.:@/, got "my sup"',
     ],
-    ['a missing id', () => defineSupervisor(bad({ children: [] })), 'id: must be a non-empty string, got undefined'],
-    ['children that are not an array', () => defineSupervisor(bad({ id: 'r' })), 'children: must be an array, got undefined'],
+    [
+      'a missing id',
+      () => defineSupervisor(bad({ children: [] })),
+      'id: must be a non-empty string, got undefined',
+    ],
+    [
+      'children that are not an array',
+      () => defineSupervisor(bad({ id: 'r' })),
+      'children: must be an array, got undefined',
+    ],
     [
       'a child that is not a spec',
       () => defineSupervisor({ id: 'r', children: [bad({ id: 'x' })] }),
@@ -124,7 +136,9 @@ describe('defineSupervisor', () => {
   });
 
   it('fills in a partial intensity from the defaults', () => {
-    expect(defineSupervisor({ id: 'r', intensity: { maxRestarts: 0 } as never, children: [] }).intensity).toEqual({
+    expect(
+      defineSupervisor({ id: 'r', intensity: { maxRestarts: 0 } as never, children: [] }).intensity,
+    ).toEqual({
       maxRestarts: 0,
       withinMs: 5000,
     });
@@ -133,7 +147,11 @@ describe('defineSupervisor', () => {
 
 describe('defineDynamicSupervisor', () => {
   it.each<[string, () => unknown, string]>([
-    ['a negative maxChildren', () => defineDynamicSupervisor({ id: 'd', maxChildren: -1 }), 'maxChildren: must be an integer >= 0, got -1'],
+    [
+      'a negative maxChildren',
+      () => defineDynamicSupervisor({ id: 'd', maxChildren: -1 }),
+      'maxChildren: must be an integer >= 0, got -1',
+    ],
     [
       'a strategy (dynamic supervisors are one for one)',
       () => defineDynamicSupervisor(bad({ id: 'd', strategy: 'one-for-all' })),
@@ -164,11 +182,31 @@ describe('defineDynamicSupervisor', () => {
 describe('defineActor', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['a missing init', { id: 'a', handle: () => 0 }, 'init: must be a function, got undefined'],
-    ['a handle that is not a function', { id: 'a', init: () => 0, handle: 3 }, 'handle: must be a function, got 3'],
-    ['an unknown key', { id: 'a', init: () => 0, handle: () => 0, onCrash: () => 0 }, 'onCrash: is not a known option (known: id, name, restart, shutdown, init, handle, terminate)'],
-    ['a negative shutdown', { id: 'a', shutdown: -5, init: () => 0, handle: () => 0 }, 'shutdown: must be an integer >= 0, got -5'],
-    ['a bad restart type', { id: 'a', restart: 'sometimes', init: () => 0, handle: () => 0 }, `restart: must be one of 'permanent', 'transient', 'temporary', got "sometimes"`],
-    ['a name with a slash-free bad character', { id: 'a', name: 'a*b', init: () => 0, handle: () => 0 }, 'name: may hold only letters, digits and -_.:@/, got "a*b"'],
+    [
+      'a handle that is not a function',
+      { id: 'a', init: () => 0, handle: 3 },
+      'handle: must be a function, got 3',
+    ],
+    [
+      'an unknown key',
+      { id: 'a', init: () => 0, handle: () => 0, onCrash: () => 0 },
+      'onCrash: is not a known option (known: id, name, restart, shutdown, init, handle, terminate)',
+    ],
+    [
+      'a negative shutdown',
+      { id: 'a', shutdown: -5, init: () => 0, handle: () => 0 },
+      'shutdown: must be an integer >= 0, got -5',
+    ],
+    [
+      'a bad restart type',
+      { id: 'a', restart: 'sometimes', init: () => 0, handle: () => 0 },
+      `restart: must be one of 'permanent', 'transient', 'temporary', got "sometimes"`,
+    ],
+    [
+      'a name with a slash-free bad character',
+      { id: 'a', name: 'a*b', init: () => 0, handle: () => 0 },
+      'name: may hold only letters, digits and -_.:@/, got "a*b"',
+    ],
     ['an empty id', { id: '', init: () => 0, handle: () => 0 }, 'id: must be a non-empty string, got ""'],
   ])('rejects %s with a path-named message', (_label, options, message) => {
     expect(thrown(() => defineActor(options as never)).message).toBe(message);
@@ -176,12 +214,19 @@ describe('defineActor', () => {
 
   it('defaults to permanent with a 5000 ms shutdown', () => {
     const spec = defineActor({ id: 'a', init: () => 0, handle: (s: number) => s });
-    expect([spec.kind, spec.restart, spec.shutdown, spec.name]).toEqual(['actor', 'permanent', 5000, undefined]);
+    expect([spec.kind, spec.restart, spec.shutdown, spec.name]).toEqual([
+      'actor',
+      'permanent',
+      5000,
+      undefined,
+    ]);
   });
 
   it('accepts brutal-kill, infinity and 0 as shutdowns', () => {
     for (const shutdown of ['brutal-kill', 'infinity', 0] as const) {
-      expect(defineActor({ id: 'a', shutdown, init: () => 0, handle: (s: number) => s }).shutdown).toBe(shutdown);
+      expect(defineActor({ id: 'a', shutdown, init: () => 0, handle: (s: number) => s }).shutdown).toBe(
+        shutdown,
+      );
     }
   });
 });
