@@ -15,14 +15,15 @@ interface Params {
 const BACKLOG = 10_000;
 const BATCH = 5_000;
 const JOB_OPTIONS = { maxRetries: 1, retryDelayMs: 5, timeoutMs: 20 };
-const never = new Promise<never>(() => undefined);
 
 runContender<Params>(async ({ total, workers }) => {
   const qui = await loadQui();
   const processor = (): ReturnType<typeof qui.ok> | Promise<never> => {
     const r = Math.random();
     if (r < 0.001) return undefined as unknown as ReturnType<typeof qui.ok>; // crash: not a JobResult
-    if (r < 0.011) return never; // hangs until the attempt times out
+    // Hangs until the attempt times out. A fresh promise each time: one shared never-settling
+    // promise would keep every reaction ever attached to it, a leak of the benchmark's own.
+    if (r < 0.011) return new Promise<never>(() => undefined);
     if (r < 0.061) return qui.err(new Error('benchmark failure'));
     return qui.ok();
   };
