@@ -107,6 +107,7 @@ function summary(outcome: ChildResult, scenario: Scenario): string {
 
 async function runScenario(scenario: Scenario, cli: Cli, machine: Machine): Promise<ScenarioRecord> {
   const started = Date.now();
+  const loadAtStart = os.loadavg()[0] ?? 0;
   const specs: RunSpec[] = scenario.runs(cli.quick).map((s) => (cli.reps ? { ...s, reps: cli.reps } : s));
   const outcomes = new Map<RunSpec, ChildResult[]>(specs.map((s) => [s, []]));
   const maxReps = Math.max(0, ...specs.map((s) => s.reps));
@@ -135,6 +136,7 @@ async function runScenario(scenario: Scenario, cli: Cli, machine: Machine): Prom
     quick: cli.quick,
     ranAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
+    loadAverage: [loadAtStart, os.loadavg()[0] ?? 0],
     machine,
     metrics: scenario.metrics,
     rows,
@@ -150,6 +152,25 @@ function readPrevious(file: string): readonly ScenarioRecord[] {
   } catch {
     return [];
   }
+}
+
+const DOCS = path.join(BENCH_DIR, '..', 'docs', 'performance.md');
+const BEGIN = '<!-- bench:begin -->';
+const END = '<!-- bench:end -->';
+
+/** Puts the latest tables into docs/performance.md between the bench markers, if present. */
+function updateDocs(markdown: string): boolean {
+  let doc: string;
+  try {
+    doc = fs.readFileSync(DOCS, 'utf8');
+  } catch {
+    return false;
+  }
+  const from = doc.indexOf(BEGIN);
+  const to = doc.indexOf(END);
+  if (from < 0 || to < from) return false;
+  fs.writeFileSync(DOCS, `${doc.slice(0, from + BEGIN.length)}\n${markdown}\n${doc.slice(to)}`);
+  return true;
 }
 
 async function main(): Promise<void> {
@@ -171,7 +192,12 @@ async function main(): Promise<void> {
   };
   fs.mkdirSync(cli.outDir, { recursive: true });
   fs.writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
-  fs.writeFileSync(mdFile, `${renderReport(report)}\n`);
+  const markdown = renderReport(report);
+  fs.writeFileSync(mdFile, `${markdown}\n`);
+  // Only a full-size run into bench/results is the "latest" the docs show.
+  if (!cli.quick && cli.outDir === path.join(BENCH_DIR, 'results') && updateDocs(markdown)) {
+    process.stdout.write(`updated ${path.relative(process.cwd(), DOCS)}\n`);
+  }
   process.stdout.write(
     `\nwrote ${path.relative(process.cwd(), jsonFile)} and ${path.relative(process.cwd(), mdFile)} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
   );

@@ -17,6 +17,8 @@ export interface ScenarioRecord {
   readonly quick: boolean;
   readonly ranAt: string;
   readonly durationMs: number;
+  /** 1-minute load average when the scenario started and ended: other work on the machine skews figures. */
+  readonly loadAverage?: readonly [start: number, end: number];
   readonly machine: Machine;
   readonly metrics: readonly MetricSpec[];
   readonly rows: readonly RowResult[];
@@ -93,7 +95,8 @@ function checksTable(checks: readonly Check[]): string[] {
 
 /** The markdown section for one scenario. */
 export function renderScenario(record: ScenarioRecord): string {
-  const when = `${record.ranAt.slice(0, 16).replace('T', ' ')} UTC, ${(record.durationMs / 1000).toFixed(0)} s${record.quick ? ', --quick' : ''}`;
+  const load = record.loadAverage ? `, load ${record.loadAverage.map((l) => l.toFixed(1)).join(' → ')}` : '';
+  const when = `${record.ranAt.slice(0, 16).replace('T', ' ')} UTC, ${(record.durationMs / 1000).toFixed(0)} s${load}${record.quick ? ', --quick' : ''}`;
   return [
     `### ${record.name}: ${record.title}`,
     '',
