@@ -210,6 +210,11 @@ function loadBetterSqlite3(): typeof BetterSqlite3 {
   }
 }
 
+/** The {@link JobStoreFactory} made by {@link sqliteStore}: its stores answer synchronously. */
+export interface SqliteStoreFactory extends JobStoreFactory {
+  create(config: StoreConfig): SqliteJobStore;
+}
+
 /**
  * A durable store in an SQLite file: jobs survive a crash or restart of the process, in their
  * original order. `add` returns once the job is committed; `take` commits the job's deletion
@@ -221,7 +226,7 @@ function loadBetterSqlite3(): typeof BetterSqlite3 {
  * const store = sqliteStore({ path: './data/jobs.db' });
  * defineQueue({ name: 'emails', store, workers: { count: 4, processor } });
  */
-export function sqliteStore(options: SqliteStoreOptions): JobStoreFactory {
+export function sqliteStore(options: SqliteStoreOptions): SqliteStoreFactory {
   const resolved = resolveSqliteStoreOptions(options);
   return Object.freeze({
     kind: 'sqlite',

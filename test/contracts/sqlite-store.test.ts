@@ -31,15 +31,15 @@ describe('sqliteStore options', () => {
     expect(call).toThrow(expect.objectContaining({ path: field }));
   });
 
-  it('accepts synchronous full and keeps jobs', async () => {
-    const store = await sqliteStore({ path: path.join(dir, 'full.db'), synchronous: 'full' }).create({
+  it('accepts synchronous full and keeps jobs', () => {
+    const store = sqliteStore({ path: path.join(dir, 'full.db'), synchronous: 'full' }).create({
       queue: 'full',
       priorities: ['p'],
     });
     const job = makeJob('full', { priority: 'p' });
-    await store.add(job, 0);
-    expect(await store.take(0)).toEqual(job);
-    await store.close();
+    store.add(job, 0);
+    expect(store.take(0)).toEqual(job);
+    store.close();
   });
 
   it('fails with ERR_STORE when the file cannot be opened', async () => {
