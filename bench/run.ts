@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { aggregate, Results, type RunSpec, type Scenario } from './lib/scenario';
-import { BENCH_DIR, runChild } from './lib/spawn';
+import { BENCH_DIR, buildContenders, runChild, type ChildRuntime } from './lib/spawn';
 import {
   formatValue,
   renderReport,
@@ -43,6 +43,7 @@ const SCENARIOS: readonly Scenario[] = [
 
 interface Cli {
   readonly quick: boolean;
+  readonly runtime: ChildRuntime;
   readonly reps?: number;
   readonly outDir: string;
   readonly names: readonly string[];
@@ -50,17 +51,19 @@ interface Cli {
 
 function parseCli(argv: readonly string[]): Cli {
   let quick = false;
+  let runtime: ChildRuntime = 'node';
   let reps: number | undefined;
   let outDir = path.join(BENCH_DIR, 'results');
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--quick') quick = true;
+    else if (arg === '--tsx') runtime = 'tsx';
     else if (arg === '--reps') reps = Number(argv[++i]);
     else if (arg === '--out') outDir = path.resolve(argv[++i] ?? '.');
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
-        `usage: npm run bench -- [--quick] [--reps N] [--out DIR] [${SCENARIOS.map((s) => s.name).join('|')} …]\n`,
+        `usage: npm run bench -- [--quick] [--tsx] [--reps N] [--out DIR] [${SCENARIOS.map((s) => s.name).join('|')} …]\n`,
       );
       process.exit(0);
     } else names.push(arg);
@@ -76,7 +79,7 @@ function parseCli(argv: readonly string[]): Cli {
     process.stderr.write('--reps must be a positive integer\n');
     process.exit(2);
   }
-  return { quick, reps, outDir, names };
+  return { quick, runtime, reps, outDir, names };
 }
 
 export function describeThisMachine(): Machine {
@@ -119,6 +122,7 @@ async function runScenario(scenario: Scenario, cli: Cli, machine: Machine): Prom
       // A contender that cannot run here (service down, Qui not built) is not retried.
       if (previous.some((o) => o.status === 'skipped')) continue;
       const outcome = await runChild(spec.file, spec.params, {
+        runtime: cli.runtime,
         nodeArgs: spec.nodeArgs,
         timeoutMs: spec.timeoutMs ?? 180_000,
       });
@@ -134,6 +138,7 @@ async function runScenario(scenario: Scenario, cli: Cli, machine: Machine): Prom
     title: scenario.title,
     workload: scenario.workload(cli.quick),
     quick: cli.quick,
+    runtime: cli.runtime,
     ranAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     loadAverage: [loadAtStart, os.loadavg()[0] ?? 0],
@@ -181,6 +186,11 @@ async function main(): Promise<void> {
   const jsonFile = path.join(cli.outDir, `${base}.json`);
   const mdFile = path.join(cli.outDir, `${base}.md`);
   const started = Date.now();
+  if (cli.runtime === 'node') {
+    process.stdout.write('compiling bench/ and src/ with tsc into node_modules/.cache/qui-bench …\n');
+    const { warning } = buildContenders();
+    if (warning) process.stdout.write(`${warning}\n`);
+  }
   const fresh: ScenarioRecord[] = [];
   for (const scenario of selected) fresh.push(await runScenario(scenario, cli, machine));
   // Running a subset refreshes those scenarios and keeps the others from the previous run.

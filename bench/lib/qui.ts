@@ -8,8 +8,8 @@ import { SkipError } from './child';
 
 export type Qui = typeof QuiModule;
 
-/** A path in a variable: TypeScript leaves the import alone and tsx resolves it at run time. */
-const ENTRY = '../../src/index';
+/** A path in a variable: TypeScript leaves the import alone; node (compiled) and tsx both resolve it. */
+const ENTRY = '../../src/index.js';
 
 export async function loadQui(): Promise<Qui> {
   let mod: Partial<Qui>;

@@ -1,15 +1,47 @@
 /** The harness side of the child protocol (see child.ts): one contender run = one fresh process. */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RESULT_PREFIX, type ChildResult } from './child';
 
 export const BENCH_DIR = path.resolve(__dirname, '..');
-const TSX = path.resolve(BENCH_DIR, '..', 'node_modules', '.bin', 'tsx');
+const ROOT = path.resolve(BENCH_DIR, '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const BUILD = path.join(ROOT, 'node_modules', '.cache', 'qui-bench');
+
+/**
+ * How contenders run. 'node' (the default) runs JavaScript compiled by tsc into node_modules/.cache/qui-bench, as
+ * users run Qui from dist/. 'tsx' runs the TypeScript directly: handy while editing, but esbuild's
+ * keepNames wraps every named closure in __name() (a defineProperty each time one is created,
+ * ~250 B more per closure), which skews both speed and heap figures.
+ */
+export type ChildRuntime = 'node' | 'tsx';
+
+/**
+ * Compiles bench/ and the src/ it imports with tsc into node_modules/.cache/qui-bench. A type error elsewhere in
+ * src (work in progress) does not stop the emit; it is returned as a warning.
+ */
+export function buildContenders(): { readonly warning?: string } {
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  try {
+    execFileSync(process.execPath, [tsc, '-p', path.join(BENCH_DIR, 'tsconfig.json')], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
+    return {};
+  } catch (error) {
+    if (!fs.existsSync(path.join(BUILD, 'bench', 'lib', 'child.js'))) throw error;
+    const out = String((error as { stdout?: Buffer }).stdout ?? '');
+    return { warning: `tsc reported errors (emitted anyway):\n${out.split('\n').slice(0, 5).join('\n')}` };
+  }
+}
 
 export interface ChildOptions {
   /** Node flags, e.g. `--expose-gc`, `--max-old-space-size=4096`, `--cpu-prof`. */
   readonly nodeArgs?: readonly string[];
   readonly timeoutMs: number;
+  /** @defaultValue 'node' */
+  readonly runtime?: ChildRuntime;
 }
 
 /** Last `max` characters of a string, for error reports. */
@@ -31,9 +63,14 @@ function crashReason(stderr: string): string {
  */
 export function runChild(file: string, params: unknown, options: ChildOptions): Promise<ChildResult> {
   return new Promise((resolve) => {
-    const args = [...(options.nodeArgs ?? []), path.join(BENCH_DIR, file), JSON.stringify(params)];
+    const tsx = options.runtime === 'tsx';
+    const script = tsx ? path.join(BENCH_DIR, file) : path.join(BUILD, 'bench', file.replace(/\.ts$/, '.js'));
+    const args = [...(options.nodeArgs ?? []), script, JSON.stringify(params)];
     // detached: the child leads its own process group, so a timeout kills tsx and node alike.
-    const child = spawn(TSX, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(tsx ? TSX : process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     let result: ChildResult | undefined;

@@ -15,6 +15,8 @@ export interface ScenarioRecord {
   readonly title: string;
   readonly workload: string;
   readonly quick: boolean;
+  /** 'node': compiled by tsc (as shipped); 'tsx': TypeScript run directly. */
+  readonly runtime?: string;
   readonly ranAt: string;
   readonly durationMs: number;
   /** 1-minute load average when the scenario started and ended: other work on the machine skews figures. */
@@ -96,7 +98,7 @@ function checksTable(checks: readonly Check[]): string[] {
 /** The markdown section for one scenario. */
 export function renderScenario(record: ScenarioRecord): string {
   const load = record.loadAverage ? `, load ${record.loadAverage.map((l) => l.toFixed(1)).join(' → ')}` : '';
-  const when = `${record.ranAt.slice(0, 16).replace('T', ' ')} UTC, ${(record.durationMs / 1000).toFixed(0)} s${load}${record.quick ? ', --quick' : ''}`;
+  const when = `${record.ranAt.slice(0, 16).replace('T', ' ')} UTC, ${(record.durationMs / 1000).toFixed(0)} s${load}${record.runtime === 'tsx' ? ', under tsx' : ''}${record.quick ? ', --quick' : ''}`;
   return [
     `### ${record.name}: ${record.title}`,
     '',
