@@ -43,7 +43,7 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
     try {
       await root.start();
     } catch (error) {
-      this.close();
+      await this.close();
       throw error;
     }
   }
@@ -53,14 +53,14 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
     if (cell !== this.root || this.stopping) return;
     this.logger.fatal({ reason: describeExit(reason) }, 'root supervisor gave up; system stopped');
     this.events.emit('system.failed', { reason });
-    this.close();
+    void this.close();
   }
 
   /** Shuts the tree down in order and resolves when every actor has stopped. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       if (this.root?.alive) await shutdownChild(this.root, this.root.spec.shutdown, this.clock);
-      this.close();
+      await this.close();
     })();
     return this.stopping;
   }
@@ -70,14 +70,14 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
     this.closers.push(fn);
   }
 
-  private close(): void {
+  /** Stops the engine and runs the closers (stores' connections), newest first; resolves when all have. */
+  private async close(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.engine.close();
     for (const fn of this.closers.splice(0).reverse()) {
       try {
-        const r = fn();
-        if (r instanceof Promise) r.catch((error: unknown) => this.logger.error({ err: toError(error) }, 'close failed'));
+        await fn();
       } catch (error) {
         this.logger.error({ err: toError(error) }, 'close failed');
       }

@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import Redis from 'ioredis';
+import { defineQueue } from '../../../src/queue/define-queue';
+import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
+import { redisStore } from '../../../src/stores/redis-store';
+import { defineSupervisor } from '../../../src/supervision/spec';
+
+const PREFIX = `qui-test:multiprocess:${process.pid}:`;
+const JOBS = 20_000;
+const WORKERS = 4;
+
+interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly started: Set<number>;
+  readonly done: Set<number>;
+  readonly ready: Promise<void>;
+}
+
+/** A `qui start` process on the shared queue; `onLine` runs for each line it prints. */
+function startWorkerProcess(queue: string, work: number, onLine: () => void): WorkerProcess {
+  // One process (not the tsx wrapper, which would outlive a SIGKILL in a child of its own).
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/qui.ts', 'start', 'test/fixtures/redis-worker.config.ts'],
+    {
+      env: { ...process.env, QUI_TEST_PREFIX: PREFIX, QUI_TEST_QUEUE: queue, QUI_TEST_WORKERS: String(WORKERS), QUI_TEST_WORK: String(work) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const started = new Set<number>();
+  const done = new Set<number>();
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const [kind, n] = line.split(' ');
+    if (kind === 'start') started.add(Number(n));
+    if (kind === 'done') {
+      if (done.has(Number(n))) throw new Error(`job ${n} ran twice in one process`);
+      done.add(Number(n));
+    }
+    onLine();
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      if (line.includes('"tree started"')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker process exited early with ${code}`)));
+  });
+  return { child, started, done, ready };
+}
+
+async function producer(queue: string): Promise<QuiSystem> {
+  return startSystem(defineSupervisor({ id: 'root', children: [defineQueue({ name: queue, store: redisStore({ prefix: PREFIX }) })] }));
+}
+
+async function enqueueAll(system: QuiSystem, queue: string): Promise<void> {
+  for (let i = 0; i < JOBS; i += 1_000) {
+    await system.queue(queue).enqueueMany(Array.from({ length: 1_000 }, (_, k) => ({ task: { n: i + k } })));
+  }
+}
+
+const processes: WorkerProcess[] = [];
+let system: QuiSystem | undefined;
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
+}
+
+afterEach(async () => {
+  for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  await Promise.all(processes.splice(0).map((p) => exited(p.child)));
+  await system?.stop();
+  system = undefined;
+});
+
+afterAll(async () => {
+  const redis = new Redis();
+  const keys = await redis.keys(`${PREFIX}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+});
+
+describe('one queue on Redis shared by several processes', () => {
+  it('processes every job exactly once across one producer and three worker processes', async () => {
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const total = (): number => processes.reduce((sum, p) => sum + p.done.size, 0);
+    for (let i = 0; i < 3; i++) processes.push(startWorkerProcess('all', 0, () => total() === JOBS && finish()));
+    await Promise.all(processes.map((p) => p.ready));
+    system = await producer('all');
+    await enqueueAll(system, 'all');
+    await finished;
+    const seen = new Set<number>();
+    for (const p of processes) for (const n of p.done) {
+      expect(seen.has(n)).toBe(false); // never by two processes
+      seen.add(n);
+    }
+    expect(seen.size).toBe(JOBS);
+    expect(processes.filter((p) => p.done.size > 0).length).toBeGreaterThan(1);
+    expect(await system.queue('all').size()).toBe(0);
+    // Graceful shutdown: SIGTERM stops the tree in order and the process exits 0.
+    processes.forEach((p) => p.child.kill('SIGTERM'));
+    expect(await Promise.all(processes.map((p) => exited(p.child)))).toEqual([0, 0, 0]);
+  }, 120_000);
+
+  it('loses only the jobs a SIGKILLed process held (at most one per worker); the others do the rest', async () => {
+    let killed: WorkerProcess | undefined;
+    let check: () => void = () => undefined;
+    const settled = new Promise<void>((resolve) => {
+      check = () => {
+        if (!killed || !system) return;
+        const survivors = processes.filter((p) => p !== killed);
+        if (survivors.some((p) => p.started.size !== p.done.size)) return;
+        void system.queue('kill').size().then((n) => n === 0 && survivors.every((p) => p.started.size === p.done.size) && resolve());
+      };
+    });
+    const onLine = (): void => {
+      const total = processes.reduce((sum, p) => sum + p.done.size, 0);
+      if (!killed && total >= 2_000) {
+        killed = processes[0]!;
+        killed.child.kill('SIGKILL');
+      }
+      check();
+    };
+    for (let i = 0; i < 3; i++) processes.push(startWorkerProcess('kill', 1, onLine));
+    await Promise.all(processes.map((p) => p.ready));
+    system = await producer('kill');
+    await enqueueAll(system, 'kill');
+    await settled;
+    const done = new Set<number>();
+    for (const p of processes) for (const n of p.done) {
+      expect(done.has(n)).toBe(false);
+      done.add(n);
+    }
+    const missing = Array.from({ length: JOBS }, (_, n) => n).filter((n) => !done.has(n));
+    expect(missing.length).toBeLessThanOrEqual(WORKERS);
+    const held = [...killed!.started].filter((n) => !killed!.done.has(n));
+    for (const n of held) expect(missing).toContain(n);
+  }, 120_000);
+});
