@@ -43,9 +43,8 @@ export function resolveRedisStoreOptions(
   const url = o.url === undefined ? undefined : checkString(o.url, 'url', fail);
   const client = o.client as { duplicate?: unknown; evalsha?: unknown } | undefined;
   if (client !== undefined) {
-    if (typeof client?.duplicate !== 'function' || typeof client.evalsha !== 'function') {
-      throw fail('client', `must be an ioredis client, got ${describe(client)}`);
-    }
+    const ok = typeof client?.duplicate === 'function' && typeof client.evalsha === 'function';
+    if (!ok) throw fail('client', `must be an ioredis client, got ${describe(client)}`);
     if (url !== undefined) throw fail('client', 'cannot be given together with url: give one of them');
   }
   const prefix =
@@ -194,15 +193,14 @@ export class RedisJobStore implements JobStore {
     if (jobs.length === 0) return;
     const acks = this.acks.splice(0, MAX_CARRIED);
     const token = this.nextToken();
-    const n = this.lanes.size;
     try {
-      await this.run(ADD, this.keys, [n, this.channel, this.origin, token, acks.length, ...acks, ...args]);
+      const head = [this.lanes.size, this.channel, this.origin, token, acks.length, ...acks];
+      await this.run(ADD, this.keys, [...head, ...args]);
       this.acks.push(token);
     } catch (thrown) {
       this.acks.push(...acks);
-      throw new QuiError('ERR_STORE', 'redis store: add failed; the jobs may or may not be stored', {
-        cause: thrown,
-      });
+      const problem = 'redis store: add failed; the jobs may or may not be stored';
+      throw new QuiError('ERR_STORE', problem, { cause: thrown });
     }
   }
 
@@ -211,18 +209,10 @@ export class RedisJobStore implements JobStore {
     const acks = this.acks.splice(0, MAX_CARRIED);
     const orphans = this.orphans.splice(0, MAX_CARRIED);
     const token = this.nextToken();
-    const n = this.lanes.size;
+    const args = [this.lanes.size, nowMs, token, orphans.length, ...orphans, acks.length, ...acks];
     let body: string | null;
     try {
-      body = (await this.run(TAKE, this.takeKeys, [
-        n,
-        nowMs,
-        token,
-        orphans.length,
-        ...orphans,
-        acks.length,
-        ...acks,
-      ])) as string | null;
+      body = (await this.run(TAKE, this.takeKeys, args)) as string | null;
     } catch (thrown) {
       // The script may have run and popped a job whose reply was lost: recover it next time.
       this.orphans.push(...orphans, token);

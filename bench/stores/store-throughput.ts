@@ -1,0 +1,86 @@
+/**
+ * Store throughput: add then take 50,000 no-op jobs, one call at a time, on each store
+ * (memory, SQLite on a tmp file, Redis at REDIS_URL), plus Redis with 50 calls in flight.
+ * Prints jobs/s (a job counts once: its add and its take). Run: npx tsx bench/stores/store-throughput.ts
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { newJobId } from '../../src/ids';
+import type { Job } from '../../src/stores/job';
+import type { JobStore, JobStoreFactory } from '../../src/stores/job-store';
+import { memoryStore } from '../../src/stores/memory-store';
+import { redisStore } from '../../src/stores/redis-store';
+import { sqliteStore } from '../../src/stores/sqlite-store';
+
+const JOBS = Number(process.env.JOBS ?? 50_000);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const priorities = ['high', 'low'];
+
+const makeJobs = (queue: string): Job[] =>
+  Array.from({ length: JOBS }, (_, i) => ({
+    id: newJobId(),
+    queue,
+    task: { task: 'noop', params: {} },
+    priority: i % 2 ? 'low' : 'high',
+    maxRetries: 3,
+    retryDelayMs: 100,
+    backoff: { type: 'fixed' },
+    timeoutMs: 60_000,
+    attempts: 0,
+    enqueuedAtMs: Date.now(),
+  }));
+
+/** Runs `count` calls of `fn`, keeping `inFlight` of them outstanding. */
+async function drive(count: number, inFlight: number, fn: (i: number) => unknown): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < count) await fn(next++);
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+}
+
+async function measure(label: string, factory: JobStoreFactory, inFlight: number): Promise<void> {
+  const queue = `bench-${label.replace(/\W+/g, '-')}`;
+  const store: JobStore = await factory.create({ queue, priorities });
+  const jobs = makeJobs(queue);
+  let taken = 0;
+  const start = performance.now();
+  await drive(JOBS, inFlight, (i) => store.add(jobs[i] as Job, Date.now()));
+  const added = performance.now();
+  await drive(JOBS, inFlight, async () => {
+    if ((await store.take(Date.now())) !== undefined) taken++;
+  });
+  const end = performance.now();
+  await store.close();
+  if (taken !== JOBS) throw new Error(`${label}: took ${taken} of ${JOBS}`);
+  const rate = (ms: number) => Math.round((JOBS / ms) * 1000).toLocaleString('en-US');
+  console.log(
+    `${label.padEnd(28)} ${rate(end - start).padStart(10)} jobs/s add+take` +
+      `   (add ${rate(added - start)}/s, take ${rate(end - added)}/s)`,
+  );
+}
+
+async function main(): Promise<void> {
+  console.log(`${JOBS.toLocaleString('en-US')} no-op jobs, node ${process.version}`);
+  await measure('memory', memoryStore(), 1);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qui-bench-'));
+  try {
+    await measure('sqlite (tmp file, WAL)', sqliteStore({ path: path.join(dir, 'jobs.db') }), 1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const prefix = `qui-bench:${process.pid}:`;
+  await measure('redis, 1 call in flight', redisStore({ url: REDIS_URL, prefix }), 1);
+  await measure('redis, 50 calls in flight', redisStore({ url: REDIS_URL, prefix }), 50);
+  const admin = new Redis(REDIS_URL);
+  const keys = await admin.keys(`${prefix}*`);
+  if (keys.length > 0) await admin.del(...keys);
+  await admin.quit();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
