@@ -2,13 +2,23 @@
  * The only module that imports `nact`. Qui uses nact as a mailbox and scheduler and nothing more:
  * every actor is a top-level nact actor with a unique name (so a reference never reaches a later
  * incarnation, and no actor pays nact's per-message copy of a large children map), and every
- * handler catches its own errors so nact's supervision decisions never run.
+ * handler catches its own errors so nact's supervision decisions never run. Messages go straight
+ * to the nact actor behind a reference (resolved once at spawn) with a shared `Nobody` sender.
  * @internal
  */
-import { dispatch, spawn, start, stop } from 'nact';
+import { spawn, start, stop } from 'nact';
 
-/** An opaque nact reference. */
-export type EngineRef = { readonly __engineRef: true };
+/** A nact actor, as the adapter holds it: its public reference and the mailbox object behind it. */
+export interface EngineRef {
+  readonly ref: unknown;
+  readonly actor: NactActor;
+}
+
+/** The part of nact's internal Actor object the adapter calls. */
+interface NactActor {
+  readonly stopped: boolean;
+  dispatch(message: unknown, sender: unknown): void;
+}
 
 /** What an actor's mailbox calls for each message; a returned promise holds the mailbox until it settles. */
 export type EngineHandler = (message: unknown) => unknown;
@@ -19,7 +29,14 @@ interface NactSystem {
 
 // nact keeps its systems in a module-global map; we read it only to count live actors in tests.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const systemMap = require('nact/lib/system-map') as { find(name: string): NactSystem | undefined };
+const systemMap = require('nact/lib/system-map') as {
+  find(name: string): NactSystem | undefined;
+  find(name: string, ref: unknown): NactActor | undefined;
+};
+// nact's default sender is a fresh `Nobody` (three objects) per dispatch; Qui never reads senders.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Nobody } = require('nact/lib/references') as { Nobody: new () => unknown };
+const NOBODY: unknown = new Nobody();
 
 let systemSeq = 0;
 
@@ -54,17 +71,22 @@ export class Engine {
       onCrash: this.onCrash as never,
       afterStop: afterStop as never,
     });
-    return ref as unknown as EngineRef;
+    // Resolved once: nact's public dispatch walks the actor's path from the system root on every
+    // message; the actor object behind the reference is the same mailbox, reached directly.
+    const actor = systemMap.find(this.systemName, ref);
+    if (!actor) throw new Error(`nact did not register actor ${name}`);
+    return { ref, actor };
   }
 
   /** Puts a message in a mailbox; a no-op when the mailbox is gone. */
-  dispatch(ref: EngineRef, message: unknown): void {
-    dispatch(ref as never, message);
+  dispatch(engineRef: EngineRef, message: unknown): void {
+    const actor = engineRef.actor;
+    if (!actor.stopped) actor.dispatch(message, NOBODY);
   }
 
   /** Removes a mailbox at once; undelivered messages are dropped. */
-  stop(ref: EngineRef): void {
-    stop(ref as never);
+  stop(engineRef: EngineRef): void {
+    stop(engineRef.ref as never);
   }
 
   /** Number of nact actors alive in this system. */

@@ -1,11 +1,10 @@
 import { QuiError } from '../errors';
-import type { Logger } from '../logging';
 import type { ResolvedQueue } from '../queue/define-queue';
 import { queueRuntime, type QueueRuntime } from '../queue/queue-runtime';
 import type { SystemCore } from '../runtime/system-core';
 import type { Job } from '../stores/job';
 import { retryDelayMs, shouldRetry } from '../tasks/backoff';
-import { startAttempt, type AttemptOutcome, type RunningAttempt } from '../tasks/run-attempt';
+import { startAttempt, type AttemptDeps, type AttemptOutcome, type RunningAttempt } from '../tasks/run-attempt';
 import type { ActorCell } from './actor-cell';
 import type { ActorRef } from './actor-ref';
 import type { ActorBehavior, ActorContext } from './define-actor';
@@ -44,6 +43,7 @@ export class Worker {
   private running: { readonly job: Job; readonly attempt: RunningAttempt } | undefined;
   private readonly processor;
   private readonly cell: ActorCell;
+  private quietDeps: AttemptDeps | undefined;
 
   constructor(
     private readonly rt: QueueRuntime,
@@ -78,7 +78,7 @@ export class Worker {
   private start(job: Job): void {
     const events = this.rt.core.events;
     if (events.has('job.started')) events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
-    const attempt = startAttempt(this.processor, job, { log: this.jobLogger(job), clock: this.ctx.clock });
+    const attempt = startAttempt(this.processor, job, this.depsFor(job));
     // A processor that answered synchronously is settled now: report on the next poll at once,
     // sparing the hot path a message to self and an event-loop turn.
     if (attempt.result) return this.poll(this.settle(job, attempt.result));
@@ -88,12 +88,15 @@ export class Worker {
     });
   }
 
-  /** A per-job child logger, unless logging is off (then the worker's own, to spare the allocation). */
-  private jobLogger(job: Job): Logger {
+  /**
+   * What the attempt runner needs: a per-job child logger (`jobId`, task name bound) — unless
+   * logging is off, where one shared object spares the hot path two allocations per job.
+   */
+  private depsFor(job: Job): AttemptDeps {
     const log = this.ctx.log;
-    if (!log.isLevelEnabled('fatal')) return log;
+    if (!log.isLevelEnabled('fatal')) return (this.quietDeps ??= { log, clock: this.ctx.clock });
     const task = (job.task as { task?: unknown } | null)?.task;
-    return log.child({ jobId: job.id, task: typeof task === 'string' ? task : undefined });
+    return { log: log.child({ jobId: job.id, task: typeof task === 'string' ? task : undefined }), clock: this.ctx.clock };
   }
 
   /** Turns an attempt's outcome into events and the report for the queue; a bad result crashes. */
