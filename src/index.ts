@@ -67,6 +67,6 @@ export { retryDelayMs } from './tasks/backoff';
 export { memoryStore } from './stores/memory-store';
 export type { MemoryStoreFactory } from './stores/memory-store';
 export { sqliteStore } from './stores/sqlite-store';
-export type { SqliteStoreOptions } from './stores/sqlite-store';
+export type { SqliteStoreOptions, SqliteStoreFactory } from './stores/sqlite-store';
 export { redisStore } from './stores/redis-store';
 export type { RedisStoreOptions, RedisStoreFactory } from './stores/redis-store';

@@ -18,7 +18,8 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'function') return 'a function';
-  return String(value);
+  if (typeof value === 'symbol') return value.toString();
+  return `${value as number | boolean | bigint | undefined}`;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

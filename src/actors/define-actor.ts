@@ -111,7 +111,7 @@ const fail = (path: string, problem: string): Error => new InvalidSpecError(path
  * });
  */
 export function defineActor<TState, TMessage>(options: ActorOptions<TState, TMessage>): ActorSpec<TMessage> {
-  return resolveActorSpec(options, '') as ActorSpec<TMessage>;
+  return resolveActorSpec(options, '');
 }
 
 /** @internal Also used by queue and worker specs, with behaviours of their own. */
@@ -139,6 +139,6 @@ export function internalActorSpec<TState, TMessage>(
     name: common.name,
     restart: common.restart ?? 'permanent',
     shutdown: common.shutdown ?? DEFAULT_ACTOR_SHUTDOWN_MS,
-    behavior: behavior as unknown as ActorBehavior,
+    behavior: behavior,
   });
 }

@@ -20,7 +20,7 @@ export function workerBehavior(config: ResolvedQueue): ActorBehavior<Worker, Wor
       const core = ctx.system as SystemCore;
       const queue = core.cellNamed(config.name);
       if (!queue) throw new QuiError('ERR_QUEUE_NOT_FOUND', `queue ${JSON.stringify(config.name)} is not running`);
-      const worker = new Worker(queueRuntime(core, config), queue as ActorRef<QueueMessage>, ctx);
+      const worker = new Worker(queueRuntime(core, config), queue, ctx);
       worker.poll(undefined);
       return worker;
     },

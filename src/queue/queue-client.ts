@@ -38,7 +38,7 @@ export function queueClient<TTask>(core: SystemCore, name: string): QueueClient<
     if (core.stopped) return Promise.reject(new QuiError('ERR_STOPPED', `the system has stopped; queue ${JSON.stringify(name)} is gone`));
     const cell = findQueueRuntime(core, name) ? core.cellNamed(name) : undefined;
     if (!cell) return Promise.reject(new QuiError('ERR_QUEUE_NOT_FOUND', `no queue named ${JSON.stringify(name)} is running`));
-    return core.ask<T, QueueMessage>(cell as ActorRef<QueueMessage>, build, Infinity);
+    return core.ask<T, QueueMessage>(cell, build, Infinity);
   };
   const jobsOf = (reply: EnqueueReply): readonly Job<TTask>[] => {
     if (!reply.ok) throw reply.error;

@@ -38,7 +38,7 @@ export function supervisorHandle(core: SystemCore, idOrName: string): Supervisor
   const ask = <T>(build: (replyTo: ActorRef<T>) => SupervisorMessage): Promise<T> => {
     const cell = findSupervisor(core, idOrName);
     if (!cell) return Promise.reject(new QuiError('ERR_NO_SUCH_ACTOR', `no supervisor ${JSON.stringify(idOrName)} is running`));
-    return core.ask<T, SupervisorMessage>(cell as ActorRef<SupervisorMessage>, build, Infinity);
+    return core.ask<T, SupervisorMessage>(cell, build, Infinity);
   };
   return {
     startChild: (spec) => ask((replyTo) => ({ type: 'sup.start-child', spec, replyTo })),
@@ -68,8 +68,12 @@ export function findSupervisor(core: SystemCore, idOrName: string): ActorCell | 
 export function liveChildren(cell: ActorCell): ActorCell[] {
   const state = cell.currentState;
   const out: ActorCell[] = [];
-  if (state instanceof StaticSupervisor) for (const rec of state.children) rec.cell?.alive && out.push(rec.cell);
-  if (state instanceof DynamicSupervisor) for (const c of state.children.values()) c.cell.alive && out.push(c.cell);
+  if (state instanceof StaticSupervisor) {
+    for (const rec of state.children) if (rec.cell?.alive) out.push(rec.cell);
+  }
+  if (state instanceof DynamicSupervisor) {
+    for (const c of state.children.values()) if (c.cell.alive) out.push(c.cell);
+  }
   return out;
 }
 

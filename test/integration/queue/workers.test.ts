@@ -86,7 +86,7 @@ describe('workers', () => {
     }],
     ['a rejection', () => Promise.reject(new Error('no'))],
   ])('fail the attempt on %s and end the job dead after maxRetries + 1 attempts', async (_label, processor) => {
-    const { q, jobs, clock } = await pool(processor as Processor);
+    const { q, jobs, clock } = await pool(processor);
     await q.enqueue('doomed', { maxRetries: 2, retryDelayMs: 10 });
     for (let i = 1; i <= 2; i++) {
       await jobs.wait('job.retrying', i);

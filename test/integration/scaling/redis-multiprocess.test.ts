@@ -30,7 +30,7 @@ function startWorkerProcess(queue: string, work: number, onLine: () => void): Wo
   );
   const started = new Set<number>();
   const done = new Set<number>();
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     const [kind, n] = line.split(' ');
     if (kind === 'start') started.add(Number(n));
     if (kind === 'done') {
@@ -40,7 +40,7 @@ function startWorkerProcess(queue: string, work: number, onLine: () => void): Wo
     onLine();
   });
   const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stderr! }).on('line', (line) => {
+    createInterface({ input: child.stderr }).on('line', (line) => {
       if (line.includes('"tree started"')) resolve();
     });
     child.once('exit', (code) => reject(new Error(`worker process exited early with ${code}`)));
