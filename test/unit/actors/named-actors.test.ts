@@ -67,7 +67,7 @@ describe('named actors', () => {
     t.clock.advance(1);
     expect(await outcome).toMatchObject({
       code: 'ERR_ASK_TIMEOUT',
-      message: 'no reply from ask:counter within 500 ms',
+      message: 'no reply from counter within 500 ms',
     });
     replyTo?.send(7);
     expect(t.events.of('dead-letter')).toEqual([{ to: 'ask:counter', message: 7 }]);
