@@ -8,7 +8,7 @@
  *                                  progress line stays readable
  */
 import pino from 'pino';
-import { describeExit, startSystem, type Logger, type QueueStats, type QuiSystem } from '../../src/index';
+import { describeExit, startSystem, type Logger, type QuiSystem } from '../../src/index';
 import {
   demoTree,
   QUEUES,
@@ -17,7 +17,10 @@ import {
   type StatsMessage,
   type StatsState,
 } from './qui.config';
+import { accountedFor, formatSummary, type DemoSummary } from './summary';
 import { batches, buildWorkload } from './workload';
+
+export { accountedFor, formatSummary, type DemoSummary };
 
 /** Where the demo prints: `process.stdout`, or anything with `write` (a test's buffer). */
 export interface DemoOutput {
@@ -37,28 +40,6 @@ export interface DemoOptions extends DemoConfigOptions {
   readonly logger?: Logger;
   /** Aborting it stops the demo early (Ctrl-C): the system shuts down gracefully. */
   readonly signal?: AbortSignal;
-}
-
-/** What the demo counted, from events; `queues` is what the queues themselves counted. */
-export interface DemoSummary {
-  readonly enqueued: number;
-  readonly completed: number;
-  /** Failed attempts (error results, throws, timeouts). */
-  readonly failed: number;
-  readonly retried: number;
-  readonly dead: number;
-  readonly lost: number;
-  /** `actor.restarted` events: workers restarted after a crash. */
-  readonly restarts: number;
-  /** Jobs waiting in the dead-letter queue. */
-  readonly deadLettered: number;
-  readonly nonConforming: number;
-  readonly wallMs: number;
-  readonly jobsPerSecond: number;
-  readonly byTask: StatsState['byTask'];
-  readonly queues: readonly QueueStats[];
-  /** False when stopped early by `signal`. */
-  readonly finished: boolean;
 }
 
 type Counters = {
@@ -207,48 +188,19 @@ function startProgress(out: DemoOutput, line: () => string): { stop(last?: strin
   };
 }
 
-/** The summary, as printed. */
-export function formatSummary(s: DemoSummary): string {
-  const pad = (label: string): string => `  ${label.padEnd(18)}`;
-  const lines = [
-    s.finished ? 'done.' : 'stopped early.',
-    `${pad('enqueued')}${s.enqueued}`,
-    `${pad('completed')}${s.completed}`,
-    `${pad('retried')}${s.retried}   (failed attempts: ${s.failed})`,
-    `${pad('dead')}${s.dead}   (in the dead-letter queue: ${s.deadLettered})`,
-    `${pad('lost')}${s.lost}   (non-conforming returns enqueued: ${s.nonConforming})`,
-    `${pad('worker restarts')}${s.restarts}`,
-    `${pad('jobs per second')}${s.jobsPerSecond}`,
-    `${pad('wall time')}${(s.wallMs / 1000).toFixed(2)} s`,
-    '',
-    '  task            completed  failed  dead  lost',
-  ];
-  for (const [task, n] of Object.entries(s.byTask).sort()) {
-    lines.push(
-      `  ${task.padEnd(15)} ${String(n.completed).padStart(9)} ${String(n.failed).padStart(7)} ${String(n.dead).padStart(5)} ${String(n.lost).padStart(5)}`,
-    );
-  }
-  lines.push('', '  queue  handed out  completed  retried  dead  lost');
-  for (const q of s.queues) {
-    const t = q.totals;
-    lines.push(
-      `  ${q.name.padEnd(6)} ${String(t.handedOut).padStart(10)} ${String(t.completed).padStart(10)} ${String(t.retried).padStart(8)} ${String(t.dead).padStart(5)} ${String(t.lost).padStart(5)}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 async function main(): Promise<void> {
   const level = process.env.LOG_LEVEL ?? 'silent';
   const logger = pino({ level }, pino.destination(2));
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   const jobs = process.env.DEMO_JOBS === undefined ? undefined : Number(process.env.DEMO_JOBS);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) {
+    throw new Error(`DEMO_JOBS must be a positive integer, got ${JSON.stringify(process.env.DEMO_JOBS)}`);
+  }
   process.stdout.write(`qui demo: ${jobs ?? 3000} jobs → queues cpu (4 workers) and io (50 workers)\n`);
   const summary = await runDemo({ jobs, logger, signal: controller.signal });
   process.stdout.write(formatSummary(summary));
-  const accounted = summary.completed + summary.dead + summary.lost === summary.enqueued;
-  process.exit(summary.finished && !accounted ? 1 : 0);
+  process.exit(summary.finished && !accountedFor(summary) ? 1 : 0);
 }
 
 if (require.main === module) {

@@ -1,4 +1,4 @@
-import { formatSummary, runDemo, type DemoSummary } from '../../../examples/demo/main';
+import { accountedFor, formatSummary, runDemo, type DemoSummary } from '../../../examples/demo/main';
 import { createTestLogger } from '../../helpers/test-logger';
 
 describe('the demo (examples/demo)', () => {
@@ -22,6 +22,7 @@ describe('the demo (examples/demo)', () => {
     expect(summary.finished).toBe(true);
     expect(summary.enqueued).toBe(150);
     expect(summary.completed + summary.dead + summary.lost).toBe(summary.enqueued);
+    expect(accountedFor(summary)).toBe(true);
   });
 
   it('loses the jobs whose processor returned a non-conforming value, and restarts their workers', () => {
