@@ -123,9 +123,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     allEnqueued = true;
     check();
     finished = await Promise.race([done.then(() => true), aborted.then(() => false), failed]);
-    const summary = await summarize(system, c, workload.nonConforming, performance.now() - started, finished);
-    progress.stop(progressLine(c, jobs, summary.wallMs));
-    return summary;
+    // One snapshot for the last line and the summary (jobs still run meanwhile if stopped early).
+    const wallMs = performance.now() - started;
+    const at: Counters = { ...c };
+    progress.stop(progressLine(at, jobs, wallMs));
+    return await summarize(system, at, workload.nonConforming, wallMs, finished);
   } finally {
     progress.stop();
     for (const unsubscribe of off) unsubscribe();
@@ -152,7 +154,7 @@ async function summarize(
     deadLettered,
     nonConforming,
     wallMs,
-    jobsPerSecond: Math.round(c.enqueued / (wallMs / 1000)),
+    jobsPerSecond: Math.round((c.completed + c.dead + c.lost) / (wallMs / 1000)),
     byTask: snapshot.byTask,
     queues,
     finished,

@@ -17,6 +17,7 @@ export interface DemoSummary {
   readonly deadLettered: number;
   readonly nonConforming: number;
   readonly wallMs: number;
+  /** Jobs accounted for (completed, dead or lost) per second of wall time. */
   readonly jobsPerSecond: number;
   readonly byTask: StatsState['byTask'];
   readonly queues: readonly QueueStats[];
