@@ -95,8 +95,7 @@ export class Worker {
   private depsFor(job: Job): AttemptDeps {
     const log = this.ctx.log;
     if (!log.isLevelEnabled('fatal')) return (this.quietDeps ??= { log, clock: this.ctx.clock });
-    const task = (job.task as { task?: unknown } | null)?.task;
-    return { log: log.child({ jobId: job.id, task: typeof task === 'string' ? task : undefined }), clock: this.ctx.clock };
+    return { log: log.child({ jobId: job.id, task: taskName(job) }), clock: this.ctx.clock };
   }
 
   /** Turns an attempt's outcome into events and the report for the queue; a bad result crashes. */
@@ -114,7 +113,8 @@ export class Worker {
       throw outcome.error;
     }
     const error = outcome.error;
-    this.ctx.log.warn({ err: error, jobId: job.id, attempt: job.attempts + 1 }, 'job attempt failed');
+    const task = taskName(job);
+    this.ctx.log.warn({ err: error, jobId: job.id, task, attempt: job.attempts + 1 }, 'job attempt failed');
     if (events.has('job.failed')) events.emit('job.failed', { job, error, worker });
     let delayMs: number | undefined;
     let finalError = error;
@@ -126,7 +126,7 @@ export class Worker {
       }
     }
     if (delayMs === undefined) {
-      this.ctx.log.error({ err: finalError, jobId: job.id, attempts: job.attempts + 1 }, 'job failed for good');
+      this.ctx.log.error({ err: finalError, jobId: job.id, task, attempts: job.attempts + 1 }, 'job failed for good');
       events.emit('job.dead', { job, error: finalError, attempts: job.attempts + 1 });
       return { type: 'dead', job, error: finalError };
     }
@@ -165,4 +165,10 @@ export class Worker {
       this.rt.core.events.emit('job.lost', { job: msg.job, reason: { type: 'shutdown' }, worker: this.ctx.path });
     }
   }
+}
+
+/** The task name of a `{ task: name, params }` job, for log bindings; never the payload. */
+function taskName(job: Job): string | undefined {
+  const task = (job.task as { task?: unknown } | null)?.task;
+  return typeof task === 'string' ? task : undefined;
 }

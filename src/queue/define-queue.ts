@@ -14,12 +14,12 @@ import { resolveTaskDefaults, type JobQueueConfig, type TaskDefaults } from './j
 import { queueBehavior } from '../actors/queue-actor';
 import { workerBehavior } from '../actors/worker-actor';
 
-/** A queue's worker pool. */
-export interface WorkersOptions {
+/** A queue's worker pool; `TTask` types the jobs its processor gets. */
+export interface WorkersOptions<TTask = unknown> {
   /** Number of workers, each running one job at a time. */
   readonly count: number;
   /** Runs each job. @defaultValue `processTask` over the queue's `tasks` */
-  readonly processor?: Processor;
+  readonly processor?: Processor<TTask>;
   /** How long a worker may finish its running job when asked to stop. @defaultValue 5000 */
   readonly shutdown?: Shutdown;
   /** The pool supervisor's restart intensity. @defaultValue { maxRestarts: max(3, count), withinMs: 5000 } */
@@ -27,13 +27,13 @@ export interface WorkersOptions {
 }
 
 /** What `defineQueue` takes. */
-export interface QueueOptions {
+export interface QueueOptions<TTask = unknown> {
   /** The queue's name: system-wide, and the name its actor is registered under. */
   readonly name: string;
   /** Highest first; the last is the default priority. @defaultValue ['high', 'low'] */
   readonly priorities?: readonly string[];
   /** A pool of workers; without one the queue is used directly (enqueue / dequeue). */
-  readonly workers?: WorkersOptions;
+  readonly workers?: WorkersOptions<TTask>;
   /** Tasks whose defaults apply to their jobs, and which `processTask` dispatches to. */
   readonly tasks?: readonly TaskDefinition[];
   /** Job option defaults for this queue (under a task's own defaults). */
@@ -71,7 +71,7 @@ const fail: Fail = (path, problem) => new InvalidSpecError(path, problem);
  * const emails = defineQueue({ name: 'emails', tasks: [sendEmail], workers: { count: 10 } });
  * const root = defineSupervisor({ id: 'root', children: [emails] });
  */
-export function defineQueue(options: QueueOptions): SupervisorSpec {
+export function defineQueue<TTask = unknown>(options: QueueOptions<TTask>): SupervisorSpec {
   const queue = resolveQueue(options);
   const children = [internalActorSpec({ id: 'queue', name: queue.name }, queueBehavior(queue))];
   if (queue.workers) {
