@@ -256,6 +256,41 @@ export function describeJobStoreContract(
       },
     );
 
+    if (traits.durable) {
+      it('hands out by the priorities declared at reopen, FIFO kept within each', async () => {
+        const store = await create();
+        const jobs = [
+          job(),
+          job({ priority: 'high' }),
+          job(),
+          job({ priority: 'normal' }),
+          job({ priority: 'high' }),
+        ];
+        await store.addMany(jobs, 0);
+        await store.close();
+        const reordered = await factory.create({ queue, priorities: ['low', 'high', 'normal'] });
+        open.push(reordered);
+        expect(ids(await takeAll(reordered, 0))).toEqual(
+          ids([jobs[0]!, jobs[2]!, jobs[1]!, jobs[4]!, jobs[3]!]),
+        );
+      });
+    }
+
+    if (traits.shared) {
+      it('promotes a delayed job stored through another instance of the queue once it is due', async () => {
+        const a = await create();
+        const b = await create();
+        const later = job({ runAtMs: 50 });
+        await b.add(job(), 0);
+        await a.add(later, 0);
+        const first = await b.take(10);
+        expect(await b.take(10)).toBeUndefined();
+        expect(await b.nextDueAtMs()).toBe(50);
+        expect(await b.take(50)).toEqual(later);
+        expect(first).toBeDefined();
+      });
+    }
+
     it('refuses to work once closed', async () => {
       const store = await create();
       await store.close();

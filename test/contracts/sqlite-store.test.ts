@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
 import { InvalidOptionsError } from '../../src/errors';
@@ -40,6 +41,32 @@ describe('sqliteStore options', () => {
     store.add(job, 0);
     expect(store.take(0)).toEqual(job);
     store.close();
+  });
+
+  it('hands out jobs of a priority no longer declared after every declared one', () => {
+    const factory = sqliteStore({ path: file });
+    const before = factory.create({ queue: 'dropped', priorities: ['a', 'gone', 'b'] });
+    const jobs = [makeJob('dropped', { priority: 'gone' }), makeJob('dropped', { priority: 'b' })];
+    before.addMany([...jobs, makeJob('dropped', { priority: 'a' })], 0);
+    before.close();
+    const after = factory.create({ queue: 'dropped', priorities: ['b', 'a'] });
+    expect([after.take(0), after.take(0), after.take(0)].map((j) => j?.priority)).toEqual(['b', 'a', 'gone']);
+    after.close();
+  });
+
+  it('rejects more than 255 priorities, naming priorities', () => {
+    const priorities = Array.from({ length: 256 }, (_, i) => `p${i}`);
+    const create = () => sqliteStore({ path: file }).create({ queue: 'wide', priorities });
+    expect(create).toThrow(expect.objectContaining({ path: 'priorities' }));
+  });
+
+  it('refuses a file that holds the pre-release qui_jobs table', () => {
+    const old = path.join(dir, 'old.db');
+    const db = new Database(old);
+    db.exec('CREATE TABLE qui_jobs (seq INTEGER PRIMARY KEY, body TEXT)');
+    db.close();
+    const create = () => sqliteStore({ path: old }).create({ queue: 'q', priorities: ['p'] });
+    expect(create).toThrow(expect.objectContaining({ code: 'ERR_STORE' }));
   });
 
   it('fails with ERR_STORE when the file cannot be opened', async () => {
