@@ -20,7 +20,10 @@ export const systemClock: Clock = Object.freeze({
     // Node fires longer delays at once: wait in steps of the longest delay it takes.
     const long: LongTimer = { __timer: true, current: undefined };
     const step = (left: number): void => {
-      long.current = setTimeout(left > MAX_TIMER_MS ? () => step(left - MAX_TIMER_MS) : fn, Math.min(left, MAX_TIMER_MS));
+      long.current = setTimeout(
+        left > MAX_TIMER_MS ? () => step(left - MAX_TIMER_MS) : fn,
+        Math.min(left, MAX_TIMER_MS),
+      );
     };
     step(ms);
     return long;

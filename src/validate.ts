@@ -77,12 +77,20 @@ export function checkNumber(
     value >= min &&
     (Number.isFinite(value) || (allowInfinity && value === Infinity));
   if (!ok) {
-    throw fail(path, `must be a number >= ${min}${allowInfinity ? ' or Infinity' : ''}, got ${describe(value)}`);
+    throw fail(
+      path,
+      `must be a number >= ${min}${allowInfinity ? ' or Infinity' : ''}, got ${describe(value)}`,
+    );
   }
   return value;
 }
 
-export function checkOneOf<T extends string>(value: unknown, path: string, allowed: readonly T[], fail: Fail): T {
+export function checkOneOf<T extends string>(
+  value: unknown,
+  path: string,
+  allowed: readonly T[],
+  fail: Fail,
+): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw fail(path, `must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
   }

@@ -121,7 +121,8 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
       open();
     }
     // Killed while starting: the start failed, whatever init returned.
-    if (this.status !== 'starting') throw new QuiError('ERR_STOPPED', `actor ${this.path} was killed while starting`);
+    if (this.status !== 'starting')
+      throw new QuiError('ERR_STOPPED', `actor ${this.path} was killed while starting`);
     this.status = 'running';
     if (this.pendingExit) this.beginExit(this.pendingExit);
   }
@@ -277,5 +278,7 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
 }

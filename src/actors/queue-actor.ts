@@ -65,9 +65,23 @@ export class QueueActor {
       case 'queue.report':
         return this.applyReport(msg.report);
       case 'queue.enqueue':
-        return this.enqueue(() => [buildJob(this.config.job, msg.task, msg.options, this.defaultsFor(msg.task), this.ctx.clock.wallNow())], msg.replyTo);
+        return this.enqueue(
+          () => [
+            buildJob(
+              this.config.job,
+              msg.task,
+              msg.options,
+              this.defaultsFor(msg.task),
+              this.ctx.clock.wallNow(),
+            ),
+          ],
+          msg.replyTo,
+        );
       case 'queue.enqueue-many':
-        return this.enqueue(() => buildJobs(this.config.job, msg.items, this.defaultsFor, this.ctx.clock.wallNow()), msg.replyTo);
+        return this.enqueue(
+          () => buildJobs(this.config.job, msg.items, this.defaultsFor, this.ctx.clock.wallNow()),
+          msg.replyTo,
+        );
       case 'queue.dequeue':
         return after(this.store.take(this.ctx.clock.wallNow()), (job) => {
           if (job) this.rt.totals.handedOut++;
@@ -158,11 +172,14 @@ export class QueueActor {
       if (due === undefined || due >= this.timerAt) return;
       this.clearTimer();
       this.timerAt = due;
-      this.timer = this.ctx.clock.setTimeout(() => {
-        this.timer = undefined;
-        this.timerAt = Infinity;
-        if (this.ctx.self.alive) this.ctx.self.send({ type: 'queue.wake' });
-      }, Math.max(0, due - this.ctx.clock.wallNow()));
+      this.timer = this.ctx.clock.setTimeout(
+        () => {
+          this.timer = undefined;
+          this.timerAt = Infinity;
+          if (this.ctx.self.alive) this.ctx.self.send({ type: 'queue.wake' });
+        },
+        Math.max(0, due - this.ctx.clock.wallNow()),
+      );
     });
   }
 
@@ -181,7 +198,10 @@ export class QueueActor {
         totals.failed++;
         totals.dead++;
         if (this.config.deadLetter !== undefined) {
-          this.ctx.system.send<QueueMessage>(this.config.deadLetter, { type: 'queue.enqueue', task: report.job.task });
+          this.ctx.system.send<QueueMessage>(this.config.deadLetter, {
+            type: 'queue.enqueue',
+            task: report.job.task,
+          });
         }
         return;
     }
@@ -194,7 +214,10 @@ export class QueueActor {
       if (this.config.maxSize !== Infinity) {
         const size = await this.store.size();
         if (size + jobs.length > this.config.maxSize) {
-          throw new QuiError('ERR_QUEUE_FULL', `queue ${this.config.name} holds ${size} of ${this.config.maxSize} jobs; ${jobs.length} more do not fit`);
+          throw new QuiError(
+            'ERR_QUEUE_FULL',
+            `queue ${this.config.name} holds ${size} of ${this.config.maxSize} jobs; ${jobs.length} more do not fit`,
+          );
         }
       }
       const now = this.ctx.clock.wallNow();
@@ -221,5 +244,7 @@ function after<T>(value: Awaitable<T>, then: (v: T) => Awaitable<void>): Awaitab
 }
 
 function isThenable<T>(value: Awaitable<T>): value is PromiseLike<T> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
 }

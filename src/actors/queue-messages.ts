@@ -4,8 +4,7 @@ import type { WorkerMessage } from './worker-messages';
 
 /** What a queue answers to `queue.enqueue` / `queue.enqueue-many`. */
 export type EnqueueReply =
-  | { readonly ok: true; readonly jobs: readonly Job[] }
-  | { readonly ok: false; readonly error: Error };
+  { readonly ok: true; readonly jobs: readonly Job[] } | { readonly ok: false; readonly error: Error };
 
 /** A queue's counters and contents. */
 export interface QueueStats {

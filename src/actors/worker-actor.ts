@@ -4,7 +4,12 @@ import { queueRuntime, type QueueRuntime } from '../queue/queue-runtime';
 import type { SystemCore } from '../runtime/system-core';
 import type { Job } from '../stores/job';
 import { retryDelayMs, shouldRetry } from '../tasks/backoff';
-import { startAttempt, type AttemptDeps, type AttemptOutcome, type RunningAttempt } from '../tasks/run-attempt';
+import {
+  startAttempt,
+  type AttemptDeps,
+  type AttemptOutcome,
+  type RunningAttempt,
+} from '../tasks/run-attempt';
 import type { ActorCell } from './actor-cell';
 import type { ActorRef } from './actor-ref';
 import type { ActorBehavior, ActorContext } from './define-actor';
@@ -19,7 +24,8 @@ export function workerBehavior(config: ResolvedQueue): ActorBehavior<Worker, Wor
     init: (ctx) => {
       const core = ctx.system as SystemCore;
       const queue = core.cellNamed(config.name);
-      if (!queue) throw new QuiError('ERR_QUEUE_NOT_FOUND', `queue ${JSON.stringify(config.name)} is not running`);
+      if (!queue)
+        throw new QuiError('ERR_QUEUE_NOT_FOUND', `queue ${JSON.stringify(config.name)} is not running`);
       const worker = new Worker(queueRuntime(core, config), queue, ctx);
       worker.poll(undefined);
       return worker;
@@ -77,7 +83,8 @@ export class Worker {
 
   private start(job: Job): void {
     const events = this.rt.core.events;
-    if (events.has('job.started')) events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
+    if (events.has('job.started'))
+      events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
     const attempt = startAttempt(this.processor, job, this.depsFor(job));
     // A processor that answered synchronously is settled now: report on the next poll at once,
     // sparing the hot path a message to self and an event-loop turn.
@@ -126,11 +133,18 @@ export class Worker {
       }
     }
     if (delayMs === undefined) {
-      this.ctx.log.error({ err: finalError, jobId: job.id, task, attempts: job.attempts + 1 }, 'job failed for good');
+      this.ctx.log.error(
+        { err: finalError, jobId: job.id, task, attempts: job.attempts + 1 },
+        'job failed for good',
+      );
       events.emit('job.dead', { job, error: finalError, attempts: job.attempts + 1 });
       return { type: 'dead', job, error: finalError };
     }
-    const retry: Job = Object.freeze({ ...job, attempts: job.attempts + 1, runAtMs: this.ctx.clock.wallNow() + delayMs });
+    const retry: Job = Object.freeze({
+      ...job,
+      attempts: job.attempts + 1,
+      runAtMs: this.ctx.clock.wallNow() + delayMs,
+    });
     if (events.has('job.retrying')) events.emit('job.retrying', { job: retry, error, delayMs });
     return { type: 'retry', job: retry };
   }
@@ -153,7 +167,11 @@ export class Worker {
     this.running = undefined;
     running.attempt.abort(new QuiError('ERR_STOPPED', `worker ${this.ctx.path} was killed`));
     this.rt.totals.lost++;
-    this.rt.core.events.emit('job.lost', { job: running.job, reason: { type: 'killed' }, worker: this.ctx.path });
+    this.rt.core.events.emit('job.lost', {
+      job: running.job,
+      reason: { type: 'killed' },
+      worker: this.ctx.path,
+    });
   }
 
   /** A job assigned after we began to stop never ran: it goes back to the queue. */
@@ -162,7 +180,11 @@ export class Worker {
     if (this.queue.alive) this.queue.send({ type: 'queue.return', job: msg.job });
     else {
       this.rt.totals.lost++;
-      this.rt.core.events.emit('job.lost', { job: msg.job, reason: { type: 'shutdown' }, worker: this.ctx.path });
+      this.rt.core.events.emit('job.lost', {
+        job: msg.job,
+        reason: { type: 'shutdown' },
+        worker: this.ctx.path,
+      });
     }
   }
 }

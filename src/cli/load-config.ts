@@ -21,25 +21,35 @@ const SPEC_KINDS = ['actor', 'supervisor', 'dynamic-supervisor'];
  */
 export function loadConfig(path: string, cwd = process.cwd()): QuiConfig {
   const file = isAbsolute(path) ? path : resolve(cwd, path);
-  if (/\.[mc]?ts$/.test(file) && !(require.extensions as Record<string, unknown>)['.ts']) registerTypeScript();
+  if (/\.[mc]?ts$/.test(file) && !(require.extensions as Record<string, unknown>)['.ts'])
+    registerTypeScript();
   let mod: Record<string, unknown>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(file) as Record<string, unknown>;
   } catch (error) {
-    throw new QuiError('ERR_INVALID_OPTIONS', `cannot load config ${file}: ${toError(error).message}`, { cause: error });
+    throw new QuiError('ERR_INVALID_OPTIONS', `cannot load config ${file}: ${toError(error).message}`, {
+      cause: error,
+    });
   }
   const root = (mod.default ?? mod) as Record<string, unknown>;
   const tree = isSpec(root) ? root : (root.tree ?? mod.tree);
   if (!isSpec(tree)) {
-    throw new QuiError('ERR_INVALID_OPTIONS', `config ${file} must export a tree: \`export default defineSupervisor(…)\` or \`export default { tree, options }\``);
+    throw new QuiError(
+      'ERR_INVALID_OPTIONS',
+      `config ${file} must export a tree: \`export default defineSupervisor(…)\` or \`export default { tree, options }\``,
+    );
   }
   const options = (isSpec(root) ? mod.options : (root.options ?? mod.options)) as SystemOptions | undefined;
   return { tree, options };
 }
 
 function isSpec(value: unknown): value is ChildSpec {
-  return typeof value === 'object' && value !== null && SPEC_KINDS.includes((value as { kind?: string }).kind ?? '');
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    SPEC_KINDS.includes((value as { kind?: string }).kind ?? '')
+  );
 }
 
 function registerTypeScript(): void {
@@ -47,8 +57,12 @@ function registerTypeScript(): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require('tsx/cjs/api') as { register(): unknown }).register();
   } catch (error) {
-    throw new QuiError('ERR_MISSING_PEER', 'a TypeScript config needs tsx: npm install tsx (or compile the config to JavaScript)', {
-      cause: error,
-    });
+    throw new QuiError(
+      'ERR_MISSING_PEER',
+      'a TypeScript config needs tsx: npm install tsx (or compile the config to JavaScript)',
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -19,7 +19,10 @@ export interface RunTreeDeps {
  * exits 0; a second signal exits at once with 130. The root giving up exits 1.
  */
 export async function runTree(config: QuiConfig, deps: RunTreeDeps = {}): Promise<QuiSystem> {
-  const logger = config.options?.logger ?? deps.logger ?? pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
+  const logger =
+    config.options?.logger ??
+    deps.logger ??
+    pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
   const signals = deps.signals ?? process;
   const exit = deps.exit ?? ((code: number) => process.exit(code));
   const system = await startSystem(config.tree, { ...config.options, logger });

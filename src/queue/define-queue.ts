@@ -9,7 +9,16 @@ import type { TaskDefinition } from '../tasks/define-task';
 import { processTask } from '../tasks/process-task';
 import type { Processor } from '../tasks/run-attempt';
 import { createTaskRegistry, type TaskRegistry } from '../tasks/task-registry';
-import { checkFunction, checkInteger, checkObject, checkString, deepFreeze, describe, join, type Fail } from '../validate';
+import {
+  checkFunction,
+  checkInteger,
+  checkObject,
+  checkString,
+  deepFreeze,
+  describe,
+  join,
+  type Fail,
+} from '../validate';
 import { resolveTaskDefaults, type JobQueueConfig, type TaskDefaults } from './job-options';
 import { queueBehavior } from '../actors/queue-actor';
 import { workerBehavior } from '../actors/worker-actor';
@@ -50,7 +59,8 @@ export interface QueueOptions<TTask = unknown> {
 export interface ResolvedQueue {
   readonly name: string;
   readonly job: JobQueueConfig;
-  readonly workers: { readonly count: number; readonly processor: Processor; readonly shutdown: Shutdown } | undefined;
+  readonly workers:
+    { readonly count: number; readonly processor: Processor; readonly shutdown: Shutdown } | undefined;
   readonly registry: TaskRegistry | undefined;
   readonly defaults: TaskDefaults;
   readonly deadLetter: string | undefined;
@@ -58,7 +68,16 @@ export interface ResolvedQueue {
   readonly store: JobStoreFactory;
 }
 
-const KEYS = ['name', 'priorities', 'workers', 'tasks', 'defaults', 'deadLetter', 'maxSize', 'store'] as const;
+const KEYS = [
+  'name',
+  'priorities',
+  'workers',
+  'tasks',
+  'defaults',
+  'deadLetter',
+  'maxSize',
+  'store',
+] as const;
 const WORKER_KEYS = ['count', 'processor', 'shutdown', 'intensity'] as const;
 const fail: Fail = (path, problem) => new InvalidSpecError(path, problem);
 
@@ -75,7 +94,10 @@ export function defineQueue<TTask = unknown>(options: QueueOptions<TTask>): Supe
   const queue = resolveQueue(options);
   const children = [internalActorSpec({ id: 'queue', name: queue.name }, queueBehavior(queue))];
   if (queue.workers) {
-    const worker = internalActorSpec({ id: 'worker', shutdown: queue.workers.shutdown }, workerBehavior(queue));
+    const worker = internalActorSpec(
+      { id: 'worker', shutdown: queue.workers.shutdown },
+      workerBehavior(queue),
+    );
     const count = queue.workers.count;
     const intensity = options.workers?.intensity ?? { maxRestarts: Math.max(3, count), withinMs: 5_000 };
     const pool: DynamicSupervisorSpec = Object.freeze({
@@ -105,13 +127,22 @@ export function resolveQueue(options: unknown): ResolvedQueue {
     const w = checkObject(o.workers, 'workers', WORKER_KEYS, fail);
     const count = checkInteger(w.count, 'workers.count', 1, fail);
     let processor: Processor;
-    if (w.processor !== undefined) processor = checkFunction<Processor>(w.processor, 'workers.processor', fail);
+    if (w.processor !== undefined)
+      processor = checkFunction<Processor>(w.processor, 'workers.processor', fail);
     else if (registry) processor = processTask(registry);
     else throw fail('workers.processor', 'is required when the queue has no tasks');
-    if (w.intensity !== undefined) checkObject(w.intensity, 'workers.intensity', ['maxRestarts', 'withinMs'], fail);
+    if (w.intensity !== undefined)
+      checkObject(w.intensity, 'workers.intensity', ['maxRestarts', 'withinMs'], fail);
     const shutdown = (w.shutdown ?? DEFAULT_ACTOR_SHUTDOWN_MS) as Shutdown;
-    if (!(shutdown === 'brutal-kill' || shutdown === 'infinity' || (typeof shutdown === 'number' && Number.isInteger(shutdown) && shutdown >= 0))) {
-      throw fail('workers.shutdown', `must be 'brutal-kill', 'infinity' or an integer number of ms >= 0, got ${describe(shutdown)}`);
+    if (!(
+      shutdown === 'brutal-kill' ||
+      shutdown === 'infinity' ||
+      (typeof shutdown === 'number' && Number.isInteger(shutdown) && shutdown >= 0)
+    )) {
+      throw fail(
+        'workers.shutdown',
+        `must be 'brutal-kill', 'infinity' or an integer number of ms >= 0, got ${describe(shutdown)}`,
+      );
     }
     workers = { count, processor, shutdown };
   }
@@ -121,9 +152,15 @@ export function resolveQueue(options: unknown): ResolvedQueue {
   }
   const defaults = o.defaults === undefined ? {} : resolveTaskDefaults(o.defaults, 'defaults', fail);
   if (defaults.priority !== undefined && !priorities.includes(defaults.priority)) {
-    throw fail('defaults.priority', `must be one of ${priorities.join(', ')}, got ${describe(defaults.priority)}`);
+    throw fail(
+      'defaults.priority',
+      `must be one of ${priorities.join(', ')}, got ${describe(defaults.priority)}`,
+    );
   }
-  const maxSize = o.maxSize === undefined || o.maxSize === Infinity ? Infinity : checkInteger(o.maxSize, 'maxSize', 1, fail);
+  const maxSize =
+    o.maxSize === undefined || o.maxSize === Infinity
+      ? Infinity
+      : checkInteger(o.maxSize, 'maxSize', 1, fail);
   const deadLetter = o.deadLetter === undefined ? undefined : checkString(o.deadLetter, 'deadLetter', fail);
   if (deadLetter === name) throw fail('deadLetter', 'must name another queue');
   const job: JobQueueConfig = {
@@ -137,7 +174,8 @@ export function resolveQueue(options: unknown): ResolvedQueue {
 
 function resolvePriorities(value: unknown): readonly string[] {
   if (value === undefined) return ['high', 'low'];
-  if (!Array.isArray(value) || value.length === 0) throw fail('priorities', `must be a non-empty array of names, got ${describe(value)}`);
+  if (!Array.isArray(value) || value.length === 0)
+    throw fail('priorities', `must be a non-empty array of names, got ${describe(value)}`);
   const seen = new Set<string>();
   value.forEach((p, i) => {
     checkString(p, join('priorities', i), fail);

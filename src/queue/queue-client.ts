@@ -35,9 +35,15 @@ export interface QueueClient<TTask = unknown> {
 /** @internal */
 export function queueClient<TTask>(core: SystemCore, name: string): QueueClient<TTask> {
   const ask = <T>(build: (replyTo: ActorRef<T>) => QueueMessage): Promise<T> => {
-    if (core.stopped) return Promise.reject(new QuiError('ERR_STOPPED', `the system has stopped; queue ${JSON.stringify(name)} is gone`));
+    if (core.stopped)
+      return Promise.reject(
+        new QuiError('ERR_STOPPED', `the system has stopped; queue ${JSON.stringify(name)} is gone`),
+      );
     const cell = findQueueRuntime(core, name) ? core.cellNamed(name) : undefined;
-    if (!cell) return Promise.reject(new QuiError('ERR_QUEUE_NOT_FOUND', `no queue named ${JSON.stringify(name)} is running`));
+    if (!cell)
+      return Promise.reject(
+        new QuiError('ERR_QUEUE_NOT_FOUND', `no queue named ${JSON.stringify(name)} is running`),
+      );
     return core.ask<T, QueueMessage>(cell, build, Infinity);
   };
   const jobsOf = (reply: EnqueueReply): readonly Job<TTask>[] => {
@@ -47,9 +53,15 @@ export function queueClient<TTask>(core: SystemCore, name: string): QueueClient<
   return {
     name,
     enqueue: (task, options) =>
-      ask<EnqueueReply>((replyTo) => ({ type: 'queue.enqueue', task, options, replyTo })).then((r) => jobsOf(r)[0] as Job<TTask>),
-    enqueueMany: (items) => ask<EnqueueReply>((replyTo) => ({ type: 'queue.enqueue-many', items, replyTo })).then(jobsOf),
-    dequeue: () => ask<Job | undefined>((replyTo) => ({ type: 'queue.dequeue', replyTo })) as Promise<Job<TTask> | undefined>,
+      ask<EnqueueReply>((replyTo) => ({ type: 'queue.enqueue', task, options, replyTo })).then(
+        (r) => jobsOf(r)[0] as Job<TTask>,
+      ),
+    enqueueMany: (items) =>
+      ask<EnqueueReply>((replyTo) => ({ type: 'queue.enqueue-many', items, replyTo })).then(jobsOf),
+    dequeue: () =>
+      ask<Job | undefined>((replyTo) => ({ type: 'queue.dequeue', replyTo })) as Promise<
+        Job<TTask> | undefined
+      >,
     stats: () => ask<QueueStats>((replyTo) => ({ type: 'queue.stats', replyTo })),
     size: () => ask<number>((replyTo) => ({ type: 'queue.size', replyTo })),
   };

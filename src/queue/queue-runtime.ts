@@ -36,7 +36,10 @@ export class QueueRuntime {
   async openStore(): Promise<JobStore> {
     if (this.store) return this.store;
     this.opening ??= (async () => {
-      const store = await this.config.store.create({ queue: this.config.name, priorities: this.config.job.priorities });
+      const store = await this.config.store.create({
+        queue: this.config.name,
+        priorities: this.config.job.priorities,
+      });
       this.core.onClose(() => store.close());
       store.onAvailable?.(() => {
         if (this.cell?.alive) this.cell.send(WAKE);

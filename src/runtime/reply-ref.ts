@@ -26,7 +26,13 @@ export class ReplyRef<T> implements ActorRef<T> {
     });
     if (timeoutMs !== Infinity) {
       this.timer = clock.setTimeout(
-        () => this.fail(new QuiError('ERR_ASK_TIMEOUT', `no reply from ${path.replace(/^ask:/, "")} within ${timeoutMs} ms`)),
+        () =>
+          this.fail(
+            new QuiError(
+              'ERR_ASK_TIMEOUT',
+              `no reply from ${path.replace(/^ask:/, '')} within ${timeoutMs} ms`,
+            ),
+          ),
         timeoutMs,
       );
     }

@@ -37,7 +37,10 @@ export interface SupervisorHandle {
 export function supervisorHandle(core: SystemCore, idOrName: string): SupervisorHandle {
   const ask = <T>(build: (replyTo: ActorRef<T>) => SupervisorMessage): Promise<T> => {
     const cell = findSupervisor(core, idOrName);
-    if (!cell) return Promise.reject(new QuiError('ERR_NO_SUCH_ACTOR', `no supervisor ${JSON.stringify(idOrName)} is running`));
+    if (!cell)
+      return Promise.reject(
+        new QuiError('ERR_NO_SUCH_ACTOR', `no supervisor ${JSON.stringify(idOrName)} is running`),
+      );
     return core.ask<T, SupervisorMessage>(cell, build, Infinity);
   };
   return {
@@ -78,5 +81,10 @@ export function liveChildren(cell: ActorCell): ActorCell[] {
 }
 
 function isSupervisor(cell: ActorCell): boolean {
-  return cell instanceof ActorCell && cell.spec !== undefined && 'kind' in cell.spec && (cell.spec as ChildSpec).kind !== 'actor';
+  return (
+    cell instanceof ActorCell &&
+    cell.spec !== undefined &&
+    'kind' in cell.spec &&
+    (cell.spec as ChildSpec).kind !== 'actor'
+  );
 }

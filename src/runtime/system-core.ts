@@ -32,7 +32,9 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
     readonly logger: Logger,
     readonly name: string,
   ) {
-    this.events = new QuiEventBus((error, type) => logger.error({ err: toError(error), event: type }, 'event listener threw'));
+    this.events = new QuiEventBus((error, type) =>
+      logger.error({ err: toError(error), event: type }, 'event listener threw'),
+    );
     this.engine = new Engine((error) => logger.error({ err: toError(error) }, 'engine reported a crash'));
   }
 
@@ -86,7 +88,8 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
 
   register(name: string, cell: ActorCell): void {
     const holder = this.names.get(name);
-    if (holder?.alive) throw new QuiError('ERR_NAME_TAKEN', `name ${JSON.stringify(name)} is already held by ${holder.path}`);
+    if (holder?.alive)
+      throw new QuiError('ERR_NAME_TAKEN', `name ${JSON.stringify(name)} is already held by ${holder.path}`);
     this.names.set(name, cell);
   }
 
@@ -100,7 +103,8 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
   }
 
   cellExited(cell: ActorCell, reason: ExitReason): void {
-    if (this.events.has('actor.exited')) this.events.emit('actor.exited', { path: cell.path, id: cell.id, reason });
+    if (this.events.has('actor.exited'))
+      this.events.emit('actor.exited', { path: cell.path, id: cell.id, reason });
   }
 
   /** @internal The live cell holding `name`. */
@@ -125,10 +129,18 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
     timeoutMs: number,
   ): Promise<TReply> {
     if (this.stopped) return Promise.reject(new QuiError('ERR_STOPPED', 'the system has stopped'));
-    const cell = typeof target === 'string' ? this.cellNamed(target) : target instanceof ActorCell && target.alive ? target : undefined;
+    const cell =
+      typeof target === 'string'
+        ? this.cellNamed(target)
+        : target instanceof ActorCell && target.alive
+          ? target
+          : undefined;
     const label = typeof target === 'string' ? target : target.path;
-    if (!cell) return Promise.reject(new QuiError('ERR_NO_SUCH_ACTOR', `no actor holds ${JSON.stringify(label)}`));
-    const reply = new ReplyRef<TReply>(`ask:${label}`, this.clock, timeoutMs, (late) => this.deadLetter(`ask:${label}`, late));
+    if (!cell)
+      return Promise.reject(new QuiError('ERR_NO_SUCH_ACTOR', `no actor holds ${JSON.stringify(label)}`));
+    const reply = new ReplyRef<TReply>(`ask:${label}`, this.clock, timeoutMs, (late) =>
+      this.deadLetter(`ask:${label}`, late),
+    );
     reply.watch(cell.trackAsk(reply));
     cell.send(build(reply));
     return reply.promise;
@@ -136,5 +148,7 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
 }
 
 function messageType(message: unknown): unknown {
-  return typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : typeof message;
+  return typeof message === 'object' && message !== null
+    ? (message as { type?: unknown }).type
+    : typeof message;
 }

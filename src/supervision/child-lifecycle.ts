@@ -14,9 +14,13 @@ export class StartFailedError extends QuiError {
     readonly path: string,
     cause: unknown,
   ) {
-    super('ERR_START_FAILED', `failed to start child ${JSON.stringify(childId)} at ${path}: ${toError(cause).message}`, {
-      cause,
-    });
+    super(
+      'ERR_START_FAILED',
+      `failed to start child ${JSON.stringify(childId)} at ${path}: ${toError(cause).message}`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -56,4 +60,3 @@ export function isExpectedShutdownExit(reason: ExitReason, permanent: boolean): 
   if (reason.type === 'killed' || (reason.type === 'shutdown' && reason.detail === undefined)) return true;
   return !permanent && (reason.type === 'normal' || reason.type === 'shutdown');
 }
-

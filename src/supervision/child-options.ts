@@ -34,15 +34,27 @@ export function resolveChildCommon(
   let name: string | undefined;
   if (spec.name !== undefined) {
     name = checkString(spec.name, join(path, 'name'), fail);
-    if (!NAME_RE.test(name)) throw fail(join(path, 'name'), `may hold only letters, digits and -_.:@/, got ${describe(name)}`);
+    if (!NAME_RE.test(name))
+      throw fail(join(path, 'name'), `may hold only letters, digits and -_.:@/, got ${describe(name)}`);
   }
-  const restart = spec.restart === undefined ? 'permanent' : checkOneOf(spec.restart, join(path, 'restart'), RESTART_TYPES, fail);
-  return { id, name, restart, shutdown: resolveShutdown(spec.shutdown, join(path, 'shutdown'), defaultShutdown) };
+  const restart =
+    spec.restart === undefined
+      ? 'permanent'
+      : checkOneOf(spec.restart, join(path, 'restart'), RESTART_TYPES, fail);
+  return {
+    id,
+    name,
+    restart,
+    shutdown: resolveShutdown(spec.shutdown, join(path, 'shutdown'), defaultShutdown),
+  };
 }
 
 function resolveShutdown(value: unknown, path: string, fallback: Shutdown): Shutdown {
   if (value === undefined) return fallback;
   if (value === 'brutal-kill' || value === 'infinity') return value;
   if (typeof value === 'number') return checkInteger(value, path, 0, fail);
-  throw fail(path, `must be 'brutal-kill', 'infinity' or an integer number of ms >= 0, got ${describe(value)}`);
+  throw fail(
+    path,
+    `must be 'brutal-kill', 'infinity' or an integer number of ms >= 0, got ${describe(value)}`,
+  );
 }

@@ -91,7 +91,7 @@ export class DynamicSupervisor implements ExitListener {
   which(): ChildInfo[] {
     const rows: ChildInfo[] = [];
     for (const c of this.children.values()) {
-      rows.push({ id: c.spec.id, ref: c.restarting ? 'restarting' : (c.cell), type: childType(c.spec) });
+      rows.push({ id: c.spec.id, ref: c.restarting ? 'restarting' : c.cell, type: childType(c.spec) });
     }
     return rows.reverse();
   }
@@ -146,9 +146,11 @@ export class DynamicSupervisor implements ExitListener {
         }),
       );
     }
-    for (const [ms, group] of timers) group.timer = this.host.clock.setTimeout(() => group.cells.forEach((c) => c.kill()), ms);
+    for (const [ms, group] of timers)
+      group.timer = this.host.clock.setTimeout(() => group.cells.forEach((c) => c.kill()), ms);
     await Promise.all(waits);
-    for (const group of timers.values()) if (group.timer !== undefined) this.host.clock.clearTimeout(group.timer);
+    for (const group of timers.values())
+      if (group.timer !== undefined) this.host.clock.clearTimeout(group.timer);
   }
 
   private async onExit(cell: ActorCell, reason: ExitReason): Promise<void> {
@@ -191,7 +193,11 @@ export class DynamicSupervisor implements ExitListener {
     this.children.set(started, child);
     this.self.log.info({ child: started.path }, 'child restarted');
     if (this.host.events.has('actor.restarted')) {
-      this.host.events.emit('actor.restarted', { supervisor: this.self.path, id: child.spec.id, path: started.path });
+      this.host.events.emit('actor.restarted', {
+        supervisor: this.self.path,
+        id: child.spec.id,
+        path: started.path,
+      });
     }
   }
 
@@ -204,14 +210,23 @@ export class DynamicSupervisor implements ExitListener {
       const result = await this.startChild(child);
       if (result.status === 'error' || result.status === 'max-children') {
         await this.terminateAll();
-        throw result.status === 'error' ? result.error : new StartFailedError(child.id, this.self.path, 'max children reached');
+        throw result.status === 'error'
+          ? result.error
+          : new StartFailedError(child.id, this.self.path, 'max children reached');
       }
     }
   }
 
   private async startChild(spec: ChildSpec): Promise<StartChildResult> {
-    if (typeof spec !== 'object' || spec === null || !['actor', 'supervisor', 'dynamic-supervisor'].includes(spec.kind)) {
-      return { status: 'error', error: new InvalidSpecError('spec', 'must be a spec made by a define* function') };
+    if (
+      typeof spec !== 'object' ||
+      spec === null ||
+      !['actor', 'supervisor', 'dynamic-supervisor'].includes(spec.kind)
+    ) {
+      return {
+        status: 'error',
+        error: new InvalidSpecError('spec', 'must be a spec made by a define* function'),
+      };
     }
     if (this.children.size >= this.spec.maxChildren) return { status: 'max-children' };
     const started = await this.startCell(spec);

@@ -80,21 +80,36 @@ const CHILD_KINDS = ['actor', 'supervisor', 'dynamic-supervisor'];
 export function defineSupervisor(options: SupervisorOptions): SupervisorSpec {
   const spec = checkObject(options, '', SUP_KEYS, fail);
   const common = resolveChildCommon(spec, '', 'infinity');
-  const strategy = spec.strategy === undefined ? 'one-for-one' : checkOneOf(spec.strategy, 'strategy', STRATEGIES, fail);
+  const strategy =
+    spec.strategy === undefined ? 'one-for-one' : checkOneOf(spec.strategy, 'strategy', STRATEGIES, fail);
   const intensity = resolveIntensity(spec.intensity, 'intensity');
-  if (!Array.isArray(spec.children)) throw fail('children', `must be an array, got ${describe(spec.children)}`);
+  if (!Array.isArray(spec.children))
+    throw fail('children', `must be an array, got ${describe(spec.children)}`);
   const children = spec.children as unknown[];
   const ids = new Set<string>();
   children.forEach((child, i) => {
     const path = join('children', i);
-    if (typeof child !== 'object' || child === null || !CHILD_KINDS.includes((child as { kind?: string }).kind ?? '')) {
-      throw fail(path, 'must be a spec made by defineActor, defineSupervisor, defineDynamicSupervisor or defineQueue');
+    if (
+      typeof child !== 'object' ||
+      child === null ||
+      !CHILD_KINDS.includes((child as { kind?: string }).kind ?? '')
+    ) {
+      throw fail(
+        path,
+        'must be a spec made by defineActor, defineSupervisor, defineDynamicSupervisor or defineQueue',
+      );
     }
     const id = (child as ChildSpec).id;
     if (ids.has(id)) throw fail(join(path, 'id'), `duplicate id ${JSON.stringify(id)}`);
     ids.add(id);
   });
-  const built: SupervisorSpec = { kind: 'supervisor', ...common, strategy, intensity, children: [...(children as ChildSpec[])] };
+  const built: SupervisorSpec = {
+    kind: 'supervisor',
+    ...common,
+    strategy,
+    intensity,
+    children: [...(children as ChildSpec[])],
+  };
   checkUniqueNames(built);
   return deepFreeze(built);
 }
@@ -120,7 +135,12 @@ function resolveIntensity(value: unknown, path: string): Intensity {
   if (value === undefined) return DEFAULT_INTENSITY;
   const obj = checkObject(value, path, ['maxRestarts', 'withinMs'], fail);
   return {
-    maxRestarts: checkInteger(obj.maxRestarts ?? DEFAULT_INTENSITY.maxRestarts, join(path, 'maxRestarts'), 0, fail),
+    maxRestarts: checkInteger(
+      obj.maxRestarts ?? DEFAULT_INTENSITY.maxRestarts,
+      join(path, 'maxRestarts'),
+      0,
+      fail,
+    ),
     withinMs: checkInteger(obj.withinMs ?? DEFAULT_INTENSITY.withinMs, join(path, 'withinMs'), 1, fail),
   };
 }
@@ -131,10 +151,15 @@ function checkUniqueNames(root: SupervisorSpec): void {
   const visit = (spec: ChildSpec, path: string): void => {
     if (spec.name !== undefined) {
       const other = seen.get(spec.name);
-      if (other !== undefined) throw fail(join(path, 'name'), `duplicate name ${JSON.stringify(spec.name)} (also at ${other || 'the root'})`);
+      if (other !== undefined)
+        throw fail(
+          join(path, 'name'),
+          `duplicate name ${JSON.stringify(spec.name)} (also at ${other || 'the root'})`,
+        );
       seen.set(spec.name, path);
     }
-    if (spec.kind === 'supervisor') spec.children.forEach((c, i) => visit(c, join(join(path, 'children'), i)));
+    if (spec.kind === 'supervisor')
+      spec.children.forEach((c, i) => visit(c, join(join(path, 'children'), i)));
   };
   visit(root, '');
 }

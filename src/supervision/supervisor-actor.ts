@@ -16,7 +16,10 @@ interface ChildRecord {
 }
 
 /** @internal One incarnation's behaviour for a static supervisor. */
-export function createSupervisorBehavior(spec: SupervisorSpec, host: CellHost): ActorBehavior<StaticSupervisor, SupervisorMessage> {
+export function createSupervisorBehavior(
+  spec: SupervisorSpec,
+  host: CellHost,
+): ActorBehavior<StaticSupervisor, SupervisorMessage> {
   let sup: StaticSupervisor | undefined;
   return {
     init: async (ctx) => {
@@ -111,7 +114,11 @@ export class StaticSupervisor implements ExitListener {
     const rows: ChildInfo[] = [];
     for (let i = this.children.length - 1; i >= 0; i--) {
       const rec = this.children[i] as ChildRecord;
-      rows.push({ id: rec.spec.id, ref: rec.restarting ? 'restarting' : rec.cell && refOf(rec), type: childType(rec.spec) });
+      rows.push({
+        id: rec.spec.id,
+        ref: rec.restarting ? 'restarting' : rec.cell && refOf(rec),
+        type: childType(rec.spec),
+      });
     }
     return rows;
   }
@@ -128,7 +135,8 @@ export class StaticSupervisor implements ExitListener {
 
   /** Stops every child, newest first, one at a time. */
   async terminateAll(): Promise<void> {
-    for (let i = this.children.length - 1; i >= 0; i--) await this.terminateRecord(this.children[i] as ChildRecord);
+    for (let i = this.children.length - 1; i >= 0; i--)
+      await this.terminateRecord(this.children[i] as ChildRecord);
   }
 
   /** Kills every child at once, newest first (this supervisor was killed), and any it was starting or stopping. */
@@ -204,7 +212,11 @@ export class StaticSupervisor implements ExitListener {
       }
       this.self.log.info({ child: rec.spec.id }, 'child restarted');
       if (this.host.events.has('actor.restarted')) {
-        this.host.events.emit('actor.restarted', { supervisor: this.self.path, id: rec.spec.id, path: rec.cell!.path });
+        this.host.events.emit('actor.restarted', {
+          supervisor: this.self.path,
+          id: rec.spec.id,
+          path: rec.cell!.path,
+        });
       }
     }
   }
@@ -221,7 +233,8 @@ export class StaticSupervisor implements ExitListener {
   private async startRecord(rec: ChildRecord): Promise<StartFailedError | undefined> {
     const path = `${this.self.path}/${rec.spec.id}`;
     // Killed meanwhile (a start loop resumes after its supervisor is gone): start nothing more.
-    if (!this.self.alive) return new StartFailedError(rec.spec.id, path, new Error('the supervisor has exited'));
+    if (!this.self.alive)
+      return new StartFailedError(rec.spec.id, path, new Error('the supervisor has exited'));
     const cell = spawnChild(this.host, rec.spec, path, this);
     cell.owner = rec;
     this.inTransit.add(cell);
@@ -251,8 +264,15 @@ export class StaticSupervisor implements ExitListener {
   }
 
   private async startChild(spec: ChildSpec): Promise<StartChildResult> {
-    if (typeof spec !== 'object' || spec === null || !['actor', 'supervisor', 'dynamic-supervisor'].includes(spec.kind)) {
-      return { status: 'error', error: new InvalidSpecError('spec', 'must be a spec made by a define* function') };
+    if (
+      typeof spec !== 'object' ||
+      spec === null ||
+      !['actor', 'supervisor', 'dynamic-supervisor'].includes(spec.kind)
+    ) {
+      return {
+        status: 'error',
+        error: new InvalidSpecError('spec', 'must be a spec made by a define* function'),
+      };
     }
     const existing = this.find(spec.id);
     if (existing?.cell) return { status: 'already-started', ref: refOf(existing) };

@@ -55,9 +55,25 @@ export type ChildKey = string | ActorRef<never>;
 export type SupervisorMessage =
   | { readonly type: 'sup.exit'; readonly cell: ActorCell; readonly reason: ExitReason }
   | { readonly type: 'sup.retry'; readonly key: unknown }
-  | { readonly type: 'sup.start-child'; readonly spec: ChildSpec; readonly replyTo: ActorRef<StartChildResult> }
-  | { readonly type: 'sup.terminate-child'; readonly key: ChildKey; readonly replyTo: ActorRef<TerminateChildResult> }
-  | { readonly type: 'sup.restart-child'; readonly key: ChildKey; readonly replyTo: ActorRef<RestartChildResult> }
-  | { readonly type: 'sup.delete-child'; readonly key: ChildKey; readonly replyTo: ActorRef<DeleteChildResult> }
+  | {
+      readonly type: 'sup.start-child';
+      readonly spec: ChildSpec;
+      readonly replyTo: ActorRef<StartChildResult>;
+    }
+  | {
+      readonly type: 'sup.terminate-child';
+      readonly key: ChildKey;
+      readonly replyTo: ActorRef<TerminateChildResult>;
+    }
+  | {
+      readonly type: 'sup.restart-child';
+      readonly key: ChildKey;
+      readonly replyTo: ActorRef<RestartChildResult>;
+    }
+  | {
+      readonly type: 'sup.delete-child';
+      readonly key: ChildKey;
+      readonly replyTo: ActorRef<DeleteChildResult>;
+    }
   | { readonly type: 'sup.which-children'; readonly replyTo: ActorRef<readonly ChildInfo[]> }
   | { readonly type: 'sup.count-children'; readonly replyTo: ActorRef<ChildCounts> };

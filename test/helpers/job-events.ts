@@ -1,7 +1,16 @@
 import type { QuiEventBus, QuiEvents } from '../../src/runtime/events';
 
-type JobEventType = 'job.enqueued' | 'job.started' | 'job.completed' | 'job.failed' | 'job.retrying' | 'job.dead' | 'job.lost';
-const TYPES: readonly JobEventType[] = ['job.enqueued', 'job.started', 'job.completed', 'job.failed', 'job.retrying', 'job.dead', 'job.lost'];
+type JobEventType =
+  'job.enqueued' | 'job.started' | 'job.completed' | 'job.failed' | 'job.retrying' | 'job.dead' | 'job.lost';
+const TYPES: readonly JobEventType[] = [
+  'job.enqueued',
+  'job.started',
+  'job.completed',
+  'job.failed',
+  'job.retrying',
+  'job.dead',
+  'job.lost',
+];
 
 /** Records job events and lets a test wait for the Nth of a type (counting those already seen). */
 export class JobEvents {

@@ -27,7 +27,8 @@ class ModelQueue {
   }
   take(now: number): number | undefined {
     this.promote(now);
-    for (const p of ['high', 'low']) if ((this.lanes[p] as number[]).length) return (this.lanes[p] as number[]).shift();
+    for (const p of ['high', 'low'])
+      if ((this.lanes[p] as number[]).length) return (this.lanes[p] as number[]).shift();
     return undefined;
   }
   drain(now: number): void {
@@ -52,7 +53,10 @@ const priority = fc.constantFrom('high', 'low', 'bogus');
 const delay = fc.constantFrom(undefined, 0, 30, 100, -1);
 const op = fc.oneof(
   fc.record({ kind: fc.constant('enqueue' as const), priority, delay, typo: fc.boolean() }),
-  fc.record({ kind: fc.constant('enqueueMany' as const), items: fc.array(fc.record({ priority, delay }), { minLength: 1, maxLength: 4 }) }),
+  fc.record({
+    kind: fc.constant('enqueueMany' as const),
+    items: fc.array(fc.record({ priority, delay }), { minLength: 1, maxLength: 4 }),
+  }),
   fc.record({ kind: fc.constant('dequeue' as const) }),
   fc.record({ kind: fc.constant('poll' as const) }),
   fc.record({ kind: fc.constant('fail' as const), delay: fc.constantFrom(0, 40) }),
@@ -76,7 +80,9 @@ describe('the queue against a model', () => {
             return s;
           },
         });
-        const t = await startTestSystem(defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' }), probe] }));
+        const t = await startTestSystem(
+          defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' }), probe] }),
+        );
         const q = t.system.queue<number>('q');
         const queueRef = t.system.lookup<QueueMessage>('q') as ActorRef<QueueMessage>;
         const probeRef = t.system.lookup<WorkerMessage>('probe') as ActorRef<WorkerMessage>;
@@ -90,9 +96,15 @@ describe('the queue against a model', () => {
             switch (o.kind) {
               case 'enqueue': {
                 const task = next++;
-                const options = { ...(o.typo ? { prioirity: o.priority } : { priority: o.priority }), ...(o.delay === undefined ? {} : { delayMs: o.delay }) };
+                const options = {
+                  ...(o.typo ? { prioirity: o.priority } : { priority: o.priority }),
+                  ...(o.delay === undefined ? {} : { delayMs: o.delay }),
+                };
                 const ok = !o.typo && valid(o.priority, o.delay);
-                const result = await q.enqueue(task, options as never).then(() => true, () => false);
+                const result = await q.enqueue(task, options as never).then(
+                  () => true,
+                  () => false,
+                );
                 expect(result).toBe(ok);
                 if (ok) {
                   model.add(task, o.priority, now() + (o.delay ?? 0), now());
@@ -101,11 +113,21 @@ describe('the queue against a model', () => {
                 break;
               }
               case 'enqueueMany': {
-                const items = o.items.map((i) => ({ task: next++, options: { priority: i.priority, ...(i.delay === undefined ? {} : { delayMs: i.delay }) } }));
+                const items = o.items.map((i) => ({
+                  task: next++,
+                  options: { priority: i.priority, ...(i.delay === undefined ? {} : { delayMs: i.delay }) },
+                }));
                 const ok = o.items.every((i) => valid(i.priority, i.delay));
-                expect(await q.enqueueMany(items).then(() => true, () => false)).toBe(ok);
+                expect(
+                  await q.enqueueMany(items).then(
+                    () => true,
+                    () => false,
+                  ),
+                ).toBe(ok);
                 if (ok) {
-                  items.forEach((it, k) => model.add(it.task, o.items[k]!.priority, now() + (o.items[k]!.delay ?? 0), now()));
+                  items.forEach((it, k) =>
+                    model.add(it.task, o.items[k]!.priority, now() + (o.items[k]!.delay ?? 0), now()),
+                  );
                   model.drain(now());
                 }
                 break;
@@ -134,7 +156,11 @@ describe('the queue against a model', () => {
                 break;
             }
             const stats = await q.stats(); // a barrier: every message sent before it has been handled
-            await t.system.ask<unknown, WorkerMessage>('probe', (replyTo) => ({ type: 'worker.status', replyTo }), Infinity);
+            await t.system.ask<unknown, WorkerMessage>(
+              'probe',
+              (replyTo) => ({ type: 'worker.status', replyTo }),
+              Infinity,
+            );
             const counts = model.counts(now());
             expect({ ...stats.waiting, delayed: stats.delayed, parked: stats.parkedPolls }).toEqual({
               high: counts.high,

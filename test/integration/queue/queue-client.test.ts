@@ -7,7 +7,9 @@ import { JobEvents } from '../../helpers/job-events';
 import { startTestSystem } from '../../helpers/start-test-system';
 
 async function bareQueue(options: Partial<Parameters<typeof defineQueue>[0]> = {}) {
-  const t = await startTestSystem(defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q', ...options })] }));
+  const t = await startTestSystem(
+    defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q', ...options })] }),
+  );
   return { ...t, q: t.system.queue<unknown>('q'), jobs: new JobEvents(t.system.events) };
 }
 
@@ -39,7 +41,15 @@ describe('a queue used directly, with no workers', () => {
   it('resolves enqueue with the stored job and the original defaults', async () => {
     const { q } = await bareQueue();
     const job = await q.enqueue({ to: 'ada' });
-    expect(job).toMatchObject({ queue: 'q', task: { to: 'ada' }, priority: 'low', maxRetries: 3, retryDelayMs: 100, timeoutMs: 60_000, attempts: 0 });
+    expect(job).toMatchObject({
+      queue: 'q',
+      task: { to: 'ada' },
+      priority: 'low',
+      maxRetries: 3,
+      retryDelayMs: 100,
+      timeoutMs: 60_000,
+      attempts: 0,
+    });
     expect(job.runAtMs).toBeUndefined();
     expect(Object.isFrozen(job)).toBe(true);
   });
@@ -80,7 +90,11 @@ describe('a queue used directly, with no workers', () => {
 
   it('counts jobs in stats and size', async () => {
     const { q } = await bareQueue();
-    await q.enqueueMany([{ task: 1 }, { task: 2, options: { priority: 'high' } }, { task: 3, options: { delayMs: 10 } }]);
+    await q.enqueueMany([
+      { task: 1 },
+      { task: 2, options: { priority: 'high' } },
+      { task: 3, options: { delayMs: 10 } },
+    ]);
     await q.dequeue();
     const stats = await q.stats();
     expect(stats).toMatchObject({ name: 'q', waiting: { high: 0, low: 1 }, delayed: 1, parkedPolls: 0 });
@@ -107,19 +121,27 @@ describe('bad input at enqueue', () => {
     const { q } = await bareQueue();
     await q.enqueue('kept-1');
     await q.enqueue('kept-2', { priority: 'high' });
-    await expect(q.enqueue('bad', options as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTIONS', path });
+    await expect(q.enqueue('bad', options as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTIONS',
+      path,
+    });
     expect(await drain(q)).toEqual(['kept-2', 'kept-1']);
   });
 
   it('rejects a task that cannot be serialized, naming the field', async () => {
     const { q } = await bareQueue();
-    await expect(q.enqueue({ f: () => 1 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTIONS', path: 'task.f' });
+    await expect(q.enqueue({ f: () => 1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTIONS',
+      path: 'task.f',
+    });
     expect(await q.size()).toBe(0);
   });
 
   it('rejects a whole enqueueMany for one bad item, naming it, and stores nothing', async () => {
     const { q } = await bareQueue();
-    await expect(q.enqueueMany([{ task: 1 }, { task: 2, options: { priority: 'nope' } }])).rejects.toMatchObject({
+    await expect(
+      q.enqueueMany([{ task: 1 }, { task: 2, options: { priority: 'nope' } }]),
+    ).rejects.toMatchObject({
       path: 'items[1].options.priority',
     });
     expect(await q.size()).toBe(0);
@@ -141,7 +163,10 @@ describe('bad input at enqueue', () => {
   it('rejects an enqueue to a stopped system with ERR_STOPPED', async () => {
     const { system } = await bareQueue();
     await system.stop();
-    const error = await system.queue('q').enqueue(1).catch((e: unknown) => e);
+    const error = await system
+      .queue('q')
+      .enqueue(1)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QuiError);
     expect(error).toMatchObject({ code: 'ERR_STOPPED' });
   });
@@ -157,12 +182,20 @@ describe('other actors reach a queue by name with messages', () => {
       name: 'producer',
       init: () => null,
       handle: (s, msg, ctx) => {
-        if ('type' in msg) ctx.system.send<QueueMessage>('q', { type: 'queue.enqueue', task: 'from-actor', options: { priority: 'high' }, replyTo: ctx.self });
+        if ('type' in msg)
+          ctx.system.send<QueueMessage>('q', {
+            type: 'queue.enqueue',
+            task: 'from-actor',
+            options: { priority: 'high' },
+            replyTo: ctx.self,
+          });
         else gotReply(msg);
         return s;
       },
     });
-    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' }), producer] }));
+    const t = await startTestSystem(
+      defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' }), producer] }),
+    );
     t.system.send('producer', { type: 'go' });
     expect(await replied).toMatchObject({ ok: true, jobs: [{ task: 'from-actor', priority: 'high' }] });
     expect(await t.system.queue('q').dequeue()).toMatchObject({ task: 'from-actor', priority: 'high' });

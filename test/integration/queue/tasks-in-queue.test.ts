@@ -19,7 +19,14 @@ async function tasksQueue() {
   const t = await startTestSystem(
     defineSupervisor({
       id: 'root',
-      children: [defineQueue({ name: 'mail', tasks: [sendEmail], defaults: { retryDelayMs: 5 }, workers: { count: 2 } })],
+      children: [
+        defineQueue({
+          name: 'mail',
+          tasks: [sendEmail],
+          defaults: { retryDelayMs: 5 },
+          workers: { count: 2 },
+        }),
+      ],
     }),
   );
   return { ...t, q: t.system.queue('mail'), jobs: new JobEvents(t.system.events) };

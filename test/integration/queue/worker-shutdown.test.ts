@@ -8,7 +8,10 @@ import { startTestSystem } from '../../helpers/start-test-system';
 
 async function pool(processor: Processor, count: number, shutdown: number) {
   const t = await startTestSystem(
-    defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q', workers: { count, processor, shutdown } })] }),
+    defineSupervisor({
+      id: 'root',
+      children: [defineQueue({ name: 'q', workers: { count, processor, shutdown } })],
+    }),
   );
   return { ...t, q: t.system.queue('q'), jobs: new JobEvents(t.system.events) };
 }
@@ -28,10 +31,14 @@ describe('graceful shutdown of a pool', () => {
 
   it('kills a worker still running after its shutdown ms: the job is lost and its signal aborted', async () => {
     let signal: AbortSignal | undefined;
-    const { system, q, jobs, clock } = await pool((_job, ctx) => {
-      signal = ctx.signal;
-      return new Promise<JobResult>(() => undefined); // never settles
-    }, 3, 2_000);
+    const { system, q, jobs, clock } = await pool(
+      (_job, ctx) => {
+        signal = ctx.signal;
+        return new Promise<JobResult>(() => undefined); // never settles
+      },
+      3,
+      2_000,
+    );
     await q.enqueue('stuck', { timeoutMs: Infinity });
     await jobs.wait('job.started');
     const stopped = system.stop();

@@ -7,11 +7,19 @@ import { deferred } from '../../helpers/events';
 import { JobEvents } from '../../helpers/job-events';
 import { startTestSystem } from '../../helpers/start-test-system';
 
-async function pool(processor: Processor, count = 1, extra: Partial<QueueOptions> = {}, more: QueueOptions[] = []) {
+async function pool(
+  processor: Processor,
+  count = 1,
+  extra: Partial<QueueOptions> = {},
+  more: QueueOptions[] = [],
+) {
   const t = await startTestSystem(
     defineSupervisor({
       id: 'root',
-      children: [defineQueue({ name: 'q', workers: { count, processor }, ...extra }), ...more.map((o) => defineQueue(o))],
+      children: [
+        defineQueue({ name: 'q', workers: { count, processor }, ...extra }),
+        ...more.map((o) => defineQueue(o)),
+      ],
     }),
   );
   return { ...t, q: t.system.queue('q'), jobs: new JobEvents(t.system.events) };
@@ -81,24 +89,30 @@ describe('workers', () => {
 
   it.each([
     ['an error result', () => err(new Error('no'))],
-    ['a throw', () => {
-      throw new Error('no');
-    }],
+    [
+      'a throw',
+      () => {
+        throw new Error('no');
+      },
+    ],
     ['a rejection', () => Promise.reject(new Error('no'))],
-  ])('fail the attempt on %s and end the job dead after maxRetries + 1 attempts', async (_label, processor) => {
-    const { q, jobs, clock } = await pool(processor);
-    await q.enqueue('doomed', { maxRetries: 2, retryDelayMs: 10 });
-    for (let i = 1; i <= 2; i++) {
-      await jobs.wait('job.retrying', i);
-      let stats = await q.stats();
-      while (stats.totals.retried < i) stats = await q.stats();
-      clock.advance(10);
-    }
-    const dead = await jobs.wait('job.dead');
-    expect(dead.attempts).toBe(3);
-    expect(dead.error.message).toBe('no');
-    expect(jobs.count('job.failed')).toBe(3);
-  });
+  ])(
+    'fail the attempt on %s and end the job dead after maxRetries + 1 attempts',
+    async (_label, processor) => {
+      const { q, jobs, clock } = await pool(processor);
+      await q.enqueue('doomed', { maxRetries: 2, retryDelayMs: 10 });
+      for (let i = 1; i <= 2; i++) {
+        await jobs.wait('job.retrying', i);
+        let stats = await q.stats();
+        while (stats.totals.retried < i) stats = await q.stats();
+        clock.advance(10);
+      }
+      const dead = await jobs.wait('job.dead');
+      expect(dead.attempts).toBe(3);
+      expect(dead.error.message).toBe('no');
+      expect(jobs.count('job.failed')).toBe(3);
+    },
+  );
 
   it('make one attempt only with maxRetries 0', async () => {
     const { q, jobs } = await pool(() => err(new Error('once')));
@@ -114,7 +128,9 @@ describe('workers', () => {
   });
 
   it('send the task of a dead job to the dead-letter queue', async () => {
-    const { system, q, jobs } = await pool(() => err(new Error('x')), 1, { deadLetter: 'graveyard' }, [{ name: 'graveyard' }]);
+    const { system, q, jobs } = await pool(() => err(new Error('x')), 1, { deadLetter: 'graveyard' }, [
+      { name: 'graveyard' },
+    ]);
     await q.enqueue({ order: 7 }, { maxRetries: 0 });
     await jobs.wait('job.dead');
     await jobs.wait('job.enqueued', 2);
@@ -123,7 +139,11 @@ describe('workers', () => {
 
   it('grow the delay with exponential backoff, capped by maxDelayMs', async () => {
     const { q, jobs, clock } = await pool(() => err(new Error('x')));
-    await q.enqueue('x', { maxRetries: 4, retryDelayMs: 100, backoff: { type: 'exponential', maxDelayMs: 300 } });
+    await q.enqueue('x', {
+      maxRetries: 4,
+      retryDelayMs: 100,
+      backoff: { type: 'exponential', maxDelayMs: 300 },
+    });
     for (let i = 1; i <= 4; i++) {
       const e = await jobs.wait('job.retrying', i);
       let stats = await q.stats();
@@ -154,7 +174,9 @@ describe('workers', () => {
   });
 
   it('crash on a non-conforming return: the job is lost, the worker restarted, and the next job runs', async () => {
-    const { q, jobs, events } = await pool((job) => (job.task === 'bad' ? (undefined as unknown as JobResult) : ok()));
+    const { q, jobs, events } = await pool((job) =>
+      job.task === 'bad' ? (undefined as unknown as JobResult) : ok(),
+    );
     const bad = await q.enqueue('bad');
     const lost = await jobs.wait('job.lost');
     expect(lost.job.id).toBe(bad.id);
@@ -188,7 +210,11 @@ describe('workers', () => {
     const started = await jobs.wait('job.started');
     const ref = (await system.supervisor('q.workers').whichChildren())[0]?.ref;
     expect(typeof ref).toBe('object');
-    const status = await system.ask(ref as never, (replyTo) => ({ type: 'worker.status', replyTo }), Infinity);
+    const status = await system.ask(
+      ref as never,
+      (replyTo) => ({ type: 'worker.status', replyTo }),
+      Infinity,
+    );
     expect(status).toEqual({ state: 'running', jobId: job.id, attempt: 1 });
     expect(started.worker).toContain('q/workers/worker');
     gate.resolve(ok());

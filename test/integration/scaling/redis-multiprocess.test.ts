@@ -24,7 +24,13 @@ function startWorkerProcess(queue: string, work: number, onLine: () => void): Wo
     process.execPath,
     ['--import', 'tsx', 'src/cli/qui.ts', 'start', 'test/fixtures/redis-worker.config.ts'],
     {
-      env: { ...process.env, QUI_TEST_PREFIX: PREFIX, QUI_TEST_QUEUE: queue, QUI_TEST_WORKERS: String(WORKERS), QUI_TEST_WORK: String(work) },
+      env: {
+        ...process.env,
+        QUI_TEST_PREFIX: PREFIX,
+        QUI_TEST_QUEUE: queue,
+        QUI_TEST_WORKERS: String(WORKERS),
+        QUI_TEST_WORK: String(work),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -49,7 +55,12 @@ function startWorkerProcess(queue: string, work: number, onLine: () => void): Wo
 }
 
 async function producer(queue: string): Promise<QuiSystem> {
-  return startSystem(defineSupervisor({ id: 'root', children: [defineQueue({ name: queue, store: redisStore({ prefix: PREFIX }) })] }));
+  return startSystem(
+    defineSupervisor({
+      id: 'root',
+      children: [defineQueue({ name: queue, store: redisStore({ prefix: PREFIX }) })],
+    }),
+  );
 }
 
 async function enqueueAll(system: QuiSystem, queue: string): Promise<void> {
@@ -67,7 +78,8 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 afterEach(async () => {
-  for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  for (const p of processes)
+    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   await Promise.all(processes.splice(0).map((p) => exited(p.child)));
   await system?.stop();
   system = undefined;
@@ -85,16 +97,18 @@ describe('one queue on Redis shared by several processes', () => {
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const total = (): number => processes.reduce((sum, p) => sum + p.done.size, 0);
-    for (let i = 0; i < 3; i++) processes.push(startWorkerProcess('all', 0, () => total() === JOBS && finish()));
+    for (let i = 0; i < 3; i++)
+      processes.push(startWorkerProcess('all', 0, () => total() === JOBS && finish()));
     await Promise.all(processes.map((p) => p.ready));
     system = await producer('all');
     await enqueueAll(system, 'all');
     await finished;
     const seen = new Set<number>();
-    for (const p of processes) for (const n of p.done) {
-      expect(seen.has(n)).toBe(false); // never by two processes
-      seen.add(n);
-    }
+    for (const p of processes)
+      for (const n of p.done) {
+        expect(seen.has(n)).toBe(false); // never by two processes
+        seen.add(n);
+      }
     expect(seen.size).toBe(JOBS);
     expect(processes.filter((p) => p.done.size > 0).length).toBeGreaterThan(1);
     expect(await system.queue('all').size()).toBe(0);
@@ -111,7 +125,10 @@ describe('one queue on Redis shared by several processes', () => {
         if (!killed || !system) return;
         const survivors = processes.filter((p) => p !== killed);
         if (survivors.some((p) => p.started.size !== p.done.size)) return;
-        void system.queue('kill').size().then((n) => n === 0 && survivors.every((p) => p.started.size === p.done.size) && resolve());
+        void system
+          .queue('kill')
+          .size()
+          .then((n) => n === 0 && survivors.every((p) => p.started.size === p.done.size) && resolve());
       };
     });
     const onLine = (): void => {
@@ -128,10 +145,11 @@ describe('one queue on Redis shared by several processes', () => {
     await enqueueAll(system, 'kill');
     await settled;
     const done = new Set<number>();
-    for (const p of processes) for (const n of p.done) {
-      expect(done.has(n)).toBe(false);
-      done.add(n);
-    }
+    for (const p of processes)
+      for (const n of p.done) {
+        expect(done.has(n)).toBe(false);
+        done.add(n);
+      }
     const missing = Array.from({ length: JOBS }, (_, n) => n).filter((n) => !done.has(n));
     expect(missing.length).toBeLessThanOrEqual(WORKERS);
     const held = [...killed!.started].filter((n) => !killed!.done.has(n));

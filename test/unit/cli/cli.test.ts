@@ -20,7 +20,9 @@ describe('loadConfig', () => {
   });
 
   it('rejects a missing module with ERR_INVALID_OPTIONS', () => {
-    expect(() => loadConfig('test/fixtures/configs/nope.ts')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTIONS' }));
+    expect(() => loadConfig('test/fixtures/configs/nope.ts')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTIONS' }),
+    );
   });
 });
 
