@@ -3,9 +3,10 @@ import { KILLED, SHUTDOWN, type ExitReason } from '../actors/exit-reason';
 import type { Clock } from '../clock';
 import { QuiError, toError } from '../errors';
 import type { Shutdown } from './child-options';
-import { createDynamicSupervisorBehavior } from './dynamic-supervisor-actor';
+import { DynamicSupervisor } from './dynamic-supervisor-actor';
 import type { ChildSpec } from './spec';
-import { createSupervisorBehavior } from './supervisor-actor';
+import { StaticSupervisor } from './supervisor-actor';
+import { supervisorBehavior } from './supervisor-behavior';
 
 /** A child failed to start: OTP's `{shutdown, {failed_to_start_child, Id, Reason}}`. */
 export class StartFailedError extends QuiError {
@@ -30,9 +31,21 @@ export function spawnChild(host: CellHost, spec: ChildSpec, path: string, listen
     case 'actor':
       return new ActorCell(host, spec, path, listener, spec.behavior);
     case 'supervisor':
-      return new ActorCell(host, spec, path, listener, createSupervisorBehavior(spec, host));
+      return new ActorCell(
+        host,
+        spec,
+        path,
+        listener,
+        supervisorBehavior((self) => new StaticSupervisor(spec, host, self)),
+      );
     case 'dynamic-supervisor':
-      return new ActorCell(host, spec, path, listener, createDynamicSupervisorBehavior(spec, host));
+      return new ActorCell(
+        host,
+        spec,
+        path,
+        listener,
+        supervisorBehavior((self) => new DynamicSupervisor(spec, host, self)),
+      );
   }
 }
 

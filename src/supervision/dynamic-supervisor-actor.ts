@@ -1,6 +1,6 @@
-import type { ActorCell, CellHost, ExitListener } from '../actors/actor-cell';
+import type { ActorCell, CellHost } from '../actors/actor-cell';
+import type { SupervisorState } from './supervisor-behavior';
 import type { ActorRef } from '../actors/actor-ref';
-import type { ActorBehavior } from '../actors/define-actor';
 import { describeExit, isNormalExit, SHUTDOWN, type ExitReason } from '../actors/exit-reason';
 import type { TimerHandle } from '../clock';
 import { assertNever, InvalidSpecError } from '../errors';
@@ -16,33 +16,12 @@ interface DynamicChild {
   restarting: boolean;
 }
 
-/** @internal One incarnation's behaviour for a dynamic supervisor. */
-export function createDynamicSupervisorBehavior(
-  spec: DynamicSupervisorSpec,
-  host: CellHost,
-): ActorBehavior<DynamicSupervisor, SupervisorMessage> {
-  let sup: DynamicSupervisor | undefined;
-  return {
-    init: async (ctx) => {
-      sup = new DynamicSupervisor(spec, host, ctx as unknown as ActorCell);
-      await sup.startInitial();
-      return sup;
-    },
-    handle: (s, msg) => {
-      const r = s.handle(msg);
-      return r ? r.then(() => s) : s;
-    },
-    terminate: (s) => s.terminateAll(),
-    onKill: () => sup?.killAll(),
-  };
-}
-
 /**
  * Elixir's DynamicSupervisor: children started at run time, keyed by their ref (a child being
  * restarted keeps its old ref as key until the restart succeeds), restarted one for one, and shut
  * down all at once. @internal
  */
-export class DynamicSupervisor implements ExitListener {
+export class DynamicSupervisor implements SupervisorState {
   /** Keyed by the child's current (or, while restarting, last) incarnation; insertion order = start order. */
   readonly children = new Map<ActorCell, DynamicChild>();
   private readonly window: RestartWindow;
@@ -205,7 +184,7 @@ export class DynamicSupervisor implements ExitListener {
    * Starts the spec's initial children (worker pools use this), one at a time in order; on a
    * failure stops those started, all at once, and throws.
    */
-  async startInitial(): Promise<void> {
+  async start(): Promise<void> {
     for (const child of this.spec.children ?? []) {
       const result = await this.startChild(child);
       if (result.status === 'error' || result.status === 'max-children') {

@@ -1,6 +1,6 @@
-import type { ActorCell, CellHost, ExitListener } from '../actors/actor-cell';
+import type { ActorCell, CellHost } from '../actors/actor-cell';
+import type { SupervisorState } from './supervisor-behavior';
 import type { ActorRef } from '../actors/actor-ref';
-import type { ActorBehavior } from '../actors/define-actor';
 import { describeExit, isNormalExit, SHUTDOWN, type ExitReason } from '../actors/exit-reason';
 import { assertNever, InvalidSpecError } from '../errors';
 import { isExpectedShutdownExit, shutdownChild, spawnChild, StartFailedError } from './child-lifecycle';
@@ -15,29 +15,8 @@ interface ChildRecord {
   restarting: boolean;
 }
 
-/** @internal One incarnation's behaviour for a static supervisor. */
-export function createSupervisorBehavior(
-  spec: SupervisorSpec,
-  host: CellHost,
-): ActorBehavior<StaticSupervisor, SupervisorMessage> {
-  let sup: StaticSupervisor | undefined;
-  return {
-    init: async (ctx) => {
-      sup = new StaticSupervisor(spec, host, ctx as unknown as ActorCell);
-      await sup.startAll();
-      return sup;
-    },
-    handle: (s, msg) => {
-      const r = s.handle(msg);
-      return r ? r.then(() => s) : s;
-    },
-    terminate: (s) => s.terminateAll(),
-    onKill: () => sup?.killAll(),
-  };
-}
-
 /** The state and logic of a static supervisor: OTP §1.3–§1.8. @internal */
-export class StaticSupervisor implements ExitListener {
+export class StaticSupervisor implements SupervisorState {
   readonly children: ChildRecord[];
   private readonly window: RestartWindow;
   /** Incarnations being started or shut down: in no record for now, but still to kill if this supervisor is killed. */
@@ -57,7 +36,7 @@ export class StaticSupervisor implements ExitListener {
   }
 
   /** Starts the children in order; on a failure stops the started ones newest first and throws. */
-  async startAll(): Promise<void> {
+  async start(): Promise<void> {
     for (const rec of this.children) {
       const error = await this.startRecord(rec);
       if (error) {
