@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { QuiError, toError } from '../errors';
 import type { SystemOptions } from '../runtime/start-system';
-import type { ChildSpec } from '../supervision/spec';
+import { isChildSpec, type ChildSpec } from '../supervision/spec';
 
 /** What a config module exports (as `default`, or as named `tree` and `options`). */
 export interface QuiConfig {
@@ -10,8 +10,6 @@ export interface QuiConfig {
   /** Options for `startSystem` (a logger, a name…). */
   readonly options?: SystemOptions;
 }
-
-const SPEC_KINDS = ['actor', 'supervisor', 'dynamic-supervisor'];
 
 /**
  * Loads a config module: `export default tree`, `export default { tree, options }`, or named
@@ -33,23 +31,16 @@ export function loadConfig(path: string, cwd = process.cwd()): QuiConfig {
     });
   }
   const root = (mod.default ?? mod) as Record<string, unknown>;
-  const tree = isSpec(root) ? root : (root.tree ?? mod.tree);
-  if (!isSpec(tree)) {
+  const tree = isChildSpec(root) ? root : (root.tree ?? mod.tree);
+  if (!isChildSpec(tree)) {
     throw new QuiError(
       'ERR_INVALID_OPTIONS',
       `config ${file} must export a tree: \`export default defineSupervisor(…)\` or \`export default { tree, options }\``,
     );
   }
-  const options = (isSpec(root) ? mod.options : (root.options ?? mod.options)) as SystemOptions | undefined;
+  const options = (isChildSpec(root) ? mod.options : (root.options ?? mod.options)) as
+    SystemOptions | undefined;
   return { tree, options };
-}
-
-function isSpec(value: unknown): value is ChildSpec {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    SPEC_KINDS.includes((value as { kind?: string }).kind ?? '')
-  );
 }
 
 function registerTypeScript(): void {

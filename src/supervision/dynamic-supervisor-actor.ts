@@ -6,7 +6,7 @@ import type { TimerHandle } from '../clock';
 import { assertNever, InvalidSpecError } from '../errors';
 import { isExpectedShutdownExit, spawnChild, StartFailedError } from './child-lifecycle';
 import { restartWindow, type RestartWindow } from './restart-intensity';
-import { childType, type ChildSpec, type DynamicSupervisorSpec } from './spec';
+import { childType, isChildSpec, type ChildSpec, type DynamicSupervisorSpec } from './spec';
 import type { ChildCounts, ChildInfo, StartChildResult, SupervisorMessage } from './supervisor-messages';
 
 interface DynamicChild {
@@ -197,11 +197,7 @@ export class DynamicSupervisor implements SupervisorState {
   }
 
   private async startChild(spec: ChildSpec): Promise<StartChildResult> {
-    if (
-      typeof spec !== 'object' ||
-      spec === null ||
-      !['actor', 'supervisor', 'dynamic-supervisor'].includes(spec.kind)
-    ) {
+    if (!isChildSpec(spec)) {
       return {
         status: 'error',
         error: new InvalidSpecError('spec', 'must be a spec made by a define* function'),

@@ -69,7 +69,6 @@ export interface DynamicSupervisorSpec {
 const fail = (path: string, problem: string): Error => new InvalidSpecError(path, problem);
 const SUP_KEYS = ['id', 'name', 'strategy', 'intensity', 'children', 'restart', 'shutdown'] as const;
 const DYN_KEYS = ['id', 'name', 'maxChildren', 'intensity', 'restart', 'shutdown'] as const;
-const CHILD_KINDS = ['actor', 'supervisor', 'dynamic-supervisor'];
 
 /**
  * Defines a supervisor with OTP semantics.
@@ -89,11 +88,7 @@ export function defineSupervisor(options: SupervisorOptions): SupervisorSpec {
   const ids = new Set<string>();
   children.forEach((child, i) => {
     const path = join('children', i);
-    if (
-      typeof child !== 'object' ||
-      child === null ||
-      !CHILD_KINDS.includes((child as { kind?: string }).kind ?? '')
-    ) {
+    if (!isChildSpec(child)) {
       throw fail(
         path,
         'must be a spec made by defineActor, defineSupervisor, defineDynamicSupervisor or defineQueue',
@@ -167,4 +162,15 @@ function checkUniqueNames(root: SupervisorSpec): void {
 /** @internal A supervisor spec's children or a dynamic one's: its type in `whichChildren`. */
 export function childType(spec: ChildSpec): 'worker' | 'supervisor' {
   return spec.kind === 'actor' ? 'worker' : 'supervisor';
+}
+
+const CHILD_KINDS: readonly string[] = ['actor', 'supervisor', 'dynamic-supervisor'];
+
+/** True for a value made by `defineActor`, `defineSupervisor`, `defineDynamicSupervisor` or `defineQueue`. @internal */
+export function isChildSpec(value: unknown): value is ChildSpec {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    CHILD_KINDS.includes((value as { kind?: string }).kind ?? '')
+  );
 }

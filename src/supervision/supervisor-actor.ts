@@ -5,7 +5,7 @@ import { describeExit, isNormalExit, SHUTDOWN, type ExitReason } from '../actors
 import { assertNever, InvalidSpecError } from '../errors';
 import { isExpectedShutdownExit, shutdownChild, spawnChild, StartFailedError } from './child-lifecycle';
 import { restartWindow, type RestartWindow } from './restart-intensity';
-import { childType, type ChildSpec, type SupervisorSpec } from './spec';
+import { childType, isChildSpec, type ChildSpec, type SupervisorSpec } from './spec';
 import type { ChildCounts, ChildInfo, StartChildResult, SupervisorMessage } from './supervisor-messages';
 
 interface ChildRecord {
@@ -243,11 +243,7 @@ export class StaticSupervisor implements SupervisorState {
   }
 
   private async startChild(spec: ChildSpec): Promise<StartChildResult> {
-    if (
-      typeof spec !== 'object' ||
-      spec === null ||
-      !['actor', 'supervisor', 'dynamic-supervisor'].includes(spec.kind)
-    ) {
+    if (!isChildSpec(spec)) {
       return {
         status: 'error',
         error: new InvalidSpecError('spec', 'must be a spec made by a define* function'),
