@@ -37,6 +37,13 @@ export interface JobStore {
   addMany(jobs: readonly Job[], nowMs: number): Awaitable<void>;
   /** Removes and returns the next due job, or `undefined` when none is due. */
   take(nowMs: number): Awaitable<Job | undefined>;
+  /**
+   * Removes and returns up to `n` due jobs at once (at most 1,000 on Redis), in the order `n` calls
+   * of `take` would return them: fewer when fewer are due, none when `n < 1`. Every job returned
+   * has left the store, as with `take`. Optional: lets a queue serve several parked polls with one
+   * round trip (or one commit); without it, the queue calls `take` once per poll.
+   */
+  takeMany?(n: number, nowMs: number): Awaitable<Job[]>;
   /** The wall-clock ms at which the earliest delayed job falls due, or `undefined` if none. */
   nextDueAtMs(): Awaitable<number | undefined>;
   /** Counts of due jobs per priority and of delayed jobs, as of `nowMs`. */

@@ -55,6 +55,17 @@ export class MemoryJobStore implements JobStore {
     return undefined;
   }
 
+  takeMany(n: number, nowMs: number): Job[] {
+    if (this.closed) throw storeClosedError('memory');
+    const out: Job[] = [];
+    while (out.length < n) {
+      const job = this.take(nowMs);
+      if (job === undefined) break;
+      out.push(job);
+    }
+    return out;
+  }
+
   nextDueAtMs(): number | undefined {
     return this.delayed.peekKey();
   }

@@ -7,6 +7,9 @@ import { createHash } from 'node:crypto';
 /** How long a token key (a guard against lost replies) lives if nobody deletes it. */
 const TOKEN_TTL_MS = 3_600_000;
 
+/** Most jobs one take script pops: Lua's `unpack` has a stack limit of about 8,000. */
+export const MAX_TAKE = 1_000;
+
 /*
  * KEYS: seq, wait[1..n], delayed[1..n].
  * ARGV: n, channel, origin, token key, ack count, acks…, then per job: lane, runAt ('' = due), body.
@@ -32,24 +35,50 @@ redis.call('PUBLISH', ARGV[2], ARGV[3])
 return added`;
 
 /*
- * KEYS: wait[1..n], delayed[1..n]. ARGV: n, now, token key, orphan count, orphans…, ack count, acks….
- * Answers the job already recorded under the token (a re-sent call) or under an orphan token (a
- * call that rejected); else promotes due delayed jobs, by (due time, seq), and pops the first head.
+ * KEYS: wait[1..n], delayed[1..n].
+ * ARGV: n, now, token key, max, orphan count, orphans…, ack count, acks….
+ * Pops up to `max` jobs, highest priority first, and records them under the token as a list of
+ * `lane:body` entries. A re-sent call (the token exists) answers the same jobs again. Else an
+ * orphan token (a call that rejected) is recovered: its first `max` jobs are answered and the rest
+ * go back to the heads of their lanes. Else due delayed jobs are promoted, by (due time, seq), and
+ * the heads popped. Answers the bodies, in order.
  */
 const TAKE_LUA = `
 local n = tonumber(ARGV[1])
 local token = ARGV[3]
-local o = tonumber(ARGV[4])
-local a = tonumber(ARGV[5 + o])
-for i = 6 + o, 5 + o + a do redis.call('DEL', ARGV[i]) end
-local again = redis.call('GET', token)
-if again then return again end
-for i = 5, 4 + o do
-  local body = redis.call('GET', ARGV[i])
-  if body then
+local max = tonumber(ARGV[4])
+local o = tonumber(ARGV[5])
+local a = tonumber(ARGV[6 + o])
+for i = 7 + o, 6 + o + a do redis.call('DEL', ARGV[i]) end
+local function split(entry)
+  local c = string.find(entry, ':', 1, true)
+  return tonumber(string.sub(entry, 1, c - 1)), string.sub(entry, c + 1)
+end
+local function answer(entries)
+  local bodies = {}
+  for i, entry in ipairs(entries) do
+    local _, body = split(entry)
+    bodies[i] = body
+  end
+  return bodies
+end
+local function record(entries)
+  redis.call('RPUSH', token, unpack(entries))
+  redis.call('PEXPIRE', token, ${TOKEN_TTL_MS})
+  return answer(entries)
+end
+local again = redis.call('LRANGE', token, 0, -1)
+if #again > 0 then return answer(again) end
+for i = 6, 5 + o do
+  local held = redis.call('LRANGE', ARGV[i], 0, -1)
+  if #held > 0 then
     redis.call('DEL', ARGV[i])
-    redis.call('SET', token, body, 'PX', ${TOKEN_TTL_MS})
-    return body
+    for j = #held, max + 1, -1 do
+      local lane, body = split(held[j])
+      redis.call('LPUSH', KEYS[lane], body)
+      held[j] = nil
+    end
+    return record(held)
   end
 end
 for i = 1, n do
@@ -59,14 +88,16 @@ for i = 1, n do
     redis.call('ZREMRANGEBYSCORE', KEYS[n + i], '-inf', ARGV[2])
   end
 end
+local entries = {}
 for i = 1, n do
-  local body = redis.call('LPOP', KEYS[i])
-  if body then
-    redis.call('SET', token, body, 'PX', ${TOKEN_TTL_MS})
-    return body
+  if #entries >= max then break end
+  local bodies = redis.call('LPOP', KEYS[i], max - #entries)
+  if bodies then
+    for _, body in ipairs(bodies) do entries[#entries + 1] = i .. ':' .. body end
   end
 end
-return false`;
+if #entries == 0 then return {} end
+return record(entries)`;
 
 /** A Lua script and its SHA1, for EVALSHA. */
 export interface Script {
@@ -76,5 +107,5 @@ export interface Script {
 const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
 /** Adds jobs (one script call per add or addMany). */
 export const ADD = script(ADD_LUA);
-/** Pops the next due job, promoting due delayed jobs first. */
+/** Pops up to `max` due jobs, promoting due delayed jobs first. */
 export const TAKE = script(TAKE_LUA);

@@ -113,7 +113,7 @@ export class SqliteJobStore implements JobStore {
   private readonly countDelayed: Statement;
   private readonly countAll: Statement;
   private readonly insertMany: BetterSqlite3.Transaction<(jobs: readonly Row[]) => void>;
-  private readonly takeSlow: BetterSqlite3.Transaction<(nowMs: number) => string | undefined>;
+  private readonly takeSome: BetterSqlite3.Transaction<(n: number, nowMs: number) => string[]>;
   private closed = false;
 
   constructor(
@@ -174,9 +174,18 @@ export class SqliteJobStore implements JobStore {
       const tails = new Map<number, bigint>();
       for (const row of rows) this.store(row, tails);
     });
-    this.takeSlow = db.transaction((nowMs: number): string | undefined => {
+    const takeFirst = db
+      .prepare(
+        `DELETE FROM qui_waiting
+         WHERE seq IN (SELECT seq FROM qui_waiting WHERE seq > @lo AND seq < @hi ORDER BY seq LIMIT @n)
+         RETURNING seq, body`,
+      )
+      .safeIntegers(true);
+    this.takeSome = db.transaction((n: number, nowMs: number): string[] => {
       this.promote(nowMs);
-      return this.takeHead.get({ ...this.range, queue: this.queueId, now: nowMs }) as string | undefined;
+      // RETURNING follows no promised order: sort by seq, the line.
+      const rows = takeFirst.all({ ...this.range, n }) as { seq: bigint; body: string }[];
+      return rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)).map((r) => r.body);
     });
     db.transaction(() => this.relane()).immediate();
   }
@@ -196,8 +205,15 @@ export class SqliteJobStore implements JobStore {
     // One statement while nothing delayed is due; else (or when empty) promote, then take, in one transaction.
     const body =
       (this.takeHead.get({ ...this.range, queue: this.queueId, now: nowMs }) as string | undefined) ??
-      this.takeSlow.immediate(nowMs);
+      this.takeSome.immediate(1, nowMs)[0];
     return body === undefined ? undefined : decodeJob(body);
+  }
+
+  /** Takes up to `n` due jobs in one transaction (one commit), in line order. */
+  takeMany(n: number, nowMs: number): Job[] {
+    this.open();
+    if (!(n >= 1)) return [];
+    return this.takeSome.immediate(Math.floor(n), nowMs).map(decodeJob);
   }
 
   nextDueAtMs(): number | undefined {
@@ -332,13 +348,8 @@ function loadBetterSqlite3(): typeof BetterSqlite3 {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('better-sqlite3') as typeof BetterSqlite3;
   } catch (thrown) {
-    throw new QuiError(
-      'ERR_MISSING_PEER',
-      'sqliteStore needs better-sqlite3: npm install better-sqlite3@12',
-      {
-        cause: thrown,
-      },
-    );
+    const problem = 'sqliteStore needs better-sqlite3: npm install better-sqlite3@12';
+    throw new QuiError('ERR_MISSING_PEER', problem, { cause: thrown });
   }
 }
 

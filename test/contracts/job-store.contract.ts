@@ -291,6 +291,51 @@ export function describeJobStoreContract(
       });
     }
 
+    describe('takeMany', () => {
+      const many = async (store: JobStore, n: number, nowMs: number): Promise<Job[]> => {
+        if (store.takeMany === undefined) throw new Error('store has no takeMany');
+        return store.takeMany(n, nowMs);
+      };
+      it('hands out up to n due jobs in the order n takes would, delayed ones promoted', async () => {
+        const store = await create();
+        if (store.takeMany === undefined) return; // optional
+        const jobs = [
+          job(),
+          job({ priority: 'high' }),
+          job({ runAtMs: 5 }),
+          job({ priority: 'normal' }),
+          job(),
+        ];
+        await store.addMany(jobs, 0);
+        expect(ids(await many(store, 3, 5))).toEqual(ids([jobs[1]!, jobs[3]!, jobs[0]!]));
+        expect(ids(await many(store, 10, 5))).toEqual(ids([jobs[4]!, jobs[2]!]));
+        expect(await many(store, 10, 5)).toEqual([]);
+        expect(await store.size()).toBe(0);
+      });
+
+      it('hands out nothing for n below 1', async () => {
+        const store = await create();
+        if (store.takeMany === undefined) return; // optional
+        await store.add(job(), 0);
+        expect(await many(store, 0, 0)).toEqual([]);
+        expect(await store.size()).toBe(1);
+      });
+
+      it('never hands one job out twice to concurrent takeMany and take calls', async () => {
+        const a = await create();
+        if (a.takeMany === undefined) return; // optional
+        const b = traits.shared ? await create() : a;
+        const jobs = Array.from({ length: 300 }, (_, i) => job({ priority: PRIORITIES[i % 3]! }));
+        await a.addMany(jobs, 0);
+        const calls = Array.from({ length: 40 }, (_, i) =>
+          i % 4 === 0 ? Promise.resolve(b.take(0)).then((j) => (j ? [j] : [])) : many(i % 2 ? a : b, 10, 0),
+        );
+        const got = (await Promise.all(calls)).flat();
+        expect(got).toHaveLength(300);
+        expect(new Set(ids(got)).size).toBe(300);
+      });
+    });
+
     it('refuses to work once closed', async () => {
       const store = await create();
       await store.close();

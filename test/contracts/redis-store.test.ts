@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { InvalidOptionsError } from '../../src/errors';
+import { TAKE } from '../../src/stores/redis-scripts';
 import { redisStore } from '../../src/stores/redis-store';
 import { describeJobStoreContract, makeJob } from './job-store.contract';
 
@@ -87,6 +88,30 @@ describe('redisStore', () => {
     expect(client.status).toBe('ready');
     expect(await client.ping()).toBe('PONG');
     await client.quit();
+  });
+
+  it('recovers the jobs of a take whose reply was lost: the first to the next take, the rest back in line', async () => {
+    const queue = 'orphan';
+    const store = redisStore({ url, prefix }).create({ queue, priorities });
+    const jobs = Array.from({ length: 5 }, (_, i) => makeJob(queue, { priority: i === 4 ? 'high' : 'low' }));
+    await store.addMany(jobs, 0);
+    // A takeMany(3) that ran in Redis but whose reply never came back: its token is an orphan.
+    const base = `${prefix}{${queue}}`;
+    const keys = [
+      ...priorities.map((p) => `${base}:wait:${p}`),
+      ...priorities.map((p) => `${base}:delayed:${p}`),
+    ];
+    const token = `${base}:token:lost`;
+    const lost = (await admin
+      .evalsha(TAKE.sha, keys.length, ...keys, 2, 0, token, 3, 0, 0)
+      .catch(() => admin.eval(TAKE.lua, keys.length, ...keys, 2, 0, token, 3, 0, 0))) as string[];
+    expect(lost).toHaveLength(3);
+    (store as unknown as { orphans: string[] }).orphans.push(token);
+    const taken = [await store.take(0), ...(await store.takeMany(10, 0))];
+    expect(taken.map((j) => j?.id)).toEqual(
+      [jobs[4]!, jobs[0]!, jobs[1]!, jobs[2]!, jobs[3]!].map((j) => j.id),
+    );
+    await store.close();
   });
 
   it('asks for ioredis when it is not installed', async () => {
