@@ -5,7 +5,7 @@
  *   enqueue   — no workers: the enqueues alone (every chunk committed before the next);
  *   process   — the file from `enqueue` reopened with 10 workers: start to last job done;
  *   both      — workers running while the jobs are enqueued: first enqueue to last job done.
- * Run: npx tsx bench/stores/sqlite-queue.ts   (JOBS=… WORKERS=… to change the sizes)
+ * Run: npx tsx bench/stores/sqlite-queue.ts   (JOBS=…, WORKERS=…; SYNCHRONOUS=full for fsync per commit)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,12 +19,13 @@ import { defineSupervisor } from '../../src/supervision/spec';
 const JOBS = Number(process.env.JOBS ?? 50_000);
 const WORKERS = Number(process.env.WORKERS ?? 10);
 const CHUNK = 1_000;
+const SYNCHRONOUS = process.env.SYNCHRONOUS === 'full' ? 'full' : 'normal';
 
 /** A system with one queue 'bench' on the file; `onJob` runs in every job's processor. */
 function start(file: string, onJob?: () => void): Promise<QuiSystem> {
   const queue = defineQueue({
     name: 'bench',
-    store: sqliteStore({ path: file }),
+    store: sqliteStore({ path: file, synchronous: SYNCHRONOUS }),
     ...(onJob
       ? {
           workers: {
@@ -66,7 +67,7 @@ const rate = (ms: number): string => `${Math.round((JOBS / ms) * 1000).toLocaleS
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qui-bench-sqlite-'));
   console.log(
-    `${JOBS.toLocaleString('en-US')} no-op jobs, ${WORKERS} workers, enqueueMany by ${CHUNK}, node ${process.version}`,
+    `${JOBS.toLocaleString('en-US')} no-op jobs, ${WORKERS} workers, enqueueMany by ${CHUNK}, synchronous ${SYNCHRONOUS}, node ${process.version}`,
   );
   try {
     const file = path.join(dir, 'split.db');
@@ -92,7 +93,9 @@ async function main(): Promise<void> {
     await both.all;
     const bothMs = performance.now() - t0;
     await system.stop();
-    console.log(`both      ${rate(bothMs).padStart(16)}   (${Math.round(bothMs)} ms, enqueue while processing)`);
+    console.log(
+      `both      ${rate(bothMs).padStart(16)}   (${Math.round(bothMs)} ms, enqueue while processing)`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

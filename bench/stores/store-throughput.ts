@@ -1,6 +1,7 @@
 /**
  * Store throughput: add then take 50,000 no-op jobs, one call at a time, on each store
- * (memory, SQLite on a tmp file, Redis at REDIS_URL), plus Redis with 50 calls in flight.
+ * (memory, SQLite on a tmp file, Redis at REDIS_URL), plus Redis with 50 calls in flight, and
+ * Redis taking with takeMany(50) (one script call per 50 jobs; adds still one call each).
  * Prints jobs/s (a job counts once: its add and its take). Run: npx tsx bench/stores/store-throughput.ts
  */
 import fs from 'node:fs';
@@ -41,7 +42,7 @@ async function drive(count: number, inFlight: number, fn: (i: number) => unknown
   await Promise.all(Array.from({ length: inFlight }, lane));
 }
 
-async function measure(label: string, factory: JobStoreFactory, inFlight: number): Promise<void> {
+async function measure(label: string, factory: JobStoreFactory, inFlight: number, batch = 1): Promise<void> {
   const queue = `bench-${label.replace(/\W+/g, '-')}`;
   const store: JobStore = await factory.create({ queue, priorities });
   const jobs = makeJobs(queue);
@@ -49,9 +50,13 @@ async function measure(label: string, factory: JobStoreFactory, inFlight: number
   const start = performance.now();
   await drive(JOBS, inFlight, (i) => store.add(jobs[i] as Job, Date.now()));
   const added = performance.now();
-  await drive(JOBS, inFlight, async () => {
-    if ((await store.take(Date.now())) !== undefined) taken++;
-  });
+  if (batch > 1 && store.takeMany !== undefined) {
+    for (let got = -1; got !== 0; taken += got) got = (await store.takeMany(batch, Date.now())).length;
+  } else {
+    await drive(JOBS, inFlight, async () => {
+      if ((await store.take(Date.now())) !== undefined) taken++;
+    });
+  }
   const end = performance.now();
   await store.close();
   if (taken !== JOBS) throw new Error(`${label}: took ${taken} of ${JOBS}`);
@@ -74,6 +79,7 @@ async function main(): Promise<void> {
   const prefix = `qui-bench:${process.pid}:`;
   await measure('redis, 1 call in flight', redisStore({ url: REDIS_URL, prefix }), 1);
   await measure('redis, 50 calls in flight', redisStore({ url: REDIS_URL, prefix }), 50);
+  await measure('redis, takeMany(50)', redisStore({ url: REDIS_URL, prefix }), 1, 50);
   const admin = new Redis(REDIS_URL);
   const keys = await admin.keys(`${prefix}*`);
   if (keys.length > 0) await admin.del(...keys);
