@@ -15,6 +15,9 @@ import type { WorkerMessage } from './worker-messages';
 
 type Worker = ActorRef<WorkerMessage>;
 
+/** How long a batched queue waits before taking again after its store failed. */
+const RETRY_AFTER_MS = 1_000;
+
 /** @internal The queue actor's behaviour: one per queue spec, a fresh state per incarnation. */
 export function queueBehavior(config: ResolvedQueue): ActorBehavior<QueueActor, QueueMessage> {
   return {
@@ -24,7 +27,10 @@ export function queueBehavior(config: ResolvedQueue): ActorBehavior<QueueActor, 
       const store = await rt.openStore();
       const cell = ctx as unknown as ActorCell;
       rt.cell = cell;
-      return new QueueActor(rt, store, ctx);
+      // A store that answers with promises (Redis) is served in batches when it can take many.
+      const probe = store.nextDueAtMs();
+      if (isThenable(probe)) await probe;
+      return new QueueActor(rt, store, ctx, isThenable(probe) && typeof store.takeMany === 'function');
     },
     handle: (q, msg) => {
       const r = q.handle(msg);
@@ -44,11 +50,16 @@ export class QueueActor {
   private timer: TimerHandle | undefined;
   private timerAt = Infinity;
   private readonly config: ResolvedQueue;
+  /** Batched mode: a drain loop in flight, and whether polls or jobs arrived since it last looked. */
+  private draining = false;
+  private again = false;
 
   constructor(
     private readonly rt: QueueRuntime,
     private readonly store: JobStore,
     private readonly ctx: ActorContext<QueueMessage>,
+    /** Serve polls with `takeMany` (one round trip for all parked polls) instead of one `take` each. */
+    private readonly batched = false,
   ) {
     this.config = rt.config;
   }
@@ -123,6 +134,10 @@ export class QueueActor {
   /** One poll: hand out the next due job, or park the worker until there is one. */
   private serve(worker: Worker): Awaitable<void> {
     if (!worker.alive) return;
+    if (this.batched) {
+      this.parked.push(worker);
+      return this.drain();
+    }
     const taken = this.store.take(this.ctx.clock.wallNow());
     // The memory store answers synchronously: no closure, no promise on the hot path.
     if (isThenable(taken)) return Promise.resolve(taken).then((job) => this.serveWith(worker, job));
@@ -144,6 +159,11 @@ export class QueueActor {
 
   /** Serves parked polls while jobs are due, oldest poll first. */
   private drain(): Awaitable<void> {
+    if (this.batched) {
+      if (this.draining) this.again = true;
+      else void this.drainInBatches();
+      return;
+    }
     while (this.parked.length > 0) {
       const worker = this.parked.peekFront() as Worker;
       if (!worker.alive) {
@@ -165,6 +185,48 @@ export class QueueActor {
     return this.armTimer();
   }
 
+  /**
+   * Batched mode: one loop, outside the mailbox so that polls keep arriving while a round trip is
+   * in flight; each round takes as many due jobs as there are parked polls, in one call. Jobs are
+   * removed from the store before they are handed out, as with `take` (at-most-once holds).
+   */
+  private async drainInBatches(): Promise<void> {
+    this.draining = true;
+    try {
+      do {
+        this.again = false;
+        while (this.parked.length > 0 && this.ctx.self.alive) {
+          const wanted = this.parked.length;
+          const jobs = await (this.store.takeMany as NonNullable<JobStore['takeMany']>)(
+            wanted,
+            this.ctx.clock.wallNow(),
+          );
+          for (const job of jobs) {
+            let worker = this.parked.shift();
+            while (worker && !worker.alive) worker = this.parked.shift();
+            if (worker && this.ctx.self.alive) this.handOut(worker, job);
+            else await this.store.add(job, this.ctx.clock.wallNow()); // never ran: back it goes
+          }
+          if (jobs.length < wanted) break; // nothing more is due now
+        }
+        await this.armTimer();
+      } while (this.again && this.ctx.self.alive);
+    } catch (thrown) {
+      // The store failed (a dropped connection): try again later; a reconnect also wakes us.
+      this.ctx.log.warn({ err: toError(thrown) }, 'taking jobs failed; retrying');
+      this.clearTimer();
+      this.timer = this.ctx.clock.setTimeout(() => this.wake(), RETRY_AFTER_MS);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private wake(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    if (this.ctx.self.alive) this.ctx.self.send({ type: 'queue.wake' });
+  }
+
   /** With polls parked, wakes the queue when the earliest delayed job falls due. */
   private armTimer(): Awaitable<void> {
     if (this.parked.length === 0) return;
@@ -172,14 +234,7 @@ export class QueueActor {
       if (due === undefined || due >= this.timerAt) return;
       this.clearTimer();
       this.timerAt = due;
-      this.timer = this.ctx.clock.setTimeout(
-        () => {
-          this.timer = undefined;
-          this.timerAt = Infinity;
-          if (this.ctx.self.alive) this.ctx.self.send({ type: 'queue.wake' });
-        },
-        Math.max(0, due - this.ctx.clock.wallNow()),
-      );
+      this.timer = this.ctx.clock.setTimeout(() => this.wake(), Math.max(0, due - this.ctx.clock.wallNow()));
     });
   }
 

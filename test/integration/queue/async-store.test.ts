@@ -1,0 +1,96 @@
+import { defineQueue } from '../../../src/queue/define-queue';
+import { ok } from '../../../src/queue/job-result';
+import type { Job } from '../../../src/stores/job';
+import type { JobStore, JobStoreFactory, StoreConfig } from '../../../src/stores/job-store';
+import { memoryStore } from '../../../src/stores/memory-store';
+import { defineSupervisor } from '../../../src/supervision/spec';
+import { JobEvents } from '../../helpers/job-events';
+import { startTestSystem } from '../../helpers/start-test-system';
+
+/** A memory store that answers with promises, as Redis does; `failNext` makes takeMany reject once. */
+function asyncStore(calls: { takeMany: number[]; failNext: boolean }): JobStoreFactory {
+  return {
+    kind: 'async-memory',
+    serializes: false,
+    create(config: StoreConfig): JobStore {
+      const inner = memoryStore().create(config);
+      return {
+        add: async (job, now) => inner.add(job, now),
+        addMany: async (jobs, now) => inner.addMany(jobs, now),
+        take: async (now) => inner.take(now),
+        takeMany: async (n, now) => {
+          calls.takeMany.push(n);
+          if (calls.failNext) {
+            calls.failNext = false;
+            throw new Error('connection lost');
+          }
+          const out: Job[] = [];
+          for (
+            let job = out.length < n ? inner.take(now) : undefined;
+            job;
+            job = out.length < n ? inner.take(now) : undefined
+          )
+            out.push(job);
+          return out;
+        },
+        nextDueAtMs: async () => inner.nextDueAtMs(),
+        counts: async (now) => inner.counts(now),
+        size: async () => inner.size(),
+        close: async () => inner.close(),
+      };
+    },
+  };
+}
+
+async function queueOn(calls: { takeMany: number[]; failNext: boolean }, count: number) {
+  const started: unknown[] = [];
+  const t = await startTestSystem(
+    defineSupervisor({
+      id: 'root',
+      children: [
+        defineQueue({
+          name: 'q',
+          store: asyncStore(calls),
+          workers: { count, processor: (job) => (started.push(job.task), ok()) },
+        }),
+      ],
+    }),
+  );
+  return { ...t, started, q: t.system.queue('q'), jobs: new JobEvents(t.system.events) };
+}
+
+describe('a queue on a store that answers with promises', () => {
+  it('serves all parked polls with one takeMany, in priority then FIFO order, each job once', async () => {
+    const calls = { takeMany: [] as number[], failNext: false };
+    const { q, jobs, started } = await queueOn(calls, 4);
+    let stats = await q.stats();
+    while (stats.parkedPolls < 4) stats = await q.stats();
+    calls.takeMany.length = 0;
+    await q.enqueueMany([
+      { task: 'l1' },
+      { task: 'h1', options: { priority: 'high' } },
+      { task: 'l2' },
+      { task: 'h2', options: { priority: 'high' } },
+      { task: 'l3' },
+      { task: 'l4' },
+    ]);
+    await jobs.wait('job.completed', 6);
+    expect(calls.takeMany[0]).toBe(4);
+    expect(started.slice(0, 4)).toEqual(['h1', 'h2', 'l1', 'l2']);
+    expect([...started].sort()).toEqual(['h1', 'h2', 'l1', 'l2', 'l3', 'l4']);
+    expect((await q.stats()).totals).toMatchObject({ handedOut: 6, completed: 6 });
+  });
+
+  it('takes again after the store failed, once the retry delay has passed', async () => {
+    const calls = { takeMany: [] as number[], failNext: false };
+    const { q, jobs, clock, log } = await queueOn(calls, 2);
+    let stats = await q.stats();
+    while (stats.parkedPolls < 2) stats = await q.stats();
+    calls.failNext = true;
+    await q.enqueue('survivor');
+    while (log.find('taking jobs failed; retrying', 'warn').length === 0) await q.stats();
+    expect(jobs.count('job.started')).toBe(0);
+    clock.advance(1_000);
+    expect((await jobs.wait('job.completed')).job.task).toBe('survivor');
+  });
+});
