@@ -94,7 +94,7 @@ export function defineSupervisor(options: SupervisorOptions): SupervisorSpec {
         'must be a spec made by defineActor, defineSupervisor, defineDynamicSupervisor or defineQueue',
       );
     }
-    const id = (child).id;
+    const id = child.id;
     if (ids.has(id)) throw fail(join(path, 'id'), `duplicate id ${JSON.stringify(id)}`);
     ids.add(id);
   });
