@@ -1,0 +1,75 @@
+import { InvalidSpecError } from '../../../src/errors';
+import { defineQueue } from '../../../src/queue/define-queue';
+import { ok } from '../../../src/queue/job-result';
+import { memoryStore } from '../../../src/stores/memory-store';
+import { defineTask } from '../../../src/tasks/define-task';
+
+const processor = () => ok();
+const task = defineTask({ name: 't', perform: () => ok() });
+
+describe('defineQueue', () => {
+  it('builds a rest-for-one subtree: the queue actor under the queue name, then a pool of count workers', () => {
+    const spec = defineQueue({ name: 'emails', workers: { count: 3, processor } });
+    expect(spec).toMatchObject({ kind: 'supervisor', id: 'emails', strategy: 'rest-for-one' });
+    expect(spec.children[0]).toMatchObject({ kind: 'actor', id: 'queue', name: 'emails' });
+    expect(spec.children[1]).toMatchObject({
+      kind: 'dynamic-supervisor',
+      id: 'workers',
+      name: 'emails.workers',
+    });
+    expect((spec.children[1] as { children: unknown[] }).children).toHaveLength(3);
+    expect(Object.isFrozen(spec)).toBe(true);
+  });
+
+  it('has no pool without workers: the queue is used directly', () => {
+    expect(defineQueue({ name: 'bare' }).children).toHaveLength(1);
+  });
+
+  it('defaults the pool intensity to max(3, count) restarts within 5 s', () => {
+    const pool = defineQueue({ name: 'big', workers: { count: 40, processor } }).children[1];
+    expect(pool).toMatchObject({ intensity: { maxRestarts: 40, withinMs: 5_000 } });
+  });
+
+  it.each([
+    [{}, 'name', /must be a non-empty string/],
+    [{ name: 'q', prioirities: ['a'] }, 'prioirities', /is not a known option/],
+    [{ name: 'q', priorities: [] }, 'priorities', /non-empty array/],
+    [{ name: 'q', priorities: ['a', 'a'] }, 'priorities[1]', /duplicate priority "a"/],
+    [{ name: 'q', priorities: ['a', ''] }, 'priorities[1]', /non-empty string/],
+    [{ name: 'q', workers: { count: 0, processor } }, 'workers.count', /integer >= 1, got 0/],
+    [{ name: 'q', workers: { count: 1.5, processor } }, 'workers.count', /integer >= 1/],
+    [{ name: 'q', workers: { count: 2 } }, 'workers.processor', /required when the queue has no tasks/],
+    [{ name: 'q', workers: { count: 2, processor: 'fn' } }, 'workers.processor', /must be a function/],
+    [
+      { name: 'q', workers: { count: 2, processor, shutdown: -1 } },
+      'workers.shutdown',
+      /integer number of ms >= 0/,
+    ],
+    [{ name: 'q', workers: { count: 2, processor, conut: 3 } }, 'workers.conut', /is not a known option/],
+    [{ name: 'q', maxSize: 0 }, 'maxSize', /integer >= 1/],
+    [{ name: 'q', deadLetter: 'q' }, 'deadLetter', /another queue/],
+    [{ name: 'q', store: {} }, 'store', /store factory/],
+    [{ name: 'q', defaults: { priority: 'urgent' } }, 'defaults.priority', /must be one of high, low/],
+    [{ name: 'q', defaults: { maxRetries: -1 } }, 'defaults.maxRetries', /./],
+    [{ name: 'q', tasks: [task, task] }, 'tasks[1].name', /already registered/],
+  ])('rejects %p naming %s', (options, path, message) => {
+    let error: unknown;
+    try {
+      defineQueue(options as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidSpecError);
+    expect(error).toMatchObject({ code: 'ERR_INVALID_SPEC', path });
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('takes processTask over its tasks when no processor is given', () => {
+    expect(() => defineQueue({ name: 'q', tasks: [task], workers: { count: 1 } })).not.toThrow();
+  });
+
+  it('accepts a store factory and keeps one spec usable by many systems', () => {
+    const spec = defineQueue({ name: 'q', store: memoryStore() });
+    expect(spec.children[0]).toMatchObject({ name: 'q' });
+  });
+});
