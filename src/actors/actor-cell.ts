@@ -4,7 +4,7 @@ import type { Logger } from '../logging';
 import type { ActorRef } from './actor-ref';
 import type { ChildCommon } from '../supervision/child-options';
 import type { ActorBehavior, ActorContext, ActorDirectory } from './define-actor';
-import { KILLED, NORMAL, type ExitReason } from './exit-reason';
+import { describeExit, KILLED, NORMAL, type ExitReason } from './exit-reason';
 import type { Engine, EngineRef } from './nact-adapter';
 import type { QuiEventBus } from '../runtime/events';
 
@@ -124,7 +124,19 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
     if (this.status !== 'starting')
       throw new QuiError('ERR_STOPPED', `actor ${this.path} was killed while starting`);
     this.status = 'running';
+    this.lifecycleLog('started', undefined);
     if (this.pendingExit) this.beginExit(this.pendingExit);
+  }
+
+  /**
+   * Start and stop at info for supervisors, at debug for other actors (a pool of 10,000 workers
+   * would flood info). Through the system logger with the path as data: no child logger is made.
+   */
+  private lifecycleLog(msg: 'started' | 'stopped', reason: ExitReason | undefined): void {
+    const logger = this.host.logger;
+    const level = (this.spec as { kind?: string }).kind === 'actor' ? 'debug' : 'info';
+    if (!logger.isLevelEnabled(level)) return;
+    logger[level]({ actor: this.path, reason: reason && describeExit(reason) }, msg);
   }
 
   send(message: unknown): void {
@@ -253,6 +265,7 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
     if (this.status === 'exited') return;
     this.status = 'exited';
     this.exitReason = reason;
+    this.lifecycleLog('stopped', reason);
     if (this.mailbox) {
       // With a handler in flight (maybe one that never settles) nact's mailbox is blocked: stop it
       // now; nact hands what was queued to `undelivered`. Otherwise a message may sit in nact's

@@ -17,7 +17,7 @@ describe('defineQueue', () => {
       id: 'workers',
       name: 'emails.workers',
     });
-    expect((spec.children[1] as { children: unknown[] }).children).toHaveLength(3);
+    expect((spec.children[1] as unknown as { children: unknown[] }).children).toHaveLength(3);
     expect(Object.isFrozen(spec)).toBe(true);
   });
 
