@@ -26,6 +26,7 @@ import { poolSize } from './scenarios/pool-size';
 import { priority } from './scenarios/priority';
 import { queueLength } from './scenarios/queue-length';
 import { soak } from './scenarios/soak';
+import { stores } from './scenarios/stores';
 import { supervision } from './scenarios/supervision';
 import { throughput } from './scenarios/throughput';
 import { wrapping } from './scenarios/wrapping';
@@ -39,6 +40,7 @@ const SCENARIOS: readonly Scenario[] = [
   soak,
   supervision,
   wrapping,
+  stores,
 ];
 
 interface Cli {

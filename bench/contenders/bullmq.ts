@@ -1,51 +1,5 @@
-/**
- * Queue contender: BullMQ on the local Redis. Producer and worker share one process; jobs are
- * removed on completion (BullMQ's fastest setting). A job counts as done on the worker's
- * 'completed' event. Priority: BullMQ runs lower numbers first (1 = high, 2 = low).
- */
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
-import { runQueueContender, type JobData, type Priority } from '../lib/queue-driver';
-import { deleteRedisKeys, REDIS, requireRedis, uniqueName } from '../lib/services';
+/** Queue contender: BullMQ on the local Redis (the adapter is in ../lib/bullmq.ts). */
+import { bullmqAdapter } from '../lib/bullmq';
+import { runQueueContender } from '../lib/queue-driver';
 
-const BULK = 1_000;
-
-runQueueContender(async ({ concurrency, onStart, onComplete }) => {
-  await requireRedis();
-  const connection: ConnectionOptions = { ...REDIS, maxRetriesPerRequest: null };
-  const prefix = uniqueName('bullmq');
-  const queue = new Queue<JobData>('bench', {
-    connection,
-    prefix,
-    defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
-  });
-  await queue.waitUntilReady();
-  let worker: Worker<JobData> | undefined;
-  const opts = (priority?: Priority): { priority?: number } =>
-    priority ? { priority: priority === 'high' ? 1 : 2 } : {};
-  return {
-    supportsPriority: true,
-    async enqueueBulk(items, priority) {
-      for (let i = 0; i < items.length; i += BULK) {
-        await queue.addBulk(
-          items.slice(i, i + BULK).map((data) => ({ name: 'j', data, opts: opts(priority) })),
-        );
-      }
-    },
-    enqueue: async (data, priority) => void (await queue.add('j', data, opts(priority))),
-    async startWorkers() {
-      worker = new Worker<JobData>('bench', async (job) => onStart(job.data), {
-        connection,
-        prefix,
-        concurrency,
-      });
-      worker.on('completed', onComplete);
-      await worker.waitUntilReady();
-    },
-    async close() {
-      await worker?.close(true);
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-      await deleteRedisKeys(prefix);
-    },
-  };
-});
+runQueueContender(bullmqAdapter);

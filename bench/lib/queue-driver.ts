@@ -66,7 +66,8 @@ function jobs(count: number, from = 0, p?: Priority): JobData[] {
   return out;
 }
 
-async function throughput(
+/** Enqueues `count` jobs in bulk, then starts `workers`: jobs/s from the start to the last completion. */
+export async function measureThroughput(
   factory: AdapterFactory,
   count: number,
   workers: number,
@@ -96,7 +97,11 @@ async function throughput(
   }
 }
 
-async function latency(
+/**
+ * Idle workers; `count` jobs enqueued one at a time, `intervalMs` apart, each enqueue awaited:
+ * ms from the enqueue call to the processor's start, after 20 warm-up jobs.
+ */
+export async function measureLatency(
   factory: AdapterFactory,
   count: number,
   intervalMs: number,
@@ -163,10 +168,16 @@ export function runQueueContender(factory: AdapterFactory): void {
   runContender<QueueParams>(async (params) => {
     switch (params.mode) {
       case 'throughput':
-        return { metrics: await throughput(factory, params.jobs, params.workers, params.batchSize) };
+        return { metrics: await measureThroughput(factory, params.jobs, params.workers, params.batchSize) };
       case 'latency':
         return {
-          metrics: await latency(factory, params.jobs, params.intervalMs, params.workers, params.batchSize),
+          metrics: await measureLatency(
+            factory,
+            params.jobs,
+            params.intervalMs,
+            params.workers,
+            params.batchSize,
+          ),
         };
       case 'priority':
         return { metrics: await priority(factory, params.perPriority, params.batchSize) };

@@ -1,0 +1,98 @@
+/**
+ * Durable stores (issue 5): Qui's Redis store against BullMQ on the same Redis (rate at
+ * concurrency 50, pickup latency with the producer on another instance of the queue), and Qui's
+ * SQLite store enqueueing while processing on a local temp file.
+ */
+import { ratioCheck, valueCheck, type RunSpec, type Scenario } from '../lib/scenario';
+
+const WORKERS = 50;
+const INTERVAL_MS = 2;
+const SQLITE_WORKERS = 10;
+const SQLITE_CHUNK = 1_000;
+const RATE = `rate, workers=${WORKERS}`;
+const PICKUP = `pickup, workers=${WORKERS}`;
+const SQLITE = `enqueue+process, workers=${SQLITE_WORKERS}`;
+
+function sizes(quick: boolean): { rateJobs: number; pickups: number; sqliteJobs: number; reps: number } {
+  return quick
+    ? { rateJobs: 500, pickups: 100, sqliteJobs: 500, reps: 1 }
+    : { rateJobs: 20_000, pickups: 1_000, sqliteJobs: 50_000, reps: 3 };
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+export const stores: Scenario = {
+  name: 'stores',
+  title: 'durable stores: Redis against BullMQ, SQLite on a local file',
+  workload(quick) {
+    const s = sizes(quick);
+    return `Redis (qui-redis = Qui on redisStore; bullmq removeOnComplete), no-op jobs: rate = ${n(s.rateJobs)} jobs enqueued first (batches of 1,000), then ${WORKERS} workers (BullMQ: concurrency ${WORKERS}) started, jobs/s to the last completion; pickup = ${WORKERS} idle workers, ${n(s.pickups)} jobs enqueued one at a time ${INTERVAL_MS} ms apart by a separate producer (Qui: a second system with its own redisStore, woken through pub/sub), enqueue call → processor start, after 20 warm-up jobs. SQLite (qui-sqlite, synchronous normal, fresh temp file): ${SQLITE_WORKERS} workers running while ${n(s.sqliteJobs)} no-op jobs are enqueued with enqueueMany by ${n(SQLITE_CHUNK)}, jobs/s from the first enqueue to the last completion.`;
+  },
+  metrics: [
+    { key: 'jobsPerSec', unit: 'jobs/s' },
+    { key: 'enqueuePerSec', unit: 'jobs/s' },
+    { key: 'p50Ms', unit: 'ms' },
+    { key: 'p99Ms', unit: 'ms' },
+  ],
+  runs(quick) {
+    const s = sizes(quick);
+    const runs: RunSpec[] = [];
+    for (const contender of ['qui-redis', 'bullmq']) {
+      const file = `contenders/${contender}.ts`;
+      runs.push(
+        {
+          contender,
+          label: RATE,
+          file,
+          params: { mode: 'throughput', jobs: s.rateJobs, workers: WORKERS },
+          reps: s.reps,
+          timeoutMs: 60_000,
+        },
+        {
+          contender,
+          label: PICKUP,
+          file,
+          params: { mode: 'latency', jobs: s.pickups, intervalMs: INTERVAL_MS, workers: WORKERS },
+          reps: s.reps,
+          timeoutMs: 60_000,
+        },
+      );
+    }
+    runs.push({
+      contender: 'qui-sqlite',
+      label: SQLITE,
+      file: 'contenders/qui-sqlite.ts',
+      params: { jobs: s.sqliteJobs, workers: SQLITE_WORKERS, chunk: SQLITE_CHUNK },
+      reps: s.reps,
+      timeoutMs: 60_000,
+    });
+    return runs;
+  },
+  checks(results) {
+    return [
+      ratioCheck(
+        results,
+        'qui-redis / bullmq rate',
+        ['qui-redis', RATE, 'jobsPerSec'],
+        ['bullmq', RATE, 'jobsPerSec'],
+        '>=',
+        2,
+      ),
+      valueCheck(results, 'qui-redis pickup p99', ['qui-redis', PICKUP, 'p99Ms'], 'ms', '<=', 5),
+      ratioCheck(
+        results,
+        'qui-redis p99 / bullmq p99',
+        ['qui-redis', PICKUP, 'p99Ms'],
+        ['bullmq', PICKUP, 'p99Ms'],
+      ),
+      valueCheck(
+        results,
+        'qui-sqlite enqueue+process',
+        ['qui-sqlite', SQLITE, 'jobsPerSec'],
+        'jobs/s',
+        '>=',
+        20_000,
+      ),
+    ];
+  },
+};
