@@ -36,7 +36,7 @@ export function queueBehavior(config: ResolvedQueue): ActorBehavior<QueueActor, 
       const r = q.handle(msg);
       return r === undefined ? q : Promise.resolve(r).then(() => q);
     },
-    terminate: (q) => q.clearTimer(),
+    terminate: (q) => q.stop(),
     onKill: (q) => q?.clearTimer(),
   };
 }
@@ -53,6 +53,8 @@ export class QueueActor {
   /** Batched mode: a drain loop in flight, and whether polls or jobs arrived since it last looked. */
   private draining = false;
   private again = false;
+  private stopping = false;
+  private drainLoop: Promise<void> | undefined;
 
   constructor(
     private readonly rt: QueueRuntime,
@@ -117,6 +119,25 @@ export class QueueActor {
     }
   }
 
+  /** Shutdown: no more rounds; a round in flight hands out or puts back what it took, then we stop. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.clearTimer();
+    await this.drainLoop;
+  }
+
+  /** Drops dead workers' polls; true while a live one is parked. */
+  private live(): boolean {
+    let alive = 0;
+    for (let i = 0; i < this.parked.length; i++) if ((this.parked.get(i) as Worker).alive) alive++;
+    if (alive < this.parked.length) {
+      const keep = this.parked.toArray().filter((w) => w.alive);
+      this.parked.clear();
+      for (const w of keep) this.parked.push(w);
+    }
+    return alive > 0;
+  }
+
   clearTimer(): void {
     if (this.timer !== undefined) this.ctx.clock.clearTimeout(this.timer);
     this.timer = undefined;
@@ -161,7 +182,7 @@ export class QueueActor {
   private drain(): Awaitable<void> {
     if (this.batched) {
       if (this.draining) this.again = true;
-      else void this.drainInBatches();
+      else if (!this.stopping) this.drainLoop = this.drainInBatches();
       return;
     }
     while (this.parked.length > 0) {
@@ -195,7 +216,7 @@ export class QueueActor {
     try {
       do {
         this.again = false;
-        while (this.parked.length > 0 && this.ctx.self.alive) {
+        while (this.live() && !this.stopping) {
           const wanted = this.parked.length;
           const jobs = await (this.store.takeMany as NonNullable<JobStore['takeMany']>)(
             wanted,
@@ -204,18 +225,18 @@ export class QueueActor {
           for (const job of jobs) {
             let worker = this.parked.shift();
             while (worker && !worker.alive) worker = this.parked.shift();
-            if (worker && this.ctx.self.alive) this.handOut(worker, job);
+            if (worker && !this.stopping) this.handOut(worker, job);
             else await this.store.add(job, this.ctx.clock.wallNow()); // never ran: back it goes
           }
           if (jobs.length < wanted) break; // nothing more is due now
         }
         await this.armTimer();
-      } while (this.again && this.ctx.self.alive);
+      } while (this.again && !this.stopping);
     } catch (thrown) {
       // The store failed (a dropped connection): try again later; a reconnect also wakes us.
       this.ctx.log.warn({ err: toError(thrown) }, 'taking jobs failed; retrying');
       this.clearTimer();
-      this.timer = this.ctx.clock.setTimeout(() => this.wake(), RETRY_AFTER_MS);
+      if (!this.stopping) this.timer = this.ctx.clock.setTimeout(() => this.wake(), RETRY_AFTER_MS);
     } finally {
       this.draining = false;
     }

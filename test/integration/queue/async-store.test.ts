@@ -7,19 +7,33 @@ import { defineSupervisor } from '../../../src/supervision/spec';
 import { JobEvents } from '../../helpers/job-events';
 import { startTestSystem } from '../../helpers/start-test-system';
 
+interface Calls {
+  takeMany: number[];
+  failNext: boolean;
+  /** When set, takeMany waits for it before answering. */
+  gate?: Promise<void>;
+  inner?: JobStore;
+  closed?: boolean;
+}
+
 /** A memory store that answers with promises, as Redis does; `failNext` makes takeMany reject once. */
-function asyncStore(calls: { takeMany: number[]; failNext: boolean }): JobStoreFactory {
+function asyncStore(calls: Calls): JobStoreFactory {
   return {
     kind: 'async-memory',
     serializes: false,
     create(config: StoreConfig): JobStore {
       const inner = memoryStore().create(config);
+      calls.inner = inner;
       return {
-        add: async (job, now) => inner.add(job, now),
+        add: async (job, now) => {
+          if (calls.closed) throw new Error('store closed');
+          inner.add(job, now);
+        },
         addMany: async (jobs, now) => inner.addMany(jobs, now),
         take: async (now) => inner.take(now),
         takeMany: async (n, now) => {
           calls.takeMany.push(n);
+          if (calls.gate) await calls.gate;
           if (calls.failNext) {
             calls.failNext = false;
             throw new Error('connection lost');
@@ -36,13 +50,13 @@ function asyncStore(calls: { takeMany: number[]; failNext: boolean }): JobStoreF
         nextDueAtMs: async () => inner.nextDueAtMs(),
         counts: async (now) => inner.counts(now),
         size: async () => inner.size(),
-        close: async () => inner.close(),
+        close: async () => void (calls.closed = true), // the inner store stays readable for tests
       };
     },
   };
 }
 
-async function queueOn(calls: { takeMany: number[]; failNext: boolean }, count: number) {
+async function queueOn(calls: Calls, count: number) {
   const started: unknown[] = [];
   const t = await startTestSystem(
     defineSupervisor({
@@ -61,7 +75,7 @@ async function queueOn(calls: { takeMany: number[]; failNext: boolean }, count: 
 
 describe('a queue on a store that answers with promises', () => {
   it('serves all parked polls with one takeMany, in priority then FIFO order, each job once', async () => {
-    const calls = { takeMany: [] as number[], failNext: false };
+    const calls: Calls = { takeMany: [], failNext: false };
     const { q, jobs, started } = await queueOn(calls, 4);
     let stats = await q.stats();
     while (stats.parkedPolls < 4) stats = await q.stats();
@@ -82,7 +96,7 @@ describe('a queue on a store that answers with promises', () => {
   });
 
   it('takes again after the store failed, once the retry delay has passed', async () => {
-    const calls = { takeMany: [] as number[], failNext: false };
+    const calls: Calls = { takeMany: [], failNext: false };
     const { q, jobs, clock, log } = await queueOn(calls, 2);
     let stats = await q.stats();
     while (stats.parkedPolls < 2) stats = await q.stats();
@@ -92,5 +106,23 @@ describe('a queue on a store that answers with promises', () => {
     expect(jobs.count('job.started')).toBe(0);
     clock.advance(1_000);
     expect((await jobs.wait('job.completed')).job.task).toBe('survivor');
+  });
+
+  it('puts back jobs a round took for workers that stopped meanwhile: a shutdown loses none', async () => {
+    const calls: Calls = { takeMany: [], failNext: false };
+    const { system, q, jobs } = await queueOn(calls, 3);
+    let stats = await q.stats();
+    while (stats.parkedPolls < 3) stats = await q.stats();
+    let open!: () => void;
+    calls.gate = new Promise<void>((resolve) => (open = resolve));
+    const asked = calls.takeMany.length;
+    await q.enqueueMany([{ task: 1 }, { task: 2 }, { task: 3 }]);
+    while (calls.takeMany.length === asked) await new Promise<void>((resolve) => setImmediate(resolve));
+    const stopped = system.stop(); // the pool stops first, while the round is in flight
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    open();
+    await stopped;
+    expect(jobs.count('job.started')).toBe(0);
+    expect(await calls.inner?.size()).toBe(3);
   });
 });
