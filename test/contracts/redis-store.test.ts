@@ -60,22 +60,25 @@ describe('redisStore', () => {
     });
     let onConsumerWake = (): void => undefined;
     consumer.onAvailable(() => onConsumerWake());
-    await Promise.all([producer.whenListening(), consumer.whenListening()]);
-    producerWakes = 0;
-
-    const consumerWoken = new Promise<void>((resolve) => (onConsumerWake = resolve));
-    const job = makeJob('wake', { priority: 'high' });
-    await producer.add(job, 0);
-    await consumerWoken;
-    expect(await consumer.take(0)).toEqual(job);
-
-    // The consumer's publish reaches the producer after the producer's own (one connection, in order).
-    const producerWoken = new Promise<void>((resolve) => (onProducerWake = resolve));
-    await consumer.add(makeJob('wake', { priority: 'low' }), 0);
-    await producerWoken;
-    expect(producerWakes).toBe(1);
-    await producer.close();
-    await consumer.close();
+    try {
+      await Promise.all([producer.whenListening(), consumer.whenListening()]);
+      // A connection's 'ready' wakes its store too: run a command on each first, so those are behind us.
+      await Promise.all([producer.size(), consumer.size()]);
+      producerWakes = 0;
+      const consumerWoken = new Promise<void>((resolve) => (onConsumerWake = resolve));
+      const job = makeJob('wake', { priority: 'high' });
+      await producer.add(job, 0);
+      await consumerWoken;
+      expect(await consumer.take(0)).toEqual(job);
+      // The consumer's publish reaches the producer after the producer's own (one connection, in order).
+      const producerWoken = new Promise<void>((resolve) => (onProducerWake = resolve));
+      await consumer.add(makeJob('wake', { priority: 'low' }), 0);
+      await producerWoken;
+      expect(producerWakes).toBe(1);
+    } finally {
+      await producer.close();
+      await consumer.close();
+    }
   });
 
   it('leaves a client it was given open, and closes only its own subscriber', async () => {
