@@ -50,6 +50,7 @@ export class QueueActor {
   private timer: TimerHandle | undefined;
   private timerAt = Infinity;
   private readonly config: ResolvedQueue;
+  private readonly queueHasDefaults: boolean;
   /** Batched mode: a drain loop in flight, and whether polls or jobs arrived since it last looked. */
   private draining = false;
   private again = false;
@@ -64,6 +65,7 @@ export class QueueActor {
     private readonly batched = false,
   ) {
     this.config = rt.config;
+    this.queueHasDefaults = Object.keys(rt.config.defaults).length > 0;
   }
 
   handle(msg: QueueMessage): Awaitable<void> {
@@ -147,9 +149,8 @@ export class QueueActor {
   /** Task defaults under queue defaults, looked up per job (enqueueMany calls it per item). */
   private readonly defaultsFor = (task: unknown): TaskDefaults | undefined => {
     const own = this.config.registry?.defaultsFor(task);
-    const queue = this.config.defaults;
-    if (!own) return queue;
-    return Object.keys(queue).length === 0 ? own : { ...queue, ...own };
+    if (!own) return this.config.defaults;
+    return this.queueHasDefaults ? { ...this.config.defaults, ...own } : own;
   };
 
   /** One poll: hand out the next due job, or park the worker until there is one. */
