@@ -3,7 +3,9 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.tmp/**', 'test/types/**', '**/*.mjs', '**/*.js'] },
+  {
+    ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.tmp/**', 'test/types/**', '**/*.mjs', '**/*.js'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
