@@ -9,6 +9,8 @@ const config: Config = {
   testTimeout: 20_000,
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   collectCoverageFrom: ['src/**/*.ts'],
+  // `npm run coverage` fails below these (measured: 95% statements, 91% branches, 91% functions).
+  coverageThreshold: { global: { statements: 90, branches: 88, functions: 88, lines: 90 } },
 };
 
 export default config;
