@@ -4,6 +4,7 @@ import { ok } from '../../../src/queue/job-result';
 import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
+import { killConnectionsNamed } from '../../helpers/redis-admin';
 
 const url = 'redis://127.0.0.1:6379';
 const prefix = `qui-test:connection-drop:${process.pid}:`;
@@ -15,16 +16,7 @@ const AFTER_KILL = 500;
 const admin = new Redis(url, { maxRetriesPerRequest: 1 });
 
 /** Kills every connection of the queue's stores (named `qui:<queue>`); returns how many. */
-async function killStoreConnections(): Promise<number> {
-  const list = (await admin.client('LIST')) as string;
-  const ids = list
-    .split('\n')
-    .filter((line) => line.includes(` name=qui:${queue} `))
-    .map((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1])
-    .filter((id): id is string => id !== undefined);
-  for (const id of ids) await admin.client('KILL', 'ID', id);
-  return ids.length;
-}
+const killStoreConnections = (): Promise<number> => killConnectionsNamed(admin, `qui:${queue}`);
 
 const systems: QuiSystem[] = [];
 afterEach(async () => {

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { Job } from '../../../src/stores/job';
 import { redisStore } from '../../../src/stores/redis-store';
 import { makeJob } from '../../contracts/job-store.contract';
+import { killConnectionsNamed } from '../../helpers/redis-admin';
 
 const url = 'redis://127.0.0.1:6379';
 const prefix = `qui-test:redis-reconnect:${process.pid}:`;
@@ -9,17 +10,8 @@ const queue = `reconnect-${process.pid}`;
 const priorities = ['high', 'low'];
 const admin = new Redis(url, { maxRetriesPerRequest: 1 });
 
-/** Kills every connection the store opened (they are named after the queue); returns how many. */
-async function killStoreConnections(): Promise<number> {
-  const list = (await admin.client('LIST')) as string;
-  const ids = list
-    .split('\n')
-    .filter((line) => line.includes(` name=qui:${queue} `))
-    .map((line) => /(?:^|\s)id=(\d+)/.exec(line)?.[1])
-    .filter((id): id is string => id !== undefined);
-  for (const id of ids) await admin.client('KILL', 'ID', id);
-  return ids.length;
-}
+/** Kills every connection of the queue's stores (named `qui:<queue>`); returns how many. */
+const killStoreConnections = (): Promise<number> => killConnectionsNamed(admin, `qui:${queue}`);
 
 const opened: { close(): Promise<void> }[] = [];
 afterEach(async () => {

@@ -2,21 +2,10 @@ import { InvalidOptionsError, QuiError, UnrecoverableError } from '../../../src/
 import { asJobId } from '../../../src/ids';
 import type { Backoff, Job } from '../../../src/stores/job';
 import { retryDelayMs, shouldRetry } from '../../../src/tasks/backoff';
+import { jobFixture } from '../../helpers/job-fixture';
 
 function job(fields: Partial<Job> = {}): Job {
-  return {
-    id: asJobId('j1'),
-    queue: 'q',
-    task: null,
-    priority: 'low',
-    maxRetries: 3,
-    retryDelayMs: 100,
-    backoff: { type: 'fixed' },
-    timeoutMs: 1_000,
-    attempts: 0,
-    enqueuedAtMs: 0,
-    ...fields,
-  };
+  return jobFixture({ id: asJobId('j1'), task: null, ...fields });
 }
 const error = new Error('boom');
 const never = (): number => {

@@ -8,20 +8,10 @@ import { defineTask } from '../../../src/tasks/define-task';
 import { processTask } from '../../../src/tasks/process-task';
 import { startAttempt, type ProcessorContext } from '../../../src/tasks/run-attempt';
 import { createTaskRegistry } from '../../../src/tasks/task-registry';
+import { jobFixture } from '../../helpers/job-fixture';
 
 function job(task: unknown): Job {
-  return {
-    id: asJobId('job-7'),
-    queue: 'q',
-    task,
-    priority: 'low',
-    maxRetries: 3,
-    retryDelayMs: 100,
-    backoff: { type: 'fixed' },
-    timeoutMs: 1_000,
-    attempts: 0,
-    enqueuedAtMs: 0,
-  };
+  return jobFixture({ id: asJobId('job-7'), task });
 }
 const log = silentLogger();
 

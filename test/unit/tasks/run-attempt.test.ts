@@ -1,7 +1,6 @@
 import pino from 'pino';
 import { ManualClock } from '../../../src/clock';
 import { QuiError } from '../../../src/errors';
-import { asJobId } from '../../../src/ids';
 import { silentLogger } from '../../../src/logging';
 import { err, ok, type JobResult } from '../../../src/queue/job-result';
 import type { Job } from '../../../src/stores/job';
@@ -11,21 +10,10 @@ import {
   type Processor,
   type ProcessorContext,
 } from '../../../src/tasks/run-attempt';
+import { jobFixture } from '../../helpers/job-fixture';
 
 function job(fields: Partial<Job> = {}): Job {
-  return {
-    id: asJobId('job-1'),
-    queue: 'q',
-    task: { n: 1 },
-    priority: 'low',
-    maxRetries: 3,
-    retryDelayMs: 100,
-    backoff: { type: 'fixed' },
-    timeoutMs: 1_000,
-    attempts: 0,
-    enqueuedAtMs: 0,
-    ...fields,
-  };
+  return jobFixture(fields);
 }
 
 /** A promise the test settles by hand. */
