@@ -86,7 +86,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  const redis = new Redis();
+  const redis = new Redis('redis://127.0.0.1:6379');
   const keys = await redis.keys(`${PREFIX}*`);
   if (keys.length) await redis.del(...keys);
   await redis.quit();
