@@ -5,7 +5,7 @@
  * it are reported as dead letters.
  */
 export interface ActorRef<in TMessage> {
-  /** The logical path of the actor in its tree, e.g. `root/cpu/pool/worker-3`. */
+  /** The logical path of the actor in its tree, e.g. `root/cpu/workers/worker#3`. */
   readonly path: string;
   /** True while this incarnation has not exited. */
   readonly alive: boolean;

@@ -35,7 +35,7 @@ export interface ActorContext<TMessage> {
   readonly self: ActorRef<TMessage>;
   /** The child id from the spec. */
   readonly id: string;
-  /** The logical path, e.g. `root/cpu/pool/worker-3`. */
+  /** The logical path, e.g. `root/cpu/workers/worker#3`. */
   readonly path: string;
   /** A pino child logger bound to `{ actor: path }`. */
   readonly log: Logger;
