@@ -23,7 +23,7 @@ export type {
   DynamicSupervisorOptions,
   DynamicSupervisorSpec,
 } from './supervision/spec';
-export type { RestartType, Shutdown } from './supervision/child-options';
+export type { RestartType, Shutdown } from './actors/child-options';
 export { DEFAULT_INTENSITY, restartWindow } from './supervision/restart-intensity';
 export type { Intensity, IntensityVerdict, RestartWindow } from './supervision/restart-intensity';
 export { StartFailedError } from './supervision/child-lifecycle';
@@ -40,21 +40,21 @@ export type {
 export { startSystem } from './runtime/start-system';
 export type { QuiSystem, SystemOptions } from './runtime/start-system';
 export type { SupervisorHandle } from './runtime/supervisor-handle';
-export { QuiEventBus } from './runtime/events';
-export type { QuiEvents, QuiEventType } from './runtime/events';
+export { QuiEventBus } from './events';
+export type { QuiEvents, QuiEventType } from './events';
 
-export type { Job, Backoff, BackoffFunction } from './stores/job';
+export type { Job, Backoff, BackoffFunction } from './jobs/job';
 export type { JobStore, JobStoreFactory, StoreConfig, StoreCounts, Awaitable } from './stores/job-store';
 
 export { defineQueue } from './queue/define-queue';
 export type { QueueOptions, WorkersOptions } from './queue/define-queue';
 export type { QueueClient, EnqueueItem } from './queue/queue-client';
-export type { QueueMessage, QueueStats, QueueTotals, EnqueueReply, JobReport } from './actors/queue-messages';
-export type { WorkerMessage, WorkerStatus } from './actors/worker-messages';
-export { ok, err, isJobResult } from './queue/job-result';
-export type { JobResult } from './queue/job-result';
-export { DEFAULT_JOB_OPTIONS } from './queue/job-options';
-export type { JobOptions, TaskDefaults } from './queue/job-options';
+export type { QueueMessage, QueueStats, QueueTotals, EnqueueReply, JobReport } from './queue/queue-messages';
+export type { WorkerMessage, WorkerStatus } from './queue/worker-messages';
+export { ok, err, isJobResult } from './jobs/job-result';
+export type { JobResult } from './jobs/job-result';
+export { DEFAULT_JOB_OPTIONS } from './jobs/job-options';
+export type { JobOptions, TaskDefaults } from './jobs/job-options';
 
 export { defineTask } from './tasks/define-task';
 export type { TaskDefinition, TaskOptions, TaskValue, TaskPerform } from './tasks/define-task';
@@ -62,7 +62,7 @@ export { createTaskRegistry } from './tasks/task-registry';
 export type { TaskRegistry } from './tasks/task-registry';
 export { processTask } from './tasks/process-task';
 export type { Processor, ProcessorContext, AttemptOutcome } from './tasks/run-attempt';
-export { retryDelayMs } from './tasks/backoff';
+export { retryDelayMs } from './jobs/backoff';
 
 export { memoryStore } from './stores/memory-store';
 export type { MemoryStoreFactory } from './stores/memory-store';

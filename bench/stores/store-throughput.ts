@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { newJobId } from '../../src/ids';
-import type { Job } from '../../src/stores/job';
+import type { Job } from '../../src/jobs/job';
 import type { JobStore, JobStoreFactory } from '../../src/stores/job-store';
 import { memoryStore } from '../../src/stores/memory-store';
 import { redisStore } from '../../src/stores/redis-store';

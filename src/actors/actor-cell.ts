@@ -2,16 +2,15 @@ import type { Clock } from '../clock';
 import { QuiError, toError } from '../errors';
 import type { Logger } from '../logging';
 import type { ActorRef } from './actor-ref';
-import type { ChildCommon } from '../supervision/child-options';
+import type { ChildCommon } from './child-options';
 import type { ActorBehavior, ActorContext, ActorDirectory } from './define-actor';
 import { describeExit, KILLED, NORMAL, type ExitReason } from './exit-reason';
 import type { Engine, EngineRef } from './nact-adapter';
-import type { QuiEventBus } from '../runtime/events';
+import type { SystemServices } from './system-services';
 
 /** What a cell needs from its system. @internal */
-export interface CellHost {
+export interface CellHost extends SystemServices {
   readonly engine: Engine;
-  readonly events: QuiEventBus;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly directory: ActorDirectory;
@@ -74,6 +73,10 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
     this.exited = new Promise((resolve) => (this.exitResolve = resolve));
     this.system = host.directory;
     this.clock = host.clock;
+  }
+
+  get services(): SystemServices {
+    return this.host;
   }
 
   get id(): string {

@@ -6,10 +6,11 @@ import {
   resolveChildCommon,
   type RestartType,
   type Shutdown,
-} from '../supervision/child-options';
+} from './child-options';
 import { checkFunction, checkObject, deepFreeze } from '../validate';
 import type { ActorRef } from './actor-ref';
 import type { ExitReason } from './exit-reason';
+import type { SystemServices } from './system-services';
 
 /** What reaching other actors by name looks like from inside an actor or from outside. */
 export interface ActorDirectory {
@@ -45,6 +46,8 @@ export interface ActorContext<TMessage> {
   readonly signal: AbortSignal;
   /** Other actors, by name. */
   readonly system: ActorDirectory;
+  /** @internal The running system's services, for Qui's own behaviours. */
+  readonly services: SystemServices;
   /** Sends to a ref. */
   send<T>(to: ActorRef<T>, message: T): void;
   /** Answers a request's `replyTo`. */

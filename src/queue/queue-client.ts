@@ -1,9 +1,10 @@
 import type { ActorRef } from '../actors/actor-ref';
-import type { EnqueueReply, QueueMessage, QueueStats } from '../actors/queue-messages';
+import type { EnqueueReply, QueueMessage, QueueStats } from './queue-messages';
 import { QuiError } from '../errors';
-import type { SystemCore } from '../runtime/system-core';
-import type { Job } from '../stores/job';
-import type { JobOptions } from './job-options';
+import type { ActorDirectory } from '../actors/define-actor';
+import type { SystemServices } from '../actors/system-services';
+import type { Job } from '../jobs/job';
+import type { JobOptions } from '../jobs/job-options';
 import { findQueueRuntime } from './queue-runtime';
 
 /** One item of `enqueueMany`. */
@@ -33,13 +34,13 @@ export interface QueueClient<TTask = unknown> {
 }
 
 /** @internal */
-export function queueClient<TTask>(core: SystemCore, name: string): QueueClient<TTask> {
+export function queueClient<TTask>(core: SystemServices & ActorDirectory, name: string): QueueClient<TTask> {
   const ask = <T>(build: (replyTo: ActorRef<T>) => QueueMessage): Promise<T> => {
     if (core.stopped)
       return Promise.reject(
         new QuiError('ERR_STOPPED', `the system has stopped; queue ${JSON.stringify(name)} is gone`),
       );
-    const cell = findQueueRuntime(core, name) ? core.cellNamed(name) : undefined;
+    const cell = findQueueRuntime(core, name) ? core.lookup<QueueMessage>(name) : undefined;
     if (!cell)
       return Promise.reject(
         new QuiError('ERR_QUEUE_NOT_FOUND', `no queue named ${JSON.stringify(name)} is running`),

@@ -1,8 +1,8 @@
-import type { ActorCell } from '../actors/actor-cell';
-import type { QueueMessage, QueueTotals } from '../actors/queue-messages';
+import type { ActorRef } from '../actors/actor-ref';
+import type { SystemServices } from '../actors/system-services';
+import type { QueueMessage, QueueTotals } from './queue-messages';
 import type { JobStore } from '../stores/job-store';
-import type { SystemCore } from '../runtime/system-core';
-import type { ResolvedQueue } from './define-queue';
+import type { ResolvedQueue } from './resolve-queue';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -23,13 +23,13 @@ export class QueueRuntime {
     lost: 0,
   };
   /** The queue actor's current incarnation: where store wake-ups go. */
-  cell: ActorCell | undefined;
+  self: ActorRef<QueueMessage> | undefined;
   private store: JobStore | undefined;
   private opening: Promise<JobStore> | undefined;
 
   constructor(
     readonly config: ResolvedQueue,
-    readonly core: SystemCore,
+    readonly services: SystemServices,
   ) {}
 
   /** The store, created on first use; a later incarnation of the queue gets the same one. */
@@ -40,9 +40,9 @@ export class QueueRuntime {
         queue: this.config.name,
         priorities: this.config.job.priorities,
       });
-      this.core.onClose(() => store.close());
+      this.services.onClose(() => store.close());
       store.onAvailable?.(() => {
-        if (this.cell?.alive) this.cell.send(WAKE);
+        if (this.self?.alive) this.self.send(WAKE);
       });
       this.store = store;
       return store;
@@ -57,17 +57,17 @@ export class QueueRuntime {
 }
 
 /** The runtime of queue `config.name` in `core`, made on first use. @internal */
-export function queueRuntime(core: SystemCore, config: ResolvedQueue): QueueRuntime {
+export function queueRuntime(services: SystemServices, config: ResolvedQueue): QueueRuntime {
   const key = `queue:${config.name}`;
-  let rt = core.resources.get(key) as QueueRuntime | undefined;
+  let rt = services.resources.get(key) as QueueRuntime | undefined;
   if (!rt || rt.config !== config) {
-    rt = new QueueRuntime(config, core);
-    core.resources.set(key, rt);
+    rt = new QueueRuntime(config, services);
+    services.resources.set(key, rt);
   }
   return rt;
 }
 
 /** The runtime of a running queue by name, if one is defined in this system. @internal */
-export function findQueueRuntime(core: SystemCore, name: string): QueueRuntime | undefined {
-  return core.resources.get(`queue:${name}`) as QueueRuntime | undefined;
+export function findQueueRuntime(services: SystemServices, name: string): QueueRuntime | undefined {
+  return services.resources.get(`queue:${name}`) as QueueRuntime | undefined;
 }

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../logging';
 import { defineSupervisor, type ChildSpec } from '../supervision/spec';
 import { checkObject, checkString } from '../validate';
 import { queueClient, type QueueClient } from '../queue/queue-client';
-import type { QuiEventBus } from './events';
+import type { QuiEventBus } from '../events';
 import { supervisorHandle, type SupervisorHandle } from './supervisor-handle';
 import { SystemCore } from './system-core';
 

@@ -6,9 +6,10 @@ import { Engine } from '../actors/nact-adapter';
 import type { Clock } from '../clock';
 import { QuiError, toError } from '../errors';
 import type { Logger } from '../logging';
-import { shutdownChild, spawnChild } from '../supervision/child-lifecycle';
+import { shutdownChild } from '../supervision/child-lifecycle';
+import { spawnChild } from '../supervision/spawn-child';
 import type { ChildSpec } from '../supervision/spec';
-import { QuiEventBus } from './events';
+import { QuiEventBus } from '../events';
 import { ReplyRef } from './reply-ref';
 
 /**

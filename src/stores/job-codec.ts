@@ -1,5 +1,5 @@
 import { InvalidOptionsError, QuiError, toError } from '../errors';
-import type { Job } from './job';
+import type { Job } from '../jobs/job';
 
 /**
  * JSON encoding of a {@link Job} for the stores that serialize (SQLite, Redis).

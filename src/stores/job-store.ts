@@ -1,6 +1,6 @@
 import { InvalidOptionsError, QuiError } from '../errors';
 import { checkString, describe } from '../validate';
-import type { Job } from './job';
+import type { Job } from '../jobs/job';
 
 /** A value or a promise of it: stores may answer synchronously (memory) or not (SQLite, Redis). */
 export type Awaitable<T> = T | PromiseLike<T>;

@@ -1,5 +1,5 @@
 import Denque from 'denque';
-import type { Job } from './job';
+import type { Job } from '../jobs/job';
 import {
   priorityLanes,
   storeClosedError,

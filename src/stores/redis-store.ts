@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { InvalidOptionsError, QuiError } from '../errors';
 import { checkObject, checkString, describe, type Fail } from '../validate';
-import type { Job } from './job';
+import type { Job } from '../jobs/job';
 import { decodeJob, encodeJob } from './job-codec';
 import { ADD, MAX_TAKE, TAKE, type Script } from './redis-scripts';
 import {

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { InvalidOptionsError, QuiError } from '../errors';
 import { checkObject, checkOneOf, checkString, type Fail } from '../validate';
-import type { Job } from './job';
+import type { Job } from '../jobs/job';
 import { decodeJob, encodeJob } from './job-codec';
 import {
   priorityLanes,

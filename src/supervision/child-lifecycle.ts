@@ -1,12 +1,9 @@
-import { ActorCell, type CellHost, type ExitListener } from '../actors/actor-cell';
+import type { ActorCell, CellHost, ExitListener } from '../actors/actor-cell';
 import { KILLED, SHUTDOWN, type ExitReason } from '../actors/exit-reason';
 import type { Clock } from '../clock';
 import { QuiError, toError } from '../errors';
-import type { Shutdown } from './child-options';
-import { DynamicSupervisor } from './dynamic-supervisor-actor';
+import type { Shutdown } from '../actors/child-options';
 import type { ChildSpec } from './spec';
-import { StaticSupervisor } from './supervisor-actor';
-import { supervisorBehavior } from './supervisor-behavior';
 
 /** A child failed to start: OTP's `{shutdown, {failed_to_start_child, Id, Reason}}`. */
 export class StartFailedError extends QuiError {
@@ -25,29 +22,11 @@ export class StartFailedError extends QuiError {
   }
 }
 
-/** Makes (but does not start) a new incarnation of `spec` under `parentPath`. @internal */
-export function spawnChild(host: CellHost, spec: ChildSpec, path: string, listener: ExitListener): ActorCell {
-  switch (spec.kind) {
-    case 'actor':
-      return new ActorCell(host, spec, path, listener, spec.behavior);
-    case 'supervisor':
-      return new ActorCell(
-        host,
-        spec,
-        path,
-        listener,
-        supervisorBehavior((self) => new StaticSupervisor(spec, host, self)),
-      );
-    case 'dynamic-supervisor':
-      return new ActorCell(
-        host,
-        spec,
-        path,
-        listener,
-        supervisorBehavior((self) => new DynamicSupervisor(spec, host, self)),
-      );
-  }
-}
+/**
+ * Makes (but does not start) a new incarnation of a child spec. Supervisors receive it rather than
+ * import it, so that supervision's modules import one way. @internal
+ */
+export type SpawnChild = (host: CellHost, spec: ChildSpec, path: string, listener: ExitListener) => ActorCell;
 
 /**
  * OTP's shutdown of one child: `brutal-kill` kills at once; a number of ms asks it to stop and kills

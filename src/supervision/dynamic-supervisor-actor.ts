@@ -1,10 +1,11 @@
 import type { ActorCell, CellHost } from '../actors/actor-cell';
+import type { ActorContext } from '../actors/define-actor';
 import type { SupervisorState } from './supervisor-behavior';
 import type { ActorRef } from '../actors/actor-ref';
 import { describeExit, isNormalExit, SHUTDOWN, type ExitReason } from '../actors/exit-reason';
 import type { TimerHandle } from '../clock';
 import { assertNever, InvalidSpecError } from '../errors';
-import { isExpectedShutdownExit, spawnChild, StartFailedError } from './child-lifecycle';
+import { isExpectedShutdownExit, StartFailedError, type SpawnChild } from './child-lifecycle';
 import { restartWindow, type RestartWindow } from './restart-intensity';
 import { childType, isChildSpec, type ChildSpec, type DynamicSupervisorSpec } from './spec';
 import type { ChildCounts, ChildInfo, StartChildResult, SupervisorMessage } from './supervisor-messages';
@@ -32,13 +33,15 @@ export class DynamicSupervisor implements SupervisorState {
   constructor(
     readonly spec: DynamicSupervisorSpec,
     private readonly host: CellHost,
-    private readonly self: ActorCell,
+    private readonly ctx: ActorContext<SupervisorMessage>,
+    private readonly spawnChild: SpawnChild,
   ) {
     this.window = restartWindow(spec.intensity, host.clock);
   }
 
   childExited(cell: ActorCell, reason: ExitReason): void {
-    if (this.self.alive) this.self.send({ type: 'sup.exit', cell, reason } satisfies SupervisorMessage);
+    if (this.ctx.self.alive)
+      this.ctx.self.send({ type: 'sup.exit', cell, reason } satisfies SupervisorMessage);
   }
 
   handle(msg: SupervisorMessage): Promise<void> | undefined {
@@ -120,7 +123,7 @@ export class DynamicSupervisor implements SupervisorState {
         cell.exited.then((reason) => {
           this.inTransit.delete(cell);
           if (!isExpectedShutdownExit(reason, spec.restart === 'permanent')) {
-            this.self.log.error({ child: cell.path, reason: describeExit(reason) }, 'shutdown error');
+            this.ctx.log.error({ child: cell.path, reason: describeExit(reason) }, 'shutdown error');
           }
         }),
       );
@@ -136,7 +139,7 @@ export class DynamicSupervisor implements SupervisorState {
     const child = this.children.get(cell);
     if (!child || child.cell !== cell || child.restarting) return;
     const level = reason.type === 'error' || reason.type === 'killed' ? 'error' : 'info';
-    this.self.log[level]({ child: cell.path, reason: describeExit(reason) }, 'child terminated');
+    this.ctx.log[level]({ child: cell.path, reason: describeExit(reason) }, 'child terminated');
     if (child.spec.restart === 'temporary' || (child.spec.restart === 'transient' && isNormalExit(reason))) {
       this.children.delete(cell);
       return;
@@ -151,18 +154,18 @@ export class DynamicSupervisor implements SupervisorState {
 
   private async restart(child: DynamicChild): Promise<void> {
     if (this.window.record() === 'exceeded') {
-      this.self.log.error({ offender: child.cell.path }, 'reached max restart intensity; shutting down');
-      this.host.events.emit('supervisor.escalated', { path: this.self.path, offender: child.spec.id });
+      this.ctx.log.error({ offender: child.cell.path }, 'reached max restart intensity; shutting down');
+      this.host.events.emit('supervisor.escalated', { path: this.ctx.path, offender: child.spec.id });
       this.children.delete(child.cell);
-      this.self.exit(SHUTDOWN);
+      this.ctx.exit(SHUTDOWN);
       return;
     }
     const old = child.cell;
     const started = await this.startCell(child.spec);
     if (started instanceof StartFailedError) {
-      this.self.log.error({ err: started, child: old.path }, 'child failed to restart; retrying');
+      this.ctx.log.error({ err: started, child: old.path }, 'child failed to restart; retrying');
       child.restarting = true;
-      this.self.send({ type: 'sup.retry', key: child } satisfies SupervisorMessage);
+      this.ctx.self.send({ type: 'sup.retry', key: child } satisfies SupervisorMessage);
       return;
     }
     this.children.delete(old);
@@ -170,10 +173,10 @@ export class DynamicSupervisor implements SupervisorState {
     child.restarting = false;
     started.owner = child;
     this.children.set(started, child);
-    this.self.log.info({ child: started.path }, 'child restarted');
+    this.ctx.log.info({ child: started.path }, 'child restarted');
     if (this.host.events.has('actor.restarted')) {
       this.host.events.emit('actor.restarted', {
-        supervisor: this.self.path,
+        supervisor: this.ctx.path,
         id: child.spec.id,
         path: started.path,
       });
@@ -191,7 +194,7 @@ export class DynamicSupervisor implements SupervisorState {
         await this.terminateAll();
         throw result.status === 'error'
           ? result.error
-          : new StartFailedError(child.id, this.self.path, 'max children reached');
+          : new StartFailedError(child.id, this.ctx.path, 'max children reached');
       }
     }
   }
@@ -213,9 +216,10 @@ export class DynamicSupervisor implements SupervisorState {
   }
 
   private async startCell(spec: ChildSpec): Promise<ActorCell | StartFailedError> {
-    const path = `${this.self.path}/${spec.id}#${++this.seq}`;
-    if (!this.self.alive) return new StartFailedError(spec.id, path, new Error('the supervisor has exited'));
-    const cell = spawnChild(this.host, spec, path, this);
+    const path = `${this.ctx.path}/${spec.id}#${++this.seq}`;
+    if (!this.ctx.self.alive)
+      return new StartFailedError(spec.id, path, new Error('the supervisor has exited'));
+    const cell = this.spawnChild(this.host, spec, path, this);
     this.inTransit.add(cell);
     try {
       await cell.start();

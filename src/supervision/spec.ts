@@ -1,7 +1,7 @@
 import type { ActorSpec } from '../actors/define-actor';
 import { InvalidSpecError } from '../errors';
 import { checkInteger, checkObject, checkOneOf, deepFreeze, describe, join } from '../validate';
-import { resolveChildCommon, type RestartType, type Shutdown } from './child-options';
+import { resolveChildCommon, type RestartType, type Shutdown } from '../actors/child-options';
 import { DEFAULT_INTENSITY, type Intensity } from './restart-intensity';
 
 /** OTP strategies: restart the failed child, all children, or the failed one and those started after it. */

@@ -1,9 +1,10 @@
 import type { ActorCell, CellHost } from '../actors/actor-cell';
+import type { ActorContext } from '../actors/define-actor';
 import type { SupervisorState } from './supervisor-behavior';
 import type { ActorRef } from '../actors/actor-ref';
 import { describeExit, isNormalExit, SHUTDOWN, type ExitReason } from '../actors/exit-reason';
 import { assertNever, InvalidSpecError } from '../errors';
-import { isExpectedShutdownExit, shutdownChild, spawnChild, StartFailedError } from './child-lifecycle';
+import { isExpectedShutdownExit, shutdownChild, StartFailedError, type SpawnChild } from './child-lifecycle';
 import { restartWindow, type RestartWindow } from './restart-intensity';
 import { childType, isChildSpec, type ChildSpec, type SupervisorSpec } from './spec';
 import type { ChildCounts, ChildInfo, StartChildResult, SupervisorMessage } from './supervisor-messages';
@@ -25,14 +26,16 @@ export class StaticSupervisor implements SupervisorState {
   constructor(
     readonly spec: SupervisorSpec,
     private readonly host: CellHost,
-    private readonly self: ActorCell,
+    private readonly ctx: ActorContext<SupervisorMessage>,
+    private readonly spawnChild: SpawnChild,
   ) {
     this.children = spec.children.map((child) => ({ spec: child, cell: undefined, restarting: false }));
     this.window = restartWindow(spec.intensity, host.clock);
   }
 
   childExited(cell: ActorCell, reason: ExitReason): void {
-    if (this.self.alive) this.self.send({ type: 'sup.exit', cell, reason } satisfies SupervisorMessage);
+    if (this.ctx.self.alive)
+      this.ctx.self.send({ type: 'sup.exit', cell, reason } satisfies SupervisorMessage);
   }
 
   /** Starts the children in order; on a failure stops the started ones newest first and throws. */
@@ -40,7 +43,7 @@ export class StaticSupervisor implements SupervisorState {
     for (const rec of this.children) {
       const error = await this.startRecord(rec);
       if (error) {
-        this.self.log.error({ err: error, child: rec.spec.id }, 'child failed to start');
+        this.ctx.log.error({ err: error, child: rec.spec.id }, 'child failed to start');
         await this.terminateAll();
         throw error;
       }
@@ -135,9 +138,9 @@ export class StaticSupervisor implements SupervisorState {
     if (!rec || rec.cell !== cell) return; // already handled through the monitor, or not ours
     rec.cell = undefined;
     if (reason.type === 'error' || reason.type === 'killed') {
-      this.self.log.error({ child: rec.spec.id, reason: describeExit(reason) }, 'child terminated');
+      this.ctx.log.error({ child: rec.spec.id, reason: describeExit(reason) }, 'child terminated');
     } else {
-      this.self.log.info({ child: rec.spec.id, reason: describeExit(reason) }, 'child terminated');
+      this.ctx.log.info({ child: rec.spec.id, reason: describeExit(reason) }, 'child terminated');
     }
     if (rec.spec.restart === 'temporary') return void this.remove(rec);
     if (rec.spec.restart === 'transient' && isNormalExit(reason)) return;
@@ -184,15 +187,15 @@ export class StaticSupervisor implements SupervisorState {
       if (rec.cell) continue;
       const error = await this.startRecord(rec);
       if (error) {
-        this.self.log.error({ err: error, child: rec.spec.id }, 'child failed to restart; retrying');
+        this.ctx.log.error({ err: error, child: rec.spec.id }, 'child failed to restart; retrying');
         rec.restarting = true;
-        this.self.send({ type: 'sup.retry', key: rec } satisfies SupervisorMessage);
+        this.ctx.self.send({ type: 'sup.retry', key: rec } satisfies SupervisorMessage);
         return;
       }
-      this.self.log.info({ child: rec.spec.id }, 'child restarted');
+      this.ctx.log.info({ child: rec.spec.id }, 'child restarted');
       if (this.host.events.has('actor.restarted')) {
         this.host.events.emit('actor.restarted', {
-          supervisor: this.self.path,
+          supervisor: this.ctx.path,
           id: rec.spec.id,
           path: rec.cell!.path,
         });
@@ -201,20 +204,20 @@ export class StaticSupervisor implements SupervisorState {
   }
 
   private giveUp(rec: ChildRecord): void {
-    this.self.log.error({ offender: rec.spec.id }, 'reached max restart intensity; shutting down');
-    this.host.events.emit('supervisor.escalated', { path: this.self.path, offender: rec.spec.id });
+    this.ctx.log.error({ offender: rec.spec.id }, 'reached max restart intensity; shutting down');
+    this.host.events.emit('supervisor.escalated', { path: this.ctx.path, offender: rec.spec.id });
     rec.restarting = false;
     if (rec.spec.restart === 'temporary') this.remove(rec);
-    this.self.exit(SHUTDOWN);
+    this.ctx.exit(SHUTDOWN);
   }
 
   /** Starts a new incarnation; resolves with the error when it failed (the record stays stopped). */
   private async startRecord(rec: ChildRecord): Promise<StartFailedError | undefined> {
-    const path = `${this.self.path}/${rec.spec.id}`;
+    const path = `${this.ctx.path}/${rec.spec.id}`;
     // Killed meanwhile (a start loop resumes after its supervisor is gone): start nothing more.
-    if (!this.self.alive)
+    if (!this.ctx.self.alive)
       return new StartFailedError(rec.spec.id, path, new Error('the supervisor has exited'));
-    const cell = spawnChild(this.host, rec.spec, path, this);
+    const cell = this.spawnChild(this.host, rec.spec, path, this);
     cell.owner = rec;
     this.inTransit.add(cell);
     try {
@@ -238,7 +241,7 @@ export class StaticSupervisor implements SupervisorState {
     const reason = await shutdownChild(cell, rec.spec.shutdown, this.host.clock);
     this.inTransit.delete(cell);
     if (!isExpectedShutdownExit(reason, rec.spec.restart === 'permanent')) {
-      this.self.log.error({ child: rec.spec.id, reason: describeExit(reason) }, 'shutdown error');
+      this.ctx.log.error({ child: rec.spec.id, reason: describeExit(reason) }, 'shutdown error');
     }
   }
 

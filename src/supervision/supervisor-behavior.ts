@@ -1,5 +1,5 @@
-import type { ActorCell, ExitListener } from '../actors/actor-cell';
-import type { ActorBehavior } from '../actors/define-actor';
+import type { ExitListener } from '../actors/actor-cell';
+import type { ActorBehavior, ActorContext } from '../actors/define-actor';
 import type { SupervisorMessage } from './supervisor-messages';
 
 /** What the static and the dynamic supervisor have in common, as the cell runs them. @internal */
@@ -20,12 +20,12 @@ export interface SupervisorState extends ExitListener {
  * @internal
  */
 export function supervisorBehavior<TState extends SupervisorState>(
-  make: (self: ActorCell) => TState,
+  make: (ctx: ActorContext<SupervisorMessage>) => TState,
 ): ActorBehavior<TState, SupervisorMessage> {
   let sup: TState | undefined;
   return {
     init: async (ctx) => {
-      sup = make(ctx as unknown as ActorCell);
+      sup = make(ctx);
       await sup.start();
       return sup;
     },

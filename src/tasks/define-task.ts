@@ -1,8 +1,8 @@
 import { InvalidOptionsError, InvalidSpecError } from '../errors';
 import { asTaskName, type TaskName } from '../ids';
-import type { JobResult } from '../queue/job-result';
-import { resolveTaskDefaults, type TaskDefaults } from '../queue/job-options';
-import { checkJsonValue } from '../queue/json-value';
+import type { JobResult } from '../jobs/job-result';
+import { resolveTaskDefaults, type TaskDefaults } from '../jobs/job-options';
+import { checkJsonValue } from '../jobs/json-value';
 import { checkFunction, checkObject, checkString, isPlainObject, type Fail } from '../validate';
 import type { ProcessorContext } from './run-attempt';
 

@@ -1,5 +1,5 @@
 import { QuiError } from '../errors';
-import { err } from '../queue/job-result';
+import { err } from '../jobs/job-result';
 import { isTaskValue } from './define-task';
 import type { Processor } from './run-attempt';
 import type { TaskRegistry } from './task-registry';

@@ -1,8 +1,8 @@
 import type { Clock, TimerHandle } from '../clock';
 import { QuiError, toError } from '../errors';
 import type { Logger } from '../logging';
-import { isJobResult, type JobResult } from '../queue/job-result';
-import type { Job } from '../stores/job';
+import { isJobResult, type JobResult } from '../jobs/job-result';
+import type { Job } from '../jobs/job';
 
 /** What a processor gets besides the job, fresh for every attempt. */
 export interface ProcessorContext {

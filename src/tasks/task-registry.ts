@@ -1,6 +1,6 @@
 import { InvalidSpecError } from '../errors';
 import type { TaskName } from '../ids';
-import type { TaskDefaults } from '../queue/job-options';
+import type { TaskDefaults } from '../jobs/job-options';
 import { describe, join } from '../validate';
 import { isTaskDefinition, isTaskValue, type TaskDefinition } from './define-task';
 

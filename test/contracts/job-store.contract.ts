@@ -1,6 +1,6 @@
 import { InvalidOptionsError, QuiError } from '../../src/errors';
 import { newJobId } from '../../src/ids';
-import type { Job } from '../../src/stores/job';
+import type { Job } from '../../src/jobs/job';
 import type { JobStore, JobStoreFactory } from '../../src/stores/job-store';
 
 /** What sets a store apart in the conformance suite. */

@@ -1,4 +1,4 @@
-import type { QuiEventBus, QuiEvents, QuiEventType } from '../../src/runtime/events';
+import type { QuiEventBus, QuiEvents, QuiEventType } from '../../src/events';
 
 type Recorded = { [K in QuiEventType]: { readonly type: K; readonly event: QuiEvents[K] } }[QuiEventType];
 

@@ -1,4 +1,4 @@
-import type { QuiEventBus, QuiEvents } from '../../src/runtime/events';
+import type { QuiEventBus, QuiEvents } from '../../src/events';
 
 type JobEventType =
   'job.enqueued' | 'job.started' | 'job.completed' | 'job.failed' | 'job.retrying' | 'job.dead' | 'job.lost';

@@ -1,5 +1,5 @@
 import { asJobId } from '../../src/ids';
-import type { Job } from '../../src/stores/job';
+import type { Job } from '../../src/jobs/job';
 
 /** A valid job for tests that need one without a queue: the defaults of the original, a 1 s timeout. */
 export function jobFixture(fields: Partial<Job> = {}): Job {

@@ -1,7 +1,7 @@
 import type { ActorRef } from '../../src/actors/actor-ref';
 import { defineActor, type ActorSpec } from '../../src/actors/define-actor';
 import type { ExitReason } from '../../src/actors/exit-reason';
-import type { RestartType, Shutdown } from '../../src/supervision/child-options';
+import type { RestartType, Shutdown } from '../../src/actors/child-options';
 
 /** What a probe actor understands. */
 export type ProbeMessage =

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { defineActor } from '../../src/actors/define-actor';
 import type { ActorRef } from '../../src/actors/actor-ref';
-import type { QueueMessage } from '../../src/actors/queue-messages';
-import type { WorkerMessage } from '../../src/actors/worker-messages';
+import type { QueueMessage } from '../../src/queue/queue-messages';
+import type { WorkerMessage } from '../../src/queue/worker-messages';
 import { defineQueue } from '../../src/queue/define-queue';
-import type { Job } from '../../src/stores/job';
+import type { Job } from '../../src/jobs/job';
 import { defineSupervisor } from '../../src/supervision/spec';
 import { startTestSystem } from '../helpers/start-test-system';
 

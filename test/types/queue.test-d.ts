@@ -1,5 +1,5 @@
 import { defineQueue } from '../../src/queue/define-queue';
-import { ok } from '../../src/queue/job-result';
+import { ok } from '../../src/jobs/job-result';
 import type { Processor } from '../../src/tasks/run-attempt';
 
 // A processor typed for its jobs' task fits a queue.

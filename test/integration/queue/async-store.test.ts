@@ -1,6 +1,6 @@
 import { defineQueue } from '../../../src/queue/define-queue';
-import { ok } from '../../../src/queue/job-result';
-import type { Job } from '../../../src/stores/job';
+import { ok } from '../../../src/jobs/job-result';
+import type { Job } from '../../../src/jobs/job';
 import type { JobStore, JobStoreFactory, StoreConfig } from '../../../src/stores/job-store';
 import { memoryStore } from '../../../src/stores/memory-store';
 import { defineSupervisor } from '../../../src/supervision/spec';

@@ -1,5 +1,5 @@
 import { defineQueue } from '../../../src/queue/define-queue';
-import { err } from '../../../src/queue/job-result';
+import { err } from '../../../src/jobs/job-result';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import { defineTask } from '../../../src/tasks/define-task';
 import { JobEvents } from '../../helpers/job-events';

@@ -1,5 +1,5 @@
 import { defineActor } from '../../../src/actors/define-actor';
-import type { EnqueueReply, QueueMessage } from '../../../src/actors/queue-messages';
+import type { EnqueueReply, QueueMessage } from '../../../src/queue/queue-messages';
 import { QuiError } from '../../../src/errors';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { defineSupervisor } from '../../../src/supervision/spec';

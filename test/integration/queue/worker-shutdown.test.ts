@@ -1,5 +1,5 @@
 import { defineQueue } from '../../../src/queue/define-queue';
-import { ok, type JobResult } from '../../../src/queue/job-result';
+import { ok, type JobResult } from '../../../src/jobs/job-result';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import type { Processor } from '../../../src/tasks/run-attempt';
 import { deferred } from '../../helpers/events';

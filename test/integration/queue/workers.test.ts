@@ -1,6 +1,6 @@
 import { UnrecoverableError } from '../../../src/errors';
 import { defineQueue, type QueueOptions } from '../../../src/queue/define-queue';
-import { err, ok, type JobResult } from '../../../src/queue/job-result';
+import { err, ok, type JobResult } from '../../../src/jobs/job-result';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import type { Processor } from '../../../src/tasks/run-attempt';
 import { deferred } from '../../helpers/events';

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { defineQueue } from '../../../src/queue/define-queue';
-import { ok } from '../../../src/queue/job-result';
+import { ok } from '../../../src/jobs/job-result';
 import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Job } from '../../../src/stores/job';
+import type { Job } from '../../../src/jobs/job';
 import { redisStore } from '../../../src/stores/redis-store';
 import { makeJob } from '../../contracts/job-store.contract';
 import { killConnectionsNamed } from '../../helpers/redis-admin';

@@ -8,7 +8,7 @@
  */
 import type { ActorCell } from '../../../src/actors/actor-cell';
 import type { ExitReason } from '../../../src/actors/exit-reason';
-import type { RestartType } from '../../../src/supervision/child-options';
+import type { RestartType } from '../../../src/actors/child-options';
 import {
   defineSupervisor,
   type ChildSpec,

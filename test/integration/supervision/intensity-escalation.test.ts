@@ -1,4 +1,4 @@
-import type { RestartType } from '../../../src/supervision/child-options';
+import type { RestartType } from '../../../src/actors/child-options';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import { probe } from '../../helpers/probe';
 import { liveCells, settle, startTestSystem } from '../../helpers/start-test-system';

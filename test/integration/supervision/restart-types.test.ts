@@ -1,5 +1,5 @@
 import type { ExitReason } from '../../../src/actors/exit-reason';
-import type { RestartType } from '../../../src/supervision/child-options';
+import type { RestartType } from '../../../src/actors/child-options';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import { probe } from '../../helpers/probe';
 import { settle, startTestSystem } from '../../helpers/start-test-system';

@@ -1,5 +1,5 @@
 import { defineSupervisor } from '../../../src/supervision/spec';
-import type { Shutdown } from '../../../src/supervision/child-options';
+import type { Shutdown } from '../../../src/actors/child-options';
 import { deferred, flush } from '../../helpers/events';
 import { probe, type ProbeMessage } from '../../helpers/probe';
 import { defineActor } from '../../../src/actors/define-actor';

@@ -1,7 +1,7 @@
 import { defineSupervisor, type Strategy } from '../../../src/supervision/spec';
 import { probe, switchable } from '../../helpers/probe';
 import { settle, startTestSystem } from '../../helpers/start-test-system';
-import type { RestartType } from '../../../src/supervision/child-options';
+import type { RestartType } from '../../../src/actors/child-options';
 
 /** Four children a, b, c, d started in that order; `restart` overrides some restart types. */
 async function tree(strategy: Strategy, restart: Record<string, RestartType> = {}, failB?: () => boolean) {

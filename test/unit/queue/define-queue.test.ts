@@ -1,6 +1,6 @@
 import { InvalidSpecError } from '../../../src/errors';
 import { defineQueue } from '../../../src/queue/define-queue';
-import { ok } from '../../../src/queue/job-result';
+import { ok } from '../../../src/jobs/job-result';
 import { memoryStore } from '../../../src/stores/memory-store';
 import { defineTask } from '../../../src/tasks/define-task';
 

@@ -1,6 +1,6 @@
 import { InvalidOptionsError, InvalidSpecError } from '../../../src/errors';
-import { buildJob } from '../../../src/queue/job-options';
-import { ok } from '../../../src/queue/job-result';
+import { buildJob } from '../../../src/jobs/job-options';
+import { ok } from '../../../src/jobs/job-result';
 import { defineTask, isTaskDefinition, isTaskValue, type TaskOptions } from '../../../src/tasks/define-task';
 
 const perform = (): ReturnType<typeof ok> => ok();

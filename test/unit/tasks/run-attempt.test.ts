@@ -2,8 +2,8 @@ import pino from 'pino';
 import { ManualClock } from '../../../src/clock';
 import { QuiError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logging';
-import { err, ok, type JobResult } from '../../../src/queue/job-result';
-import type { Job } from '../../../src/stores/job';
+import { err, ok, type JobResult } from '../../../src/jobs/job-result';
+import type { Job } from '../../../src/jobs/job';
 import {
   startAttempt,
   type AttemptOutcome,

@@ -1,5 +1,5 @@
 import { InvalidSpecError } from '../../../src/errors';
-import { ok } from '../../../src/queue/job-result';
+import { ok } from '../../../src/jobs/job-result';
 import { defineTask, type TaskDefinition } from '../../../src/tasks/define-task';
 import { createTaskRegistry } from '../../../src/tasks/task-registry';
 

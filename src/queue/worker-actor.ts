@@ -1,18 +1,16 @@
 import { QuiError } from '../errors';
-import type { ResolvedQueue } from '../queue/define-queue';
-import { queueRuntime, type QueueRuntime } from '../queue/queue-runtime';
-import type { SystemCore } from '../runtime/system-core';
-import type { Job } from '../stores/job';
-import { retryDelayMs, shouldRetry } from '../tasks/backoff';
+import type { ResolvedQueue } from './resolve-queue';
+import { queueRuntime, type QueueRuntime } from './queue-runtime';
+import type { Job } from '../jobs/job';
+import { retryDelayMs, shouldRetry } from '../jobs/backoff';
 import {
   startAttempt,
   type AttemptDeps,
   type AttemptOutcome,
   type RunningAttempt,
 } from '../tasks/run-attempt';
-import type { ActorCell } from './actor-cell';
-import type { ActorRef } from './actor-ref';
-import type { ActorBehavior, ActorContext } from './define-actor';
+import type { ActorRef } from '../actors/actor-ref';
+import type { ActorBehavior, ActorContext } from '../actors/define-actor';
 import type { JobReport, QueueMessage } from './queue-messages';
 import type { WorkerMessage } from './worker-messages';
 
@@ -22,11 +20,10 @@ const COMPLETED: JobReport = Object.freeze({ type: 'completed' });
 export function workerBehavior(config: ResolvedQueue): ActorBehavior<Worker, WorkerMessage> {
   return {
     init: (ctx) => {
-      const core = ctx.system as SystemCore;
-      const queue = core.cellNamed(config.name);
+      const queue = ctx.system.lookup<QueueMessage>(config.name);
       if (!queue)
         throw new QuiError('ERR_QUEUE_NOT_FOUND', `queue ${JSON.stringify(config.name)} is not running`);
-      const worker = new Worker(queueRuntime(core, config), queue, ctx);
+      const worker = new Worker(queueRuntime(ctx.services, config), queue, ctx);
       worker.poll(undefined);
       return worker;
     },
@@ -48,7 +45,6 @@ export function workerBehavior(config: ResolvedQueue): ActorBehavior<Worker, Wor
 export class Worker {
   private running: { readonly job: Job; readonly attempt: RunningAttempt } | undefined;
   private readonly processor;
-  private readonly cell: ActorCell;
   private quietDeps: AttemptDeps | undefined;
 
   constructor(
@@ -57,7 +53,6 @@ export class Worker {
     private readonly ctx: ActorContext<WorkerMessage>,
   ) {
     this.processor = (rt.config.workers as NonNullable<ResolvedQueue['workers']>).processor;
-    this.cell = ctx as unknown as ActorCell;
   }
 
   poll(report: JobReport | undefined): void {
@@ -82,7 +77,7 @@ export class Worker {
   }
 
   private start(job: Job): void {
-    const events = this.rt.core.events;
+    const events = this.rt.services.events;
     if (events.has('job.started'))
       events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
     const attempt = startAttempt(this.processor, job, this.depsFor(job));
@@ -91,7 +86,8 @@ export class Worker {
     if (attempt.result) return this.poll(this.settle(job, attempt.result));
     this.running = { job, attempt };
     void attempt.outcome.then((outcome) => {
-      if (this.cell.alive) this.cell.send({ type: 'worker.settled', job, outcome } satisfies WorkerMessage);
+      const self = this.ctx.self;
+      if (self.alive) self.send({ type: 'worker.settled', job, outcome });
     });
   }
 
@@ -107,7 +103,7 @@ export class Worker {
 
   /** Turns an attempt's outcome into events and the report for the queue; a bad result crashes. */
   private settle(job: Job, outcome: AttemptOutcome): JobReport {
-    const events = this.rt.core.events;
+    const events = this.rt.services.events;
     const worker = this.ctx.path;
     if (outcome.status === 'completed') {
       if (events.has('job.completed')) events.emit('job.completed', { job, value: outcome.value, worker });
@@ -167,7 +163,7 @@ export class Worker {
     this.running = undefined;
     running.attempt.abort(new QuiError('ERR_STOPPED', `worker ${this.ctx.path} was killed`));
     this.rt.totals.lost++;
-    this.rt.core.events.emit('job.lost', {
+    this.rt.services.events.emit('job.lost', {
       job: running.job,
       reason: { type: 'killed' },
       worker: this.ctx.path,
@@ -180,7 +176,7 @@ export class Worker {
     if (this.queue.alive) this.queue.send({ type: 'queue.return', job: msg.job });
     else {
       this.rt.totals.lost++;
-      this.rt.core.events.emit('job.lost', {
+      this.rt.services.events.emit('job.lost', {
         job: msg.job,
         reason: { type: 'shutdown' },
         worker: this.ctx.path,

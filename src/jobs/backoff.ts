@@ -1,5 +1,5 @@
 import { InvalidOptionsError, QuiError, UnrecoverableError } from '../errors';
-import type { Job } from '../stores/job';
+import type { Job } from './job';
 
 /**
  * The delay in ms before the job's next retry, attempt number `job.attempts + 1` (1 for the

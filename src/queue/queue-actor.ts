@@ -1,15 +1,13 @@
 import Denque from 'denque';
 import type { TimerHandle } from '../clock';
 import { QuiError, toError } from '../errors';
-import type { ResolvedQueue } from '../queue/define-queue';
-import { buildJob, buildJobs, type TaskDefaults } from '../queue/job-options';
-import { queueRuntime, type QueueRuntime } from '../queue/queue-runtime';
-import type { SystemCore } from '../runtime/system-core';
-import type { Job } from '../stores/job';
+import type { ResolvedQueue } from './resolve-queue';
+import { buildJob, buildJobs, type TaskDefaults } from '../jobs/job-options';
+import { queueRuntime, type QueueRuntime } from './queue-runtime';
+import type { Job } from '../jobs/job';
 import type { Awaitable, JobStore } from '../stores/job-store';
-import type { ActorCell } from './actor-cell';
-import type { ActorRef } from './actor-ref';
-import type { ActorBehavior, ActorContext } from './define-actor';
+import type { ActorRef } from '../actors/actor-ref';
+import type { ActorBehavior, ActorContext } from '../actors/define-actor';
 import type { EnqueueReply, JobReport, QueueMessage, QueueStats } from './queue-messages';
 import type { WorkerMessage } from './worker-messages';
 
@@ -22,11 +20,9 @@ const RETRY_AFTER_MS = 1_000;
 export function queueBehavior(config: ResolvedQueue): ActorBehavior<QueueActor, QueueMessage> {
   return {
     init: async (ctx) => {
-      const core = ctx.system as SystemCore;
-      const rt = queueRuntime(core, config);
+      const rt = queueRuntime(ctx.services, config);
       const store = await rt.openStore();
-      const cell = ctx as unknown as ActorCell;
-      rt.cell = cell;
+      rt.self = ctx.self;
       // A store that answers with promises (Redis) is served in batches when it can take many.
       const probe = store.nextDueAtMs();
       if (isThenable(probe)) await probe;
@@ -307,7 +303,7 @@ export class QueueActor {
       return;
     }
     this.rt.totals.enqueued += jobs.length;
-    const events = this.rt.core.events;
+    const events = this.rt.services.events;
     if (events.has('job.enqueued')) for (const job of jobs) events.emit('job.enqueued', { job });
     replyTo?.send({ ok: true, jobs });
     await this.drain();

@@ -1,7 +1,7 @@
 import { InvalidOptionsError } from '../errors';
 import { newJobId } from '../ids';
 import { checkJsonValue } from './json-value';
-import type { Backoff, Job } from '../stores/job';
+import type { Backoff, Job } from './job';
 import {
   checkInteger,
   checkNumber,

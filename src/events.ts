@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { ExitReason } from '../actors/exit-reason';
-import type { Job } from '../stores/job';
+import type { ExitReason } from './actors/exit-reason';
+import type { Job } from './jobs/job';
 
 /** Every event `system.events` reports, by type. */
 export interface QuiEvents {

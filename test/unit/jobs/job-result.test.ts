@@ -1,4 +1,4 @@
-import { err, isJobResult, ok } from '../../../src/queue/job-result';
+import { err, isJobResult, ok } from '../../../src/jobs/job-result';
 
 describe('ok and err', () => {
   it('builds a success with or without a value', () => {

@@ -6,7 +6,7 @@ import {
   validateEnqueueItem,
   type JobQueueConfig,
   type TaskDefaults,
-} from '../../../src/queue/job-options';
+} from '../../../src/jobs/job-options';
 
 const NOW = 1_700_000_000_000;
 const queue: JobQueueConfig = {

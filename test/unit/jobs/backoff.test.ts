@@ -1,7 +1,7 @@
 import { InvalidOptionsError, QuiError, UnrecoverableError } from '../../../src/errors';
 import { asJobId } from '../../../src/ids';
-import type { Backoff, Job } from '../../../src/stores/job';
-import { retryDelayMs, shouldRetry } from '../../../src/tasks/backoff';
+import type { Backoff, Job } from '../../../src/jobs/job';
+import { retryDelayMs, shouldRetry } from '../../../src/jobs/backoff';
 import { jobFixture } from '../../helpers/job-fixture';
 
 function job(fields: Partial<Job> = {}): Job {

@@ -6,8 +6,8 @@ import {
   type JobOptions,
   type JobQueueConfig,
   type TaskDefaults,
-} from '../../../src/queue/job-options';
-import type { Backoff } from '../../../src/stores/job';
+} from '../../../src/jobs/job-options';
+import type { Backoff } from '../../../src/jobs/job';
 
 const NOW = 1_700_000_000_000;
 const KNOWN = ['priority', 'maxRetries', 'retryDelayMs', 'timeoutMs', 'backoff', 'delayMs', 'runAt'];

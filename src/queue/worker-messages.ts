@@ -1,5 +1,5 @@
-import type { ActorRef } from './actor-ref';
-import type { Job } from '../stores/job';
+import type { ActorRef } from '../actors/actor-ref';
+import type { Job } from '../jobs/job';
 import type { AttemptOutcome } from '../tasks/run-attempt';
 
 /** What `worker.status` answers. */

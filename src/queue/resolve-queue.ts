@@ -1,0 +1,148 @@
+import { InvalidSpecError } from '../errors';
+import { memoryStore } from '../stores/memory-store';
+import type { JobStoreFactory } from '../stores/job-store';
+import { DEFAULT_ACTOR_SHUTDOWN_MS, type Shutdown } from '../actors/child-options';
+import type { Intensity } from '../supervision/restart-intensity';
+import type { TaskDefinition } from '../tasks/define-task';
+import { processTask } from '../tasks/process-task';
+import type { Processor } from '../tasks/run-attempt';
+import { createTaskRegistry, type TaskRegistry } from '../tasks/task-registry';
+import {
+  checkFunction,
+  checkInteger,
+  checkObject,
+  checkString,
+  deepFreeze,
+  describe,
+  join,
+  type Fail,
+} from '../validate';
+import { resolveTaskDefaults, type JobQueueConfig, type TaskDefaults } from '../jobs/job-options';
+
+/** A queue's worker pool; `TTask` types the jobs its processor gets. */
+export interface WorkersOptions<TTask = unknown> {
+  /** Number of workers, each running one job at a time. */
+  readonly count: number;
+  /** Runs each job. @defaultValue `processTask` over the queue's `tasks` */
+  readonly processor?: Processor<TTask>;
+  /** How long a worker may finish its running job when asked to stop. @defaultValue 5000 */
+  readonly shutdown?: Shutdown;
+  /** The pool supervisor's restart intensity. @defaultValue { maxRestarts: max(3, count), withinMs: 5000 } */
+  readonly intensity?: Intensity;
+}
+
+/** What `defineQueue` takes. */
+export interface QueueOptions<TTask = unknown> {
+  /** The queue's name: system-wide, and the name its actor is registered under. */
+  readonly name: string;
+  /** Highest first; the last is the default priority. @defaultValue ['high', 'low'] */
+  readonly priorities?: readonly string[];
+  /** A pool of workers; without one the queue is used directly (enqueue / dequeue). */
+  readonly workers?: WorkersOptions<TTask>;
+  /** Tasks whose defaults apply to their jobs, and which `processTask` dispatches to. */
+  readonly tasks?: readonly TaskDefinition[];
+  /** Job option defaults for this queue (under a task's own defaults). */
+  readonly defaults?: TaskDefaults;
+  /** A queue that receives the task of every job that fails for good. */
+  readonly deadLetter?: string;
+  /** Most jobs held (due and delayed); an enqueue past it rejects with `ERR_QUEUE_FULL`. @defaultValue Infinity */
+  readonly maxSize?: number;
+  /** Where jobs are kept. @defaultValue memoryStore() */
+  readonly store?: JobStoreFactory;
+}
+
+/** A queue's options, validated and filled in. @internal */
+export interface ResolvedQueue {
+  readonly name: string;
+  readonly job: JobQueueConfig;
+  readonly workers:
+    { readonly count: number; readonly processor: Processor; readonly shutdown: Shutdown } | undefined;
+  readonly registry: TaskRegistry | undefined;
+  readonly defaults: TaskDefaults;
+  readonly deadLetter: string | undefined;
+  readonly maxSize: number;
+  readonly store: JobStoreFactory;
+}
+
+const KEYS = [
+  'name',
+  'priorities',
+  'workers',
+  'tasks',
+  'defaults',
+  'deadLetter',
+  'maxSize',
+  'store',
+] as const;
+const WORKER_KEYS = ['count', 'processor', 'shutdown', 'intensity'] as const;
+const fail: Fail = (path, problem) => new InvalidSpecError(path, problem);
+
+/** @internal */
+export function resolveQueue(options: unknown): ResolvedQueue {
+  const o = checkObject(options, '', KEYS, fail);
+  const name = checkString(o.name, 'name', fail);
+  const priorities = resolvePriorities(o.priorities);
+  let registry: TaskRegistry | undefined;
+  if (o.tasks !== undefined) registry = createTaskRegistry(o.tasks as readonly TaskDefinition[]);
+  let workers: ResolvedQueue['workers'];
+  if (o.workers !== undefined) {
+    const w = checkObject(o.workers, 'workers', WORKER_KEYS, fail);
+    const count = checkInteger(w.count, 'workers.count', 1, fail);
+    let processor: Processor;
+    if (w.processor !== undefined)
+      processor = checkFunction<Processor>(w.processor, 'workers.processor', fail);
+    else if (registry) processor = processTask(registry);
+    else throw fail('workers.processor', 'is required when the queue has no tasks');
+    if (w.intensity !== undefined)
+      checkObject(w.intensity, 'workers.intensity', ['maxRestarts', 'withinMs'], fail);
+    const shutdown = (w.shutdown ?? DEFAULT_ACTOR_SHUTDOWN_MS) as Shutdown;
+    if (!(
+      shutdown === 'brutal-kill' ||
+      shutdown === 'infinity' ||
+      (typeof shutdown === 'number' && Number.isInteger(shutdown) && shutdown >= 0)
+    )) {
+      throw fail(
+        'workers.shutdown',
+        `must be 'brutal-kill', 'infinity' or an integer number of ms >= 0, got ${describe(shutdown)}`,
+      );
+    }
+    workers = { count, processor, shutdown };
+  }
+  const store = (o.store ?? memoryStore()) as JobStoreFactory;
+  if (typeof store !== 'object' || typeof store.create !== 'function') {
+    throw fail('store', 'must be a store factory such as memoryStore(), sqliteStore() or redisStore()');
+  }
+  const defaults = o.defaults === undefined ? {} : resolveTaskDefaults(o.defaults, 'defaults', fail);
+  if (defaults.priority !== undefined && !priorities.includes(defaults.priority)) {
+    throw fail(
+      'defaults.priority',
+      `must be one of ${priorities.join(', ')}, got ${describe(defaults.priority)}`,
+    );
+  }
+  const maxSize =
+    o.maxSize === undefined || o.maxSize === Infinity
+      ? Infinity
+      : checkInteger(o.maxSize, 'maxSize', 1, fail);
+  const deadLetter = o.deadLetter === undefined ? undefined : checkString(o.deadLetter, 'deadLetter', fail);
+  if (deadLetter === name) throw fail('deadLetter', 'must name another queue');
+  const job: JobQueueConfig = {
+    name,
+    priorities,
+    defaultPriority: defaults.priority ?? (priorities[priorities.length - 1] as string),
+    serializes: store.serializes,
+  };
+  return deepFreeze({ name, job, workers, registry, defaults, deadLetter, maxSize, store });
+}
+
+function resolvePriorities(value: unknown): readonly string[] {
+  if (value === undefined) return ['high', 'low'];
+  if (!Array.isArray(value) || value.length === 0)
+    throw fail('priorities', `must be a non-empty array of names, got ${describe(value)}`);
+  const seen = new Set<string>();
+  value.forEach((p, i) => {
+    checkString(p, join('priorities', i), fail);
+    if (seen.has(p as string)) throw fail(join('priorities', i), `duplicate priority ${JSON.stringify(p)}`);
+    seen.add(p as string);
+  });
+  return [...(value as string[])];
+}
