@@ -22,9 +22,31 @@ export interface QuiEvents {
   'job.retrying': { readonly job: Job; readonly error: Error; readonly delayMs: number };
   /** The job failed for good: no retries left, or an unrecoverable error. */
   'job.dead': { readonly job: Job; readonly error: Error; readonly attempts: number };
-  /** The job was lost with a worker that crashed or was killed while running it. */
-  'job.lost': { readonly job: Job; readonly reason: ExitReason; readonly worker: string };
+  /** The job left the store and will not run again (at-most-once): see {@link JobLostEvent}. */
+  'job.lost': JobLostEvent;
 }
+
+/**
+ * Why a job was lost. An exit reason when its worker took it down: `error` (a non-conforming
+ * result crashed the worker), `killed` (the worker was killed while running it), `shutdown` (it
+ * could not be handed back while stopping); `store` when a store write for it (a retry, a return,
+ * a dead-letter copy) still failed after its retries.
+ */
+export type JobLostReason = ExitReason | { readonly type: 'store'; readonly error: Error };
+
+/**
+ * A job lost: `job` is the job as last known, `worker` the path of the worker that held it, if any.
+ * A store entry that could not be decoded (`reason.type === 'decode'`) has no job, only the id
+ * the store kept for it, when it kept one.
+ */
+export type JobLostEvent =
+  | { readonly job: Job; readonly reason: JobLostReason; readonly worker: string | undefined }
+  | {
+      readonly job: undefined;
+      readonly jobId: string | undefined;
+      readonly reason: { readonly type: 'decode'; readonly error: Error };
+      readonly worker: undefined;
+    };
 
 export type QuiEventType = keyof QuiEvents;
 

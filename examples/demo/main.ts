@@ -97,7 +97,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     on('job.lost', (e) => {
       c.lost++;
       if (e.reason.type === 'error') crashes++;
-      record(e.job.task, 'lost');
+      if (e.job) record(e.job.task, 'lost');
       check();
     }),
     on('actor.restarted', () => {

@@ -60,7 +60,9 @@ export function trackJobs(events: QuiEventBus, maxJobs = 10_000): JobTracker {
     events.on('job.completed', (e) => set(e.job, 'completed', { value: e.value })),
     events.on('job.failed', (e) => set(e.job, 'failed', { error: e.error.message })),
     events.on('job.dead', (e) => set(e.job, 'dead', { error: e.error.message }, e.attempts)),
-    events.on('job.lost', (e) => set(e.job, 'lost', { error: `lost with its worker (${e.reason.type})` })),
+    events.on('job.lost', (e) => {
+      if (e.job) set(e.job, 'lost', { error: `lost with its worker (${e.reason.type})` });
+    }),
   ];
   return {
     get: (id) => jobs.get(id),

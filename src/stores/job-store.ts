@@ -11,6 +11,11 @@ export interface StoreConfig {
   readonly queue: string;
   /** The queue's priorities, highest first. */
   readonly priorities: readonly string[];
+  /**
+   * Called for each entry a take removed but could not decode into a job: the job is lost, the
+   * good jobs of the same take are still returned. `id` is the job id the store kept, if any.
+   */
+  readonly onUndecodable?: (entry: { readonly id: string | undefined; readonly error: Error }) => void;
 }
 
 /** Counts of jobs held by a store. */
@@ -31,10 +36,14 @@ export interface StoreCounts {
  * removal is committed) and is never returned again.
  */
 export interface JobStore {
-  /** Stores one job; resolves once it is stored (committed, on durable stores). */
-  add(job: Job, nowMs: number): Awaitable<void>;
-  /** Stores several jobs, all or none, in the given order. */
-  addMany(jobs: readonly Job[], nowMs: number): Awaitable<void>;
+  /**
+   * Stores one job; resolves once it is stored (committed, on durable stores). With `limit`, the
+   * store refuses (`QuiError` `ERR_QUEUE_FULL`, nothing stored) when it would then hold more than
+   * `limit` jobs, checked and written atomically (across processes on shared stores).
+   */
+  add(job: Job, nowMs: number, limit?: number): Awaitable<void>;
+  /** Stores several jobs, all or none, in the given order; `limit` as for `add`. */
+  addMany(jobs: readonly Job[], nowMs: number, limit?: number): Awaitable<void>;
   /** Removes and returns the next due job, or `undefined` when none is due. */
   take(nowMs: number): Awaitable<Job | undefined>;
   /**

@@ -179,7 +179,7 @@ describe('workers', () => {
     );
     const bad = await q.enqueue('bad');
     const lost = await jobs.wait('job.lost');
-    expect(lost.job.id).toBe(bad.id);
+    expect(lost.job?.id).toBe(bad.id);
     expect(lost.reason).toMatchObject({ type: 'error', error: { code: 'ERR_BAD_RESULT' } });
     expect((lost.reason as { error: Error }).error.message).toContain(bad.id);
     await events.restartOf('worker');
