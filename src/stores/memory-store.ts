@@ -18,7 +18,7 @@ import { MinHeap } from './min-heap';
  *
  * `take` is O(1) amortized whatever the queue's length (plus O(log d) per delayed job it
  * promotes). Jobs are kept by reference, never copied and never put in immer drafts.
- * @internal
+ * Made by `memoryStore().create`; its constructor is not public.
  */
 export class MemoryJobStore implements JobStore {
   private readonly lanes: Denque<Job>[];
@@ -28,6 +28,7 @@ export class MemoryJobStore implements JobStore {
   private due = 0;
   private closed = false;
 
+  /** @internal */
   constructor(private readonly laneOf: ReadonlyMap<string, number>) {
     this.lanes = Array.from(laneOf.keys(), () => new Denque<Job>());
   }

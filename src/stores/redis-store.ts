@@ -15,6 +15,15 @@ import {
   type StoreCounts,
 } from './job-store';
 
+/**
+ * An ioredis client (`new Redis(…)`), described by the two methods the store checks for, so that
+ * Qui's types do not need ioredis installed.
+ */
+export interface RedisClientLike {
+  duplicate(...args: never[]): unknown;
+  evalsha(...args: never[]): unknown;
+}
+
 /** Options of {@link redisStore}. Give `url` or `client`, not both. */
 export interface RedisStoreOptions {
   /**
@@ -23,7 +32,7 @@ export interface RedisStoreOptions {
    */
   readonly url?: string;
   /** An ioredis client to use instead of `url`. The store never closes it, only its own duplicate. */
-  readonly client?: Redis;
+  readonly client?: RedisClientLike;
   /**
    * Prefix of every key and channel, so that apps (or tests) sharing a Redis stay apart.
    * @defaultValue 'qui:'
@@ -67,7 +76,7 @@ const noop = (): void => undefined;
  * reconnect, the script sees the token: it does not add twice, and it answers the same job again.
  * If the call rejects instead, the next take recovers a job the failed one may have popped.
  * Tokens of answered calls are deleted by the next call.
- * @internal
+ * Made by `redisStore().create`; its constructor is not public.
  */
 export class RedisJobStore implements JobStore {
   private readonly keys: readonly string[];
@@ -87,6 +96,7 @@ export class RedisJobStore implements JobStore {
   private closed = false;
   private readonly onReady = (): void => this.notify();
 
+  /** @internal */
   constructor(
     private readonly client: Redis,
     private readonly ownsClient: boolean,
