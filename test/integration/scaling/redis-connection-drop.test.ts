@@ -5,8 +5,10 @@ import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import { killConnectionsNamed } from '../../helpers/redis-admin';
+import { requireRedis } from '../../helpers/services';
 
-const url = 'redis://127.0.0.1:6379';
+// First: fails the file in one line, before any client is made, when Redis is down.
+const url = requireRedis();
 const prefix = `qui-test:connection-drop:${process.pid}:`;
 const queue = `drop-${process.pid}`;
 const WORKERS = 8;

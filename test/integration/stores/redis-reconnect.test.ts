@@ -3,8 +3,10 @@ import type { Job } from '../../../src/jobs/job';
 import { redisStore } from '../../../src/stores/redis-store';
 import { makeJob } from '../../contracts/job-store.contract';
 import { killConnectionsNamed } from '../../helpers/redis-admin';
+import { requireRedis } from '../../helpers/services';
 
-const url = 'redis://127.0.0.1:6379';
+// First: fails the file in one line, before any client is made, when Redis is down.
+const url = requireRedis();
 const prefix = `qui-test:redis-reconnect:${process.pid}:`;
 const queue = `reconnect-${process.pid}`;
 const priorities = ['high', 'low'];
