@@ -12,7 +12,8 @@ export const REDIS_URL = process.env.QUI_TEST_REDIS_URL ?? 'redis://127.0.0.1:63
 
 /** Set by the global setup: `up`, or why Redis could not be reached. */
 const STATUS_VAR = 'QUI_TEST_REDIS_STATUS';
-const PROBE_TIMEOUT_MS = 1_000;
+// Generous for a loaded machine; a refused connection fails at once anyway.
+const PROBE_TIMEOUT_MS = 3_000;
 
 /**
  * Connects to the Redis at `url` and sends a PING, within `timeoutMs`. Resolves with undefined when

@@ -128,6 +128,11 @@ describe('one queue on Redis shared by several processes', () => {
       check = () => {
         if (!killed || !system) return;
         const survivors = processes.filter((p) => p !== killed);
+        // Not done yet: at most what the killed process held (one job per worker) may be missing.
+        // An empty queue and idle survivors are not enough on their own: a survivor may have taken
+        // a job whose `start` line has not reached us yet (a loaded machine widens that window).
+        const doneSoFar = processes.reduce((sum, p) => sum + p.done.size, 0);
+        if (JOBS - doneSoFar > WORKERS) return;
         if (survivors.some((p) => p.started.size !== p.done.size)) return;
         void system
           .queue('kill')

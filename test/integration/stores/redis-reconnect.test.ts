@@ -37,6 +37,9 @@ it('wakes listeners after its connections are killed, and loses no job across th
     onWake();
   });
   await store.whenListening();
+  // The kill below counts connections by name: make sure `other`'s is up (and named) first, on a
+  // loaded machine too, rather than assume its connect won the race with our own round trips.
+  await other.size();
 
   const jobs: Job[] = Array.from({ length: 400 }, (_, i) =>
     makeJob(queue, { priority: i % 4 ? 'low' : 'high' }),
