@@ -5,6 +5,7 @@
  */
 import { ManualClock } from '../../../src/clock';
 import { InvalidOptionsError, InvalidSpecError } from '../../../src/errors';
+import { ok } from '../../../src/jobs/job-result';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { startSystem } from '../../../src/runtime/start-system';
 import { defineDynamicSupervisor, defineSupervisor } from '../../../src/supervision/spec';
@@ -85,7 +86,7 @@ describe('startSystem given something that is not a spec', () => {
     for (const spec of [
       actor,
       sup,
-      defineQueue({ name: 'q', workers: { count: 1, processor: () => ({ status: 'completed' }) as never } }),
+      defineQueue({ name: 'q', workers: { count: 1, processor: () => ok() } }),
     ]) {
       const system = await startSystem(spec, { clock: new ManualClock() });
       await system.stop();
