@@ -38,6 +38,13 @@ export interface ChannelLimits {
   readonly stackSizeMb?: number;
 }
 
+let live = 0;
+
+/** Threads and child processes started and not yet exited, in this process (tests count them). @internal */
+export function liveChannelCount(): number {
+  return live;
+}
+
 // Running from the TypeScript sources (tests, tsx), the entry is a .ts file: tsx loads it.
 const ENTRY = join(__dirname, `child-entry${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
 
@@ -60,10 +67,12 @@ export function spawnThread(
   const hook = tsxHook(modulePath);
   const code = `${hook ? `require(${JSON.stringify(hook)});` : ''}require(${JSON.stringify(ENTRY)});`;
   const worker = new Worker(code, { eval: true, ...(limits ? { resourceLimits: { ...limits } } : {}) });
+  live++;
   let error: Error | undefined;
   const exited = new Promise<ChannelExit>((resolve) => {
     worker.on('error', (e) => (error ??= e));
     worker.on('exit', (exitCode) => {
+      live--;
       const exit = { code: exitCode, signal: null, error };
       resolve(exit);
       on.exit(exit);
@@ -92,10 +101,12 @@ export function spawnProcess(
   if (limits?.maxOldGenerationSizeMb !== undefined)
     execArgv.push(`--max-old-space-size=${limits.maxOldGenerationSizeMb}`);
   const child: ChildProcess = fork(ENTRY, [], { execArgv, serialization: 'json' });
+  live++;
   let error: Error | undefined;
   const exited = new Promise<ChannelExit>((resolve) => {
     child.on('error', (e) => (error ??= e));
     child.on('exit', (exitCode, signal) => {
+      live--;
       const exit = { code: exitCode, signal, error };
       resolve(exit);
       on.exit(exit);

@@ -1,7 +1,6 @@
 import type { Clock, TimerHandle } from '../../clock';
 import { QuiError } from '../../errors';
 import type { Job } from '../../jobs/job';
-import { checkJsonValue } from '../../jobs/json-value';
 import type { Logger } from '../../logging';
 import type { AttemptDeps, AttemptOutcome, RunningAttempt } from '../../tasks/run-attempt';
 import { spawnProcess, spawnThread, type Channel, type ChannelExit, type ChannelLimits } from './channel';
@@ -134,11 +133,10 @@ export class IsolatedRunner {
   private dispatch(attempt: IsolatedAttempt): void {
     const slot = this.current;
     const job = attempt.job;
-    // A function backoff stays in the parent (where retries are decided); it cannot cross.
+    // A function backoff stays in the parent (where retries are decided); it cannot cross. The task
+    // itself is JSON (checked at enqueue), so only a broken channel makes the send throw.
     const sent = typeof job.backoff === 'function' ? { ...job, backoff: undefined } : job;
     try {
-      if (slot.channel.kind === 'process')
-        checkJsonValue(job.task, 'task', (p, why) => new Error(`${p}: ${why}`));
       slot.channel.send({ type: 'run', seq: attempt.seq, job: sent });
     } catch (thrown) {
       const why = thrown instanceof Error ? thrown.message : String(thrown);
