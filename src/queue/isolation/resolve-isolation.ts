@@ -1,14 +1,5 @@
-import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import {
-  checkInteger,
-  checkNumber,
-  checkObject,
-  checkOneOf,
-  checkString,
-  describe,
-  type Fail,
-} from '../../validate';
+import { checkInteger, checkNumber, checkObject, checkOneOf, checkString, type Fail } from '../../validate';
 import type { ResolvedIsolation } from './isolated-runner';
 
 /** Memory limits of an isolated worker's thread (Node's `resourceLimits`), in MB. */
@@ -57,7 +48,7 @@ export function resolveIsolation(w: Record<string, unknown>, fail: Fail): Resolv
   try {
     modulePath = require.resolve(path);
   } catch {
-    throw fail('workers.module', `no module at ${existsSync(path) ? path : describe(path)}`);
+    throw fail('workers.module', `no module at ${JSON.stringify(path)}`);
   }
   let resourceLimits: IsolationResourceLimits | undefined;
   if (w.resourceLimits !== undefined) {
