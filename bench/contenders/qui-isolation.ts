@@ -1,0 +1,83 @@
+/**
+ * Isolation contender: Qui workers in threads (`workers.isolation: 'thread'`) or in process, on
+ * the tasks of ../lib/isolation-tasks. Workloads:
+ * - `cpu`: `jobs` jobs of ~`hashMs` ms hashing on `workers` workers: jobs/s, and the main thread's
+ *   event-loop delay p99 (perf_hooks.monitorEventLoopDelay) while they run;
+ * - `noop`: `jobs` no-op jobs: jobs/s;
+ * - `timeout`: `jobs` jobs stuck in `while (true) {}` with `timeoutMs` on one thread worker: from
+ *   each deadline to the next job starting on that worker, p50 / p99.
+ */
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { nowMs, runContender, withTimeout } from '../lib/child';
+import { loadQui } from '../lib/qui';
+import { percentile } from '../lib/stats';
+
+interface Params {
+  readonly workload: 'cpu' | 'noop' | 'timeout';
+  readonly isolation?: 'thread' | 'process';
+  readonly workers: number;
+  readonly jobs: number;
+  readonly hashMs?: number;
+  readonly timeoutMs?: number;
+}
+
+const TASKS = join(__dirname, '..', 'lib', `isolation-tasks${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+
+runContender<Params>(async (p) => {
+  const qui = await loadQui();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tasks = require(TASKS) as typeof import('../lib/isolation-tasks');
+  const all = [tasks.noop, tasks.hash, tasks.spin];
+  const workers = p.isolation
+    ? { count: p.workers, isolation: p.isolation, module: TASKS, shutdown: 'brutal-kill' as const }
+    : { count: p.workers, shutdown: 'brutal-kill' as const };
+  const system = await qui.startSystem(
+    qui.defineSupervisor({ id: 'root', children: [qui.defineQueue({ name: 'iso', tasks: all, workers })] }),
+  );
+  const queue = system.queue('iso');
+  try {
+    if (p.workload === 'timeout') {
+      const timeoutMs = p.timeoutMs ?? 50;
+      const starts: number[] = [];
+      const done = new Promise<void>((resolve) =>
+        system.events.on('job.started', () => {
+          starts.push(nowMs());
+          if (starts.length === p.jobs + 1) resolve();
+        }),
+      );
+      await queue.enqueueMany(
+        Array.from({ length: p.jobs }, () => ({
+          task: tasks.spin.create(),
+          options: { timeoutMs, maxRetries: 0 },
+        })),
+      );
+      await queue.enqueue(tasks.noop.create());
+      await withTimeout(done, p.jobs * (timeoutMs + 1_000), 'every stuck job to be killed');
+      const gaps = starts
+        .slice(1)
+        .map((at, i) => at - ((starts[i] as number) + timeoutMs))
+        .sort((a, b) => a - b);
+      return { metrics: { killToNextP50Ms: percentile(gaps, 50), killToNextP99Ms: percentile(gaps, 99) } };
+    }
+    let completed = 0;
+    const finished = new Promise<number>((resolve) =>
+      system.events.on('job.completed', () => {
+        if (++completed === p.jobs) resolve(nowMs());
+      }),
+    );
+    const task = p.workload === 'cpu' ? tasks.hash.create({ ms: p.hashMs ?? 20 }) : tasks.noop.create();
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    const start = nowMs();
+    delay.enable();
+    for (let i = 0; i < p.jobs; i += 1_000)
+      await queue.enqueueMany(Array.from({ length: Math.min(1_000, p.jobs - i) }, () => ({ task })));
+    const end = await withTimeout(finished, 120_000, 'every job to complete');
+    delay.disable();
+    const metrics: Record<string, number> = { jobsPerSec: (p.jobs / (end - start)) * 1_000 };
+    if (p.workload === 'cpu') metrics['loopDelayP99Ms'] = delay.percentile(99) / 1e6;
+    return { metrics };
+  } finally {
+    await system.stop();
+  }
+});
