@@ -70,6 +70,19 @@ describe('isolated workers: crashes stay inside', () => {
     },
   );
 
+  it('a thread that dies while its worker is idle crashes the worker, which is restarted; no job is lost', async () => {
+    const { q, jobs, events } = await isolated('thread');
+    await q.enqueue({ task: 'late-exit' });
+    expect((await jobs.wait('job.completed')).value).toBe('done first');
+    const exit = await events.waitFor('actor.exited', (e) => e.path.includes('q/workers/'));
+    expect(exit.reason).toMatchObject({ type: 'error', error: { code: 'ERR_WORKER_CRASHED' } });
+    expect((exit.reason as { error: Error }).error.message).toMatch(/thread exited with code 4$/);
+    await events.waitFor('actor.restarted', (e) => e.path.includes('q/workers'));
+    await q.enqueue({ task: 'echo' });
+    await jobs.wait('job.completed', 2);
+    expect(jobs.count('job.lost')).toBe(0);
+  });
+
   it('a non-conforming result is reported as in process: the job is lost and the worker restarted', async () => {
     const { q, jobs, events } = await isolated('thread');
     await q.enqueue({ task: 'bad' });
