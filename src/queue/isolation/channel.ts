@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { QuiError } from '../../errors';
 import type { ChildMessage, ParentMessage } from './protocol';
 
 /** How an isolated worker's thread or process ended, as far as Node tells. @internal */
@@ -54,7 +55,11 @@ function tsxHook(modulePath: string): string | undefined {
   try {
     return createRequire(__filename).resolve('tsx/cjs');
   } catch (cause) {
-    throw new Error(`${modulePath} is TypeScript: install tsx to run it in an isolated worker`, { cause });
+    throw new QuiError(
+      'ERR_MISSING_PEER',
+      `workers.module ${modulePath} is TypeScript: install tsx (npm install --save-dev tsx) to load it in a thread or process`,
+      { cause },
+    );
   }
 }
 
