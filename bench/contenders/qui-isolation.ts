@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import pino from 'pino';
 import { nowMs, runContender, withTimeout } from '../lib/child';
 import { loadQui } from '../lib/qui';
 import { percentile } from '../lib/stats';
@@ -28,32 +29,40 @@ runContender<Params>(async (p) => {
   const qui = await loadQui();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tasks = require(TASKS) as typeof import('../lib/isolation-tasks');
-  const all = [tasks.noop, tasks.hash, tasks.spin];
+  const all = [tasks.noop, tasks.hash, tasks.spin, tasks.mark];
   const workers = p.isolation
     ? { count: p.workers, isolation: p.isolation, module: TASKS, shutdown: 'brutal-kill' as const }
     : { count: p.workers, shutdown: 'brutal-kill' as const };
+  // The timeout workload times each job from inside its thread: spin and mark log when they really
+  // start (job.started fires in the parent, before a job waiting for a fresh thread reaches it).
+  const starts: number[] = [];
+  const logger = pino(
+    { level: p.workload === 'timeout' ? 'info' : 'silent' },
+    {
+      write(line: string) {
+        const record = JSON.parse(line) as { msg?: string; at?: number };
+        if (record.msg === 'started' && typeof record.at === 'number') starts.push(record.at);
+      },
+    },
+  );
   const system = await qui.startSystem(
     qui.defineSupervisor({ id: 'root', children: [qui.defineQueue({ name: 'iso', tasks: all, workers })] }),
+    { logger },
   );
   const queue = system.queue('iso');
   try {
     if (p.workload === 'timeout') {
       const timeoutMs = p.timeoutMs ?? 50;
-      const starts: number[] = [];
-      const done = new Promise<void>((resolve) =>
-        system.events.on('job.started', () => {
-          starts.push(nowMs());
-          if (starts.length === p.jobs + 1) resolve();
-        }),
-      );
+      const done = new Promise<void>((resolve) => system.events.on('job.completed', () => resolve()));
       await queue.enqueueMany(
         Array.from({ length: p.jobs }, () => ({
           task: tasks.spin.create(),
           options: { timeoutMs, maxRetries: 0 },
         })),
       );
-      await queue.enqueue(tasks.noop.create());
+      await queue.enqueue(tasks.mark.create());
       await withTimeout(done, p.jobs * (timeoutMs + 1_000), 'every stuck job to be killed');
+      // From each deadline (its start + timeoutMs) to the next job's start in the fresh thread.
       const gaps = starts
         .slice(1)
         .map((at, i) => at - ((starts[i] as number) + timeoutMs))

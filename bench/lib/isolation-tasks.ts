@@ -13,10 +13,21 @@ export const hash = defineTask({
   perform: (params: { ms: number }) => ok(burn(params.ms)),
 });
 
+/** Logs when it really starts (in its thread: epoch ms, comparable across threads), then spins. */
 export const spin = defineTask({
   name: 'spin',
-  perform: () => {
+  perform: (_params: undefined, { log }) => {
+    log.info({ at: performance.timeOrigin + performance.now() }, 'started');
     for (;;);
+  },
+});
+
+/** Logs when it really starts, like `spin`, and completes. */
+export const mark = defineTask({
+  name: 'mark',
+  perform: (_params: undefined, { log }) => {
+    log.info({ at: performance.timeOrigin + performance.now() }, 'started');
+    return ok();
   },
 });
 

@@ -48,6 +48,12 @@ export interface WorkersOptions<TTask = unknown> {
   readonly resourceLimits?: IsolationResourceLimits;
   /** With `isolation`: how long a timed-out attempt may clean up before its thread is terminated. @defaultValue 50 */
   readonly killGraceMs?: number;
+  /**
+   * With `isolation`: keep one more thread (or process) per worker loaded and idle, so that after a
+   * timeout kill the next job starts at once instead of waiting for a fresh thread to load.
+   * Costs that thread's memory. @defaultValue true with 'thread', false with 'process'
+   */
+  readonly standby?: boolean;
 }
 
 /** What `defineQueue` takes. */
@@ -109,6 +115,7 @@ const WORKER_KEYS = [
   'module',
   'resourceLimits',
   'killGraceMs',
+  'standby',
 ] as const;
 /** An isolated queue's in-process processor: never called, the jobs run in workers.module. */
 const ISOLATED: Processor = () =>

@@ -14,6 +14,8 @@ export interface ResolvedIsolation {
   readonly resourceLimits: ChannelLimits | undefined;
   /** How long a timed-out or aborted attempt may clean up before its thread is terminated. */
   readonly killGraceMs: number;
+  /** Keep a second thread loaded and idle, to take over at once after a kill. */
+  readonly standby: boolean;
 }
 
 /** What a runner needs from its worker actor. @internal */
@@ -59,6 +61,8 @@ class Slot {
  */
 export class IsolatedRunner {
   private current: Slot;
+  /** A loaded, idle thread that takes over after a kill (with `standby`). */
+  private standby: Slot | undefined;
   private attempt: IsolatedAttempt | undefined;
   private seq = 0;
   private broken: QuiError | undefined;
@@ -70,6 +74,12 @@ export class IsolatedRunner {
     private readonly hooks: RunnerHooks,
   ) {
     this.current = this.spawn();
+    // The standby starts once the first thread is up, so it never slows the worker's own start.
+    if (options.standby)
+      void this.current.started.then(
+        () => this.refill(),
+        () => undefined,
+      );
   }
 
   /** Resolves once the first thread has loaded the module; rejects with the load error. */
@@ -86,9 +96,7 @@ export class IsolatedRunner {
     }
     this.attempt = attempt;
     // After an abort the replacement is made lazily: a kill (the usual abort) needs none.
-    if (this.current.retiring) this.current = this.spawn();
-    if (job.timeoutMs !== Infinity)
-      attempt.timer = this.hooks.clock.setTimeout(() => this.deadline(attempt), job.timeoutMs);
+    if (this.current.retiring) this.current = this.replacement();
     if (this.current.ready) this.dispatch(attempt);
     return attempt;
   }
@@ -98,6 +106,8 @@ export class IsolatedRunner {
     this.closed = true;
     this.attempt?.end({ status: 'aborted', error: this.stopped() });
     const slots = [this.current, ...this.retiring];
+    if (this.standby) slots.push(this.standby);
+    this.standby = undefined;
     this.retiring.clear();
     const exits = slots.map((slot) => {
       if (slot.grace !== undefined) this.hooks.clock.clearTimeout(slot.grace);
@@ -117,6 +127,17 @@ export class IsolatedRunner {
   /** @internal For the attempt: aborted from outside (a kill, a cancel): recycle its thread. */
   aborted(attempt: IsolatedAttempt, reason: Error): void {
     if (attempt.slot) this.recycle(attempt.slot, attempt.seq, reason, false, undefined);
+  }
+
+  /** The thread that takes over from a retired one: the standby if there is one (refilled at the next dispatch). */
+  private replacement(): Slot {
+    const next = this.standby ?? this.spawn();
+    this.standby = undefined;
+    return next;
+  }
+
+  private refill(): void {
+    if (this.options.standby && !this.standby && !this.closed && !this.broken) this.standby = this.spawn();
   }
 
   private spawn(): Slot {
@@ -148,6 +169,13 @@ export class IsolatedRunner {
       return;
     }
     attempt.slot = slot;
+    // A standby used up is replaced only now, once the job is on its way: loading a thread takes
+    // CPU that the hand-off should not wait behind.
+    if (!this.standby) this.refill();
+    // The clock starts when the job reaches its thread: waiting for a fresh one to load is not the
+    // processor's time (in process, too, it starts when the processor is called).
+    if (job.timeoutMs !== Infinity)
+      attempt.timer = this.hooks.clock.setTimeout(() => this.deadline(attempt), job.timeoutMs);
   }
 
   private deadline(attempt: IsolatedAttempt): void {
@@ -157,8 +185,7 @@ export class IsolatedRunner {
       `job ${attempt.job.id}: attempt ${attempt.job.attempts + 1} timed out after ${attempt.job.timeoutMs} ms`,
     );
     const outcome: AttemptOutcome = { status: 'timed-out', error };
-    if (!attempt.slot) return void attempt.end(outcome); // never reached the thread
-    this.recycle(attempt.slot, attempt.seq, error, true, () => attempt.end(outcome));
+    this.recycle(attempt.slot as Slot, attempt.seq, error, true, () => attempt.end(outcome));
   }
 
   /**
@@ -181,7 +208,7 @@ export class IsolatedRunner {
     } catch {
       // Dead already: its exit handler and the kill below both cope.
     }
-    if (eager && this.current === slot && !this.closed) this.current = this.spawn();
+    if (eager && this.current === slot && !this.closed) this.current = this.replacement();
     slot.kill = () => {
       slot.kill = undefined;
       if (slot.grace !== undefined) this.hooks.clock.clearTimeout(slot.grace);

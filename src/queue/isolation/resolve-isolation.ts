@@ -1,5 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
-import { checkInteger, checkNumber, checkObject, checkOneOf, checkString, type Fail } from '../../validate';
+import {
+  checkInteger,
+  checkNumber,
+  checkObject,
+  checkOneOf,
+  checkString,
+  describe,
+  type Fail,
+} from '../../validate';
 import type { ResolvedIsolation } from './isolated-runner';
 
 /** Memory limits of an isolated worker's thread (Node's `resourceLimits`), in MB. */
@@ -26,13 +34,13 @@ const LIMIT_KEYS = [
 
 /**
  * Validates the isolation fields of `workers` (`isolation`, `module`, `resourceLimits`,
- * `killGraceMs`); `undefined` when `isolation` is left out (and none of the others is given).
+ * `killGraceMs`, `standby`); `undefined` when `isolation` is left out (and none of the others is given).
  * `module` is resolved against the working directory and must exist. @internal
  * @throws the `fail` error naming the field, e.g. `workers.module`.
  */
 export function resolveIsolation(w: Record<string, unknown>, fail: Fail): ResolvedIsolation | undefined {
   if (w.isolation === undefined) {
-    for (const key of ['module', 'resourceLimits', 'killGraceMs']) {
+    for (const key of ['module', 'resourceLimits', 'killGraceMs', 'standby']) {
       if (w[key] !== undefined) throw fail(`workers.${key}`, 'is only used with workers.isolation');
     }
     return undefined;
@@ -66,5 +74,11 @@ export function resolveIsolation(w: Record<string, unknown>, fail: Fail): Resolv
     w.killGraceMs === undefined
       ? DEFAULT_KILL_GRACE_MS
       : checkInteger(w.killGraceMs, 'workers.killGraceMs', 0, fail);
-  return { mode, module: modulePath, resourceLimits, killGraceMs };
+  let standby = mode === 'thread';
+  if (w.standby !== undefined) {
+    if (typeof w.standby !== 'boolean')
+      throw fail('workers.standby', `must be true or false, got ${describe(w.standby)}`);
+    standby = w.standby;
+  }
+  return { mode, module: modulePath, resourceLimits, killGraceMs, standby };
 }

@@ -100,7 +100,7 @@ describe('isolated workers: shutdown', () => {
     '%s: stop() lets the running job finish, then leaves no thread or child process alive',
     async (mode) => {
       const before = childProcesses();
-      const { q, jobs, system } = await isolated(mode, {}, 3);
+      const { q, jobs, system } = await isolated(mode, { standby: false }, 3);
       expect(liveChannelCount()).toBe(3);
       if (mode === 'process') expect(childProcesses()).toBe(before + 3);
       await q.enqueue({ task: 'slow', params: { ms: 100 } });

@@ -50,6 +50,17 @@ describe.each(['thread', 'process'] as const)('isolated workers (%s)', (mode) =>
     expect(jobs.count('job.lost')).toBe(0);
   });
 
+  it('start the clock of an attempt when it reaches its thread, not while a fresh one loads', async () => {
+    const { q, jobs, clock } = await isolated(mode, { standby: false });
+    await q.enqueue({ task: 'spin' }, { timeoutMs: 1_000, maxRetries: 1, retryDelayMs: 0 });
+    await jobs.wait('job.started');
+    clock.advance(1_000 + 50);
+    await jobs.wait('job.started', 2); // the retry, assigned while the fresh thread still loads
+    clock.advance(1_000);
+    expect((await jobs.wait('job.completed')).value).toBe('recovered');
+    expect(jobs.count('job.failed')).toBe(1);
+  });
+
   it('abort the signal first, so a cooperative processor cleans up within the grace', async () => {
     const { q, jobs, clock, log } = await isolated(mode);
     const job = await q.enqueue({ task: 'cooperative' }, { timeoutMs: 500, maxRetries: 0 });

@@ -23,6 +23,7 @@ describe('workers.isolation options', () => {
       module: TASKS,
       resourceLimits: undefined,
       killGraceMs: 50,
+      standby: true,
     });
     expect(Object.isFrozen(resolved.workers?.isolation)).toBe(true);
   });
@@ -41,6 +42,7 @@ describe('workers.isolation options', () => {
     expect(resolved.workers?.isolation).toMatchObject({
       resourceLimits: { maxOldGenerationSizeMb: 64 },
       killGraceMs: 0,
+      standby: false, // the default with 'process'
     });
   });
 
@@ -62,6 +64,12 @@ describe('workers.isolation options', () => {
     [w({ processor, module: TASKS }), 'workers.module', /is only used with workers.isolation/],
     [w({ processor, killGraceMs: 5 }), 'workers.killGraceMs', /is only used with workers.isolation/],
     [w({ isolation: 'thread', module: TASKS, killGraceMs: -1 }), 'workers.killGraceMs', /integer >= 0/],
+    [
+      w({ isolation: 'thread', module: TASKS, standby: 'yes' }),
+      'workers.standby',
+      /must be true or false, got "yes"/,
+    ],
+    [w({ processor, standby: true }), 'workers.standby', /is only used with workers.isolation/],
     [
       w({ isolation: 'thread', module: TASKS, resourceLimits: 64 }),
       'workers.resourceLimits',
