@@ -112,8 +112,9 @@ describe('isolated workers: shutdown', () => {
     },
   );
 
-  it('a killed worker (brutal-kill) terminates its stuck thread too', async () => {
+  it('a killed worker (brutal-kill) terminates its stuck thread too, and its standby', async () => {
     const { q, jobs, system } = await isolated('thread', { shutdown: 'brutal-kill' });
+    expect(liveChannelCount()).toBe(2); // the worker's thread and its standby (the default for threads)
     await q.enqueue({ task: 'spin' });
     await jobs.wait('job.started');
     await system.stop();
