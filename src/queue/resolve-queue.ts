@@ -86,7 +86,7 @@ export interface ResolvedQueue {
         readonly processor: Processor;
         readonly shutdown: Shutdown;
         /** Set when the jobs run in a thread or process; `processor` then never runs. */
-        readonly isolation: ResolvedIsolation | undefined;
+        readonly isolation?: ResolvedIsolation | undefined;
       }
     | undefined;
   readonly registry: TaskRegistry | undefined;
