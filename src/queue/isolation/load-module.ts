@@ -18,7 +18,9 @@ export function loadProcessor(modulePath: string, fail: Fail): Processor {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     exported = require(modulePath) as unknown;
   } catch (thrown) {
-    const message = thrown instanceof Error ? thrown.message : String(thrown);
+    // Duck-typed: an error from another realm (a test runner's require) is no `instanceof Error`.
+    const text = (thrown as { message?: unknown } | null)?.message;
+    const message = typeof text === 'string' ? text : String(thrown);
     throw fail('workers.module', `${modulePath} could not be loaded: ${message}`);
   }
   if (typeof exported === 'function') return exported as Processor;
