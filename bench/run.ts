@@ -21,6 +21,7 @@ import {
   type ScenarioRecord,
 } from './lib/table';
 import type { ChildResult } from './lib/child';
+import { isolation } from './scenarios/isolation';
 import { latency } from './scenarios/latency';
 import { poolSize } from './scenarios/pool-size';
 import { priority } from './scenarios/priority';
@@ -41,6 +42,7 @@ const SCENARIOS: readonly Scenario[] = [
   supervision,
   wrapping,
   stores,
+  isolation,
 ];
 
 interface Cli {

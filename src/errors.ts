@@ -17,7 +17,9 @@ export type ErrorCode =
   | 'ERR_UNRECOVERABLE'
   | 'ERR_BAD_RESULT'
   | 'ERR_STORE'
-  | 'ERR_MISSING_PEER';
+  | 'ERR_MISSING_PEER'
+  | 'ERR_NOT_SENDABLE'
+  | 'ERR_WORKER_CRASHED';
 
 /** The one base class of Qui's errors; `code` is stable, `message` is for people. */
 export class QuiError extends Error {

@@ -67,6 +67,7 @@ export { defineQueue } from './queue/define-queue';
 export type { QueueOptions, WorkersOptions, QueueSpec, QueueTaskOf } from './queue/define-queue';
 export { isJobOf } from './queue/is-job-of';
 export type { QueueEventOf } from './queue/is-job-of';
+export type { IsolationResourceLimits } from './queue/isolation/resolve-isolation';
 export type { QueueClient, EnqueueItem } from './queue/queue-client';
 export type { QueueMessage, QueueStats, QueueTotals, EnqueueReply, JobReport } from './queue/queue-messages';
 export type { WorkerMessage, WorkerStatus } from './queue/worker-messages';

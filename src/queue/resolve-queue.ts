@@ -18,6 +18,9 @@ import {
   type Fail,
 } from '../validate';
 import { resolveTaskDefaults, type JobQueueConfig, type TaskDefaults } from '../jobs/job-options';
+import { err } from '../jobs/job-result';
+import type { ResolvedIsolation } from './isolation/isolated-runner';
+import { resolveIsolation, type IsolationResourceLimits } from './isolation/resolve-isolation';
 
 /** A queue's worker pool; `TTask` types the jobs its processor gets. */
 export interface WorkersOptions<TTask = unknown> {
@@ -32,6 +35,28 @@ export interface WorkersOptions<TTask = unknown> {
    * @defaultValue { maxRestarts: max(3, count), withinMs: 5000 }
    */
   readonly intensity?: Partial<Intensity>;
+  /**
+   * Runs each worker's jobs in its own worker thread or child process (one per worker, for the
+   * worker's life): a timeout terminates it, a crash stays inside, CPU-bound jobs use every core.
+   * Needs `module`; `processor` cannot be used. @defaultValue undefined (in-process workers)
+   */
+  readonly isolation?: 'thread' | 'process';
+  /**
+   * With `isolation`: path (absolute, or relative to the working directory) of a CommonJS module
+   * exporting the queue's tasks (made by `defineTask`) or a processor (`processor`, default or
+   * `module.exports`). A `.ts` module needs `tsx` installed.
+   */
+  readonly module?: string;
+  /** With `isolation`: memory limits of each thread (process: `maxOldGenerationSizeMb` only). @defaultValue Node's */
+  readonly resourceLimits?: IsolationResourceLimits;
+  /** With `isolation`: how long a timed-out attempt may clean up before its thread is terminated. @defaultValue 50 */
+  readonly killGraceMs?: number;
+  /**
+   * With `isolation`: keep one more thread (or process) per worker loaded and idle, so that after a
+   * timeout kill the next job starts at once instead of waiting for a fresh thread to load.
+   * Costs that thread's memory. @defaultValue true with 'thread', false with 'process'
+   */
+  readonly standby?: boolean;
 }
 
 /**
@@ -71,6 +96,8 @@ export interface ResolvedQueue {
         readonly processor: Processor;
         readonly shutdown: Shutdown;
         readonly intensity: Intensity;
+        /** Set when the jobs run in a thread or process; `processor` then never runs. */
+        readonly isolation?: ResolvedIsolation | undefined;
       }
     | undefined;
   readonly registry: TaskRegistry | undefined;
@@ -90,7 +117,20 @@ const KEYS = [
   'maxSize',
   'store',
 ] as const;
-const WORKER_KEYS = ['count', 'processor', 'shutdown', 'intensity'] as const;
+const WORKER_KEYS = [
+  'count',
+  'processor',
+  'shutdown',
+  'intensity',
+  'isolation',
+  'module',
+  'resourceLimits',
+  'killGraceMs',
+  'standby',
+] as const;
+/** An isolated queue's in-process processor: never called, the jobs run in workers.module. */
+const ISOLATED: Processor = () =>
+  err(new InvalidSpecError('workers.isolation', 'the jobs of an isolated queue run in workers.module'));
 const fail: Fail = (path, problem) => new InvalidSpecError(path, problem);
 
 /** @internal */
@@ -104,8 +144,10 @@ export function resolveQueue(options: unknown): ResolvedQueue {
   if (o.workers !== undefined) {
     const w = checkObject(o.workers, 'workers', WORKER_KEYS, fail);
     const count = checkInteger(w.count, 'workers.count', 1, fail);
+    const isolation = resolveIsolation(w, fail);
     let processor: Processor;
-    if (w.processor !== undefined)
+    if (isolation) processor = ISOLATED;
+    else if (w.processor !== undefined)
       processor = checkFunction<Processor>(w.processor, 'workers.processor', fail);
     else if (registry) processor = processTask(registry);
     else throw fail('workers.processor', 'is required when the queue has no tasks');
@@ -125,7 +167,7 @@ export function resolveQueue(options: unknown): ResolvedQueue {
         `must be 'brutal-kill', 'infinity' or an integer number of ms >= 0, got ${describe(shutdown)}`,
       );
     }
-    workers = { count, processor, shutdown, intensity };
+    workers = { count, processor, shutdown, intensity, isolation };
   }
   const store = (o.store ?? memoryStore()) as JobStoreFactory;
   if (typeof store !== 'object' || typeof store.create !== 'function') {

@@ -13,6 +13,8 @@ import type { ActorRef } from '../actors/actor-ref';
 import type { ActorBehavior, ActorContext } from '../actors/define-actor';
 import type { JobReport, QueueMessage } from './queue-messages';
 import type { WorkerMessage } from './worker-messages';
+import type { IsolatedRunner } from './isolation/isolated-runner';
+import { openIsolatedRunner } from './isolation/open-runner';
 
 const COMPLETED: JobReport = Object.freeze({ type: 'completed' });
 
@@ -23,9 +25,15 @@ export function workerBehavior(config: ResolvedQueue): ActorBehavior<Worker, Wor
       const queue = ctx.system.lookup<QueueMessage>(config.name);
       if (!queue)
         throw new QuiError('ERR_QUEUE_NOT_FOUND', `queue ${JSON.stringify(config.name)} is not running`);
-      const worker = new Worker(queueRuntime(ctx.services, config), queue, ctx);
-      worker.poll(undefined);
-      return worker;
+      const begin = (runner: IsolatedRunner | undefined): Worker => {
+        const worker = new Worker(queueRuntime(ctx.services, config), queue, ctx, runner);
+        worker.poll(undefined);
+        return worker;
+      };
+      // [isolation] An isolated worker first starts its thread or process (it lives as long as this
+      // incarnation and is terminated when it exits); an in-process one starts at once, as before.
+      const isolation = config.workers?.isolation;
+      return isolation ? openIsolatedRunner(ctx, isolation).then(begin) : begin(undefined);
     },
     handle: (w, msg) => {
       w.handle(msg);
@@ -51,6 +59,8 @@ export class Worker {
     private readonly rt: QueueRuntime,
     private readonly queue: ActorRef<QueueMessage>,
     private readonly ctx: ActorContext<WorkerMessage>,
+    /** [isolation] Runs the attempts in a thread or process; `undefined` for in-process workers. */
+    private readonly runner: IsolatedRunner | undefined = undefined,
   ) {
     this.processor = (rt.config.workers as NonNullable<ResolvedQueue['workers']>).processor;
   }
@@ -80,7 +90,8 @@ export class Worker {
     const events = this.rt.services.events;
     if (events.has('job.started'))
       events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
-    const attempt = startAttempt(this.processor, job, this.depsFor(job));
+    const deps = this.depsFor(job);
+    const attempt = this.runner ? this.runner.start(job, deps) : startAttempt(this.processor, job, deps); // [isolation]
     // A processor that answered synchronously is settled now: report on the next poll at once,
     // sparing the hot path a message to self and an event-loop turn.
     if (attempt.result) return this.poll(this.settle(job, attempt.result));

@@ -34,7 +34,10 @@ export type AttemptOutcome =
   | { readonly status: 'timed-out'; readonly error: QuiError }
   /** `abort(reason)` was called first; `error` is that reason. */
   | { readonly status: 'aborted'; readonly error: Error }
-  /** The processor returned something that is not a JobResult; `error.code` is `'ERR_BAD_RESULT'`. */
+  /**
+   * The processor returned something that is not a JobResult (`error.code` is `'ERR_BAD_RESULT'`),
+   * or an isolated worker's thread or process died during the attempt (`'ERR_WORKER_CRASHED'`).
+   */
   | { readonly status: 'bad-result'; readonly value: unknown; readonly error: QuiError };
 
 /** An attempt in flight. */
