@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'ERR_UNRECOVERABLE'
   | 'ERR_BAD_RESULT'
   | 'ERR_STORE'
+  | 'ERR_INVALID_MESSAGE'
   | 'ERR_MISSING_PEER';
 
 /** The one base class of Qui's errors; `code` is stable, `message` is for people. */

@@ -49,7 +49,7 @@ export type { JobStore, JobStoreFactory, StoreConfig, StoreCounts, Awaitable } f
 export { defineQueue } from './queue/define-queue';
 export type { QueueOptions, WorkersOptions } from './queue/define-queue';
 export type { QueueClient, EnqueueItem } from './queue/queue-client';
-export type { QueueMessage, QueueStats, QueueTotals, EnqueueReply, JobReport } from './queue/queue-messages';
+export type { QueueMessage, QueueStats, QueueTotals, EnqueueReply } from './queue/queue-messages';
 export type { WorkerMessage, WorkerStatus } from './queue/worker-messages';
 export { ok, err, isJobResult } from './jobs/job-result';
 export type { JobResult } from './jobs/job-result';

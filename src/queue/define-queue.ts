@@ -1,10 +1,23 @@
 import { internalActorSpec } from '../actors/define-actor';
 import { defineSupervisor, type DynamicSupervisorSpec, type SupervisorSpec } from '../supervision/spec';
 import { queueBehavior } from './queue-actor';
-import { resolveQueue, type QueueOptions } from './resolve-queue';
+import { resolveQueue, type QueueOptions, type ResolvedQueue } from './resolve-queue';
 import { workerBehavior } from './worker-actor';
 
 export type { QueueOptions, WorkersOptions } from './resolve-queue';
+
+const queues = new WeakMap<object, ResolvedQueue>();
+const pools = new WeakSet<object>();
+
+/** The resolved options of a spec made by `defineQueue`, if it is one. @internal */
+export function queueOfSpec(spec: object): ResolvedQueue | undefined {
+  return queues.get(spec);
+}
+
+/** True for a queue's own worker pool (a dynamic supervisor that never starts queues). @internal */
+export function isWorkerPoolSpec(spec: object): boolean {
+  return pools.has(spec);
+}
 
 /**
  * Defines a queue and its worker pool as one subtree: a `rest-for-one` supervisor over the queue
@@ -35,7 +48,10 @@ export function defineQueue<TTask = unknown>(options: QueueOptions<TTask>): Supe
       shutdown: 'infinity',
       children: Object.freeze(new Array(count).fill(worker)),
     });
+    pools.add(pool);
     children.push(pool as never);
   }
-  return defineSupervisor({ id: queue.name, strategy: 'rest-for-one', children });
+  const spec = defineSupervisor({ id: queue.name, strategy: 'rest-for-one', children });
+  queues.set(spec, queue);
+  return spec;
 }

@@ -182,7 +182,7 @@ describe('other actors reach a queue by name with messages', () => {
       name: 'producer',
       init: () => null,
       handle: (s, msg, ctx) => {
-        if ('type' in msg)
+        if (msg.type === 'go')
           ctx.system.send<QueueMessage>('q', {
             type: 'queue.enqueue',
             task: 'from-actor',
@@ -197,7 +197,11 @@ describe('other actors reach a queue by name with messages', () => {
       defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' }), producer] }),
     );
     t.system.send('producer', { type: 'go' });
-    expect(await replied).toMatchObject({ ok: true, jobs: [{ task: 'from-actor', priority: 'high' }] });
+    expect(await replied).toMatchObject({
+      type: 'queue.enqueued',
+      ok: true,
+      jobs: [{ task: 'from-actor', priority: 'high' }],
+    });
     expect(await t.system.queue('q').dequeue()).toMatchObject({ task: 'from-actor', priority: 'high' });
   });
 });
