@@ -13,6 +13,9 @@ import { QuiEventBus } from '../events';
 import { checkDeadLetters } from './check-dead-letters';
 import { ReplyRef } from './reply-ref';
 
+/** Event-loop turns `stop()` lets pass at most for exited actors' mailboxes to drain. */
+const MAILBOX_DRAIN_TURNS = 1_000;
+
 /**
  * The running system's engine room: the nact engine, the name registry, dead letters, events and
  * the root of the tree. The public `QuiSystem` is a thin facade over it. @internal
@@ -84,6 +87,10 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
   private async close(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    // Exited actors' mailboxes still drain to their stop markers, handing late messages to
+    // `onDropped` (a job assigned to a worker that stopped goes back to its store): let them.
+    for (let turn = 0; turn < MAILBOX_DRAIN_TURNS && this.engine.liveCount() > 0; turn++)
+      await new Promise<void>((resolve) => setImmediate(resolve));
     this.engine.close();
     for (const fn of this.closers.splice(0).reverse()) {
       try {
