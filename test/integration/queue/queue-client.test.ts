@@ -9,6 +9,7 @@ import { startTestSystem } from '../../helpers/start-test-system';
 async function bareQueue(options: Partial<Parameters<typeof defineQueue>[0]> = {}) {
   const t = await startTestSystem(
     defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q', ...options })] }),
+    { account: true },
   );
   return { ...t, q: t.system.queue<unknown>('q'), jobs: new JobEvents(t.system.events) };
 }
@@ -195,6 +196,7 @@ describe('other actors reach a queue by name with messages', () => {
     });
     const t = await startTestSystem(
       defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' }), producer] }),
+      { account: true },
     );
     t.system.send('producer', { type: 'go' });
     expect(await replied).toMatchObject({

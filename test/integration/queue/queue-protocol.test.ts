@@ -10,7 +10,9 @@ import { JobEvents } from '../../helpers/job-events';
 import { startTestSystem } from '../../helpers/start-test-system';
 
 async function bareQueue() {
-  const t = await startTestSystem(defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' })] }));
+  const t = await startTestSystem(defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' })] }), {
+    account: true,
+  });
   return { ...t, q: t.system.queue<unknown>('q') };
 }
 
@@ -85,6 +87,7 @@ describe('a deadLetter naming a queue not in the tree (defect 8)', () => {
           defineDynamicSupervisor({ id: 'extra' }),
         ],
       }),
+      { account: true },
     );
     expect(t.log.records.filter((r) => r.level === 40 && /dead-letter/.test(r.msg))).toHaveLength(1);
     const jobs = new JobEvents(t.system.events);

@@ -22,6 +22,7 @@ describe('graceful stop keeps jobs that never ran (defect 2)', () => {
             }),
           ],
         }),
+        { account: true },
       );
       const jobs = new JobEvents(t.system.events);
       await t.system.queue('q').enqueueMany(Array.from({ length: 500 }, (_, i) => ({ task: i })));
