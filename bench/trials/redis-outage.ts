@@ -1,12 +1,18 @@
 /**
  * Fault trial (issue 8): a Redis outage of OUTAGE_MS while attempts fail. Starts its own
- * redis-server on a private port, runs a queue whose every job fails its first attempt (so each
- * job's retry is written back to Redis), freezes the server with SIGSTOP for the outage, then
- * resumes it. Counts jobs unaccounted for: enqueued - completed - dead - lost (job.lost events,
- * each with its reason) - still in the store. Goal: 0.
- *   npx tsx bench/trials/redis-outage.ts [outageMs=15000] [jobs=3000] [port=6391]
+ * redis-server on a private port (append-only file in a temp dir, fsync always, so a restart
+ * keeps what was acknowledged), runs a queue whose every job fails its first attempt (so each
+ * job's retry is written back to Redis), and in the middle either stops the server and starts it
+ * again after the outage (`restart`, the default: connections refused, longer than the client's
+ * retries) or freezes it with SIGSTOP / SIGCONT (`freeze`: connections stay open, replies stall).
+ * Counts jobs unaccounted for: enqueued - completed - dead - lost (job.lost events, each with its
+ * reason) - still in the store. Goal: 0.
+ *   npx tsx bench/trials/redis-outage.ts [outageMs=15000] [jobs=3000] [restart|freeze] [port=6391]
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { err, ok } from '../../src/jobs/job-result';
 import { defineQueue } from '../../src/queue/define-queue';
 import { startSystem } from '../../src/runtime/start-system';
@@ -15,17 +21,32 @@ import { defineSupervisor } from '../../src/supervision/spec';
 
 const OUTAGE_MS = Number(process.argv[2] ?? 15_000);
 const JOBS = Number(process.argv[3] ?? 3_000);
-const PORT = Number(process.argv[4] ?? 6391);
+const MODE = process.argv[4] ?? 'restart';
+const PORT = Number(process.argv[5] ?? 6391);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const dir = mkdtempSync(join(tmpdir(), 'qui-trial-outage-'));
+
+function redisServer(): ChildProcess {
+  const args = [
+    '--port',
+    String(PORT),
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'always',
+    '--daemonize',
+    'no',
+  ];
+  return spawn('redis-server', args, { stdio: 'ignore' });
+}
+
 async function main(): Promise<void> {
-  const server = spawn(
-    'redis-server',
-    ['--port', String(PORT), '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
+  let server = redisServer();
   await sleep(300);
   const seen = new Map<number, number>();
   const counts = { completed: 0, dead: 0, lost: 0, retrying: 0 };
@@ -66,11 +87,20 @@ async function main(): Promise<void> {
       );
     while (counts.retrying < JOBS / 4) await sleep(20);
     process.stdout.write(
-      `freezing redis (pid ${server.pid}) for ${OUTAGE_MS} ms; ${JSON.stringify(counts)}\n`,
+      `${MODE} redis (pid ${server.pid}) for ${OUTAGE_MS} ms; ${JSON.stringify(counts)}\n`,
     );
-    process.kill(server.pid!, 'SIGSTOP');
-    await sleep(OUTAGE_MS);
-    process.kill(server.pid!, 'SIGCONT');
+    if (MODE === 'freeze') {
+      process.kill(server.pid!, 'SIGSTOP');
+      await sleep(OUTAGE_MS);
+      process.kill(server.pid!, 'SIGCONT');
+    } else {
+      const old = server;
+      const gone = new Promise((r) => old.once('exit', r));
+      old.kill('SIGTERM');
+      await gone;
+      await sleep(OUTAGE_MS);
+      server = redisServer();
+    }
     process.stdout.write(`resumed; ${JSON.stringify(counts)}\n`);
     // Settle: until the store is empty and nothing moves for a second.
     let last = '';
@@ -85,11 +115,13 @@ async function main(): Promise<void> {
     await system.stop();
     const unaccounted = JOBS - counts.completed - counts.dead - counts.lost - left;
     process.stdout.write(
-      `${JOBS} jobs, ${OUTAGE_MS} ms outage: ${JSON.stringify({ ...counts, left, lostReasons, unaccounted })}\n`,
+      `${JOBS} jobs, ${OUTAGE_MS} ms outage (${MODE}): ${JSON.stringify({ ...counts, left, lostReasons, unaccounted })}\n`,
     );
     process.exitCode = unaccounted === 0 ? 0 : 1;
   } finally {
     server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

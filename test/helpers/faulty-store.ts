@@ -10,6 +10,8 @@ export interface Faults {
   take: number;
   /** Answer with promises (as Redis does) and offer `takeMany` (batched serving). */
   readonly async: boolean;
+  /** While set, `add` waits for it before writing (a slow store). */
+  hold: Promise<void> | undefined;
 }
 
 /**
@@ -22,8 +24,11 @@ export function faultyStore(initial: Partial<Faults> = {}): {
   faults: Faults;
   stores: JobStore[];
   added: Job[];
+  /** `add` calls and `close` calls, in the order they happened. */
+  calls: string[];
 } {
-  const faults: Faults = { add: 0, take: 0, async: false, ...initial };
+  const calls: string[] = [];
+  const faults: Faults = { add: 0, take: 0, async: false, hold: undefined, ...initial };
   const stores: JobStore[] = [];
   const added: Job[] = [];
   const inner = memoryStore();
@@ -36,15 +41,19 @@ export function faultyStore(initial: Partial<Faults> = {}): {
       const answer = <T>(fn: () => T | PromiseLike<T>): T | PromiseLike<T> =>
         faults.async ? Promise.resolve().then(fn) : fn();
       const wrapped: JobStore = {
-        add: (job, now, limit) =>
-          answer(() => {
+        add: (job, now, limit) => {
+          const hold = faults.hold;
+          if (hold) return hold.then(() => wrapped.add(job, now, limit));
+          calls.push('add');
+          return answer(() => {
             if (faults.add > 0) {
               faults.add--;
               throw fail();
             }
             added.push(job);
             return store.add(job, now, limit);
-          }),
+          });
+        },
         addMany: (jobs, now, limit) =>
           answer(() => {
             if (faults.add > 0) {
@@ -64,7 +73,10 @@ export function faultyStore(initial: Partial<Faults> = {}): {
         nextDueAtMs: () => answer(() => store.nextDueAtMs()),
         counts: (now) => answer(() => store.counts(now)),
         size: () => answer(() => store.size()),
-        close: () => store.close(),
+        close: () => {
+          calls.push('close');
+          return store.close();
+        },
       };
       if (faults.async) {
         wrapped.takeMany = (n, now) =>
@@ -80,5 +92,5 @@ export function faultyStore(initial: Partial<Faults> = {}): {
       return wrapped;
     },
   };
-  return { factory, faults, stores, added };
+  return { factory, faults, stores, added, calls };
 }

@@ -12,6 +12,7 @@ import type { Processor } from '../../../src/tasks/run-attempt';
 import type { ManualClock } from '../../../src/clock';
 import { expectAllAccounted } from '../../helpers/expect-all-accounted';
 import { faultyStore } from '../../helpers/faulty-store';
+import { deferred, flush } from '../../helpers/events';
 import { JobEvents } from '../../helpers/job-events';
 import { startTestSystem } from '../../helpers/start-test-system';
 
@@ -64,6 +65,26 @@ describe('graceful stop keeps every outcome (defect 1)', () => {
     } finally {
       reopened.close();
     }
+  });
+});
+
+describe('closing the stores', () => {
+  it('waits for the ledger writes in flight: a retry stored during stop() is in the store before it closes', async () => {
+    const { factory, faults, calls, added } = faultyStore({ async: true });
+    const t = await pool(factory, () => err(new Error('fails')));
+    const slow = deferred();
+    await t.q.enqueue('job', { retryDelayMs: 0, maxRetries: 1 });
+    faults.hold = slow.promise; // the retry's write hangs
+    await t.jobs.wait('job.retrying');
+    const stopped = t.system.stop();
+    await flush();
+    expect(calls).not.toContain('close');
+    faults.hold = undefined;
+    slow.resolve();
+    await stopped;
+    expect(calls.slice(-2)).toEqual(['add', 'close']);
+    expect(added.map((j) => j.attempts)).toEqual([0, 1]);
+    expect(t.jobs.count('job.lost')).toBe(0);
   });
 });
 
