@@ -68,6 +68,10 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
   stop(): Promise<void> {
     this.stopRun ??= (async () => {
       if (this.root?.alive) await shutdownChild(this.root, this.root.spec.shutdown, this.clock);
+      // Exited actors' mailboxes still drain to their stop markers, handing late messages to
+      // `onDropped` (a job assigned to a worker that stopped goes back to its store): let them.
+      for (let turn = 0; turn < MAILBOX_DRAIN_TURNS && this.engine.liveCount() > 0; turn++)
+        await new Promise<void>((resolve) => setImmediate(resolve));
       await this.close();
     })();
     return this.stopRun;
@@ -87,10 +91,6 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
   private async close(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    // Exited actors' mailboxes still drain to their stop markers, handing late messages to
-    // `onDropped` (a job assigned to a worker that stopped goes back to its store): let them.
-    for (let turn = 0; turn < MAILBOX_DRAIN_TURNS && this.engine.liveCount() > 0; turn++)
-      await new Promise<void>((resolve) => setImmediate(resolve));
     this.engine.close();
     for (const fn of this.closers.splice(0).reverse()) {
       try {
