@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'ERR_STORE'
   | 'ERR_MISSING_PEER'
   | 'ERR_NOT_SENDABLE'
-  | 'ERR_WORKER_CRASHED';
+  | 'ERR_WORKER_CRASHED'
+  | 'ERR_INVALID_MESSAGE';
 
 /** The one base class of Qui's errors; `code` is stable, `message` is for people. */
 export class QuiError extends Error {

@@ -28,9 +28,9 @@ export interface QuiEvents {
 
 /**
  * Why a job was lost. An exit reason when its worker took it down: `error` (a non-conforming
- * result crashed the worker), `killed` (the worker was killed while running it), `shutdown` (it
- * could not be handed back while stopping); `store` when a store write for it (a retry, a return,
- * a dead-letter copy) still failed after its retries.
+ * result crashed the worker), `killed` (the worker was killed while running it); `store` when a
+ * store write for it (a retry, a return, a dead-letter copy) still failed after its retries, or
+ * its dead-letter queue was not running. (A job that never ran goes back to its store.)
  */
 export type JobLostReason = ExitReason | { readonly type: 'store'; readonly error: Error };
 

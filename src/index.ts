@@ -69,7 +69,7 @@ export { isJobOf } from './queue/is-job-of';
 export type { QueueEventOf } from './queue/is-job-of';
 export type { IsolationResourceLimits } from './queue/isolation/resolve-isolation';
 export type { QueueClient, EnqueueItem } from './queue/queue-client';
-export type { QueueMessage, QueueStats, QueueTotals, EnqueueReply, JobReport } from './queue/queue-messages';
+export type { QueueMessage, QueueStats, QueueTotals, EnqueueReply } from './queue/queue-messages';
 export type { WorkerMessage, WorkerStatus } from './queue/worker-messages';
 export { ok, err, isJobResult } from './jobs/job-result';
 export type { JobResult } from './jobs/job-result';

@@ -9,6 +9,8 @@ export interface SystemServices {
   readonly events: QuiEventBus;
   /** True once the system has stopped (or is stopping its stores). */
   readonly stopped: boolean;
+  /** True once `stop()` was called or the system has stopped. */
+  readonly stopping: boolean;
   /** Per-system resources by key (a queue's runtime), kept across actor restarts. */
   readonly resources: Map<string, unknown>;
   /** Runs `fn` when the system stops, newest first (stores close here). */

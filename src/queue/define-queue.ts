@@ -2,10 +2,23 @@ import { internalActorSpec } from '../actors/define-actor';
 import { defineSupervisor, type DynamicSupervisorSpec, type SupervisorSpec } from '../supervision/spec';
 import type { TaskDefinition, TaskResultOf, TaskValueOf } from '../tasks/define-task';
 import { queueBehavior } from './queue-actor';
-import { resolveQueue, type QueueOptions } from './resolve-queue';
+import { resolveQueue, type QueueOptions, type ResolvedQueue } from './resolve-queue';
 import { workerBehavior } from './worker-actor';
 
 export type { QueueOptions, WorkersOptions } from './resolve-queue';
+
+const queues = new WeakMap<object, ResolvedQueue>();
+const pools = new WeakSet<object>();
+
+/** The resolved options of a spec made by `defineQueue`, if it is one. @internal */
+export function queueOfSpec(spec: object): ResolvedQueue | undefined {
+  return queues.get(spec);
+}
+
+/** True for a queue's own worker pool (a dynamic supervisor that never starts queues). @internal */
+export function isWorkerPoolSpec(spec: object): boolean {
+  return pools.has(spec);
+}
 
 /**
  * The subtree `defineQueue` returns. Pass it to `system.queue(spec)` for a client typed with the
@@ -66,10 +79,13 @@ export function defineQueue<
       shutdown: 'infinity',
       children: Object.freeze(new Array(count).fill(worker)),
     });
+    pools.add(pool);
     children.push(pool as never);
   }
   // The '~queue' member is a type-level brand only: the spec at run time is a plain supervisor spec.
-  return defineSupervisor({ id: queue.name, strategy: 'rest-for-one', children }) as QueueSpec<
+  const spec = defineSupervisor({ id: queue.name, strategy: 'rest-for-one', children });
+  queues.set(spec, queue);
+  return spec as QueueSpec<
     QueueTaskOf<TTask, TDefinition>,
     TPriority,
     [TDefinition] extends [never] ? unknown : TaskResultOf<TDefinition>

@@ -2,13 +2,16 @@ import Denque from 'denque';
 import type { TimerHandle } from '../clock';
 import { QuiError, toError } from '../errors';
 import type { ResolvedQueue } from './resolve-queue';
-import { buildJob, buildJobs, type TaskDefaults } from '../jobs/job-options';
+import { buildJob, buildJobs } from '../jobs/job-options';
 import { queueRuntime, type QueueRuntime } from './queue-runtime';
 import type { Job } from '../jobs/job';
 import type { Awaitable, JobStore } from '../stores/job-store';
 import type { ActorRef } from '../actors/actor-ref';
 import type { ActorBehavior, ActorContext } from '../actors/define-actor';
-import type { EnqueueReply, JobReport, QueueMessage, QueueStats } from './queue-messages';
+import { isThenable, storeError, type JobLedger } from './job-ledger';
+import { checkQueueMessage, isRejected } from './check-queue-message';
+import { isPoolMessage, WAKE } from './pool-messages';
+import type { EnqueueReply, QueueStats } from './queue-messages';
 import type { WorkerMessage } from './worker-messages';
 
 type Worker = ActorRef<WorkerMessage>;
@@ -17,10 +20,10 @@ type Worker = ActorRef<WorkerMessage>;
 const RETRY_AFTER_MS = 1_000;
 
 /** @internal The queue actor's behaviour: one per queue spec, a fresh state per incarnation. */
-export function queueBehavior(config: ResolvedQueue): ActorBehavior<QueueActor, QueueMessage> {
+export function queueBehavior(config: ResolvedQueue): ActorBehavior<QueueActor, unknown> {
   return {
     init: async (ctx) => {
-      const rt = queueRuntime(ctx.services, config);
+      const rt = queueRuntime(ctx.services, config, ctx.clock, ctx.log);
       const store = await rt.openStore();
       rt.self = ctx.self;
       // A store that answers with promises (Redis) is served in batches when it can take many.
@@ -34,6 +37,7 @@ export function queueBehavior(config: ResolvedQueue): ActorBehavior<QueueActor, 
     },
     terminate: (q) => q.stop(),
     onKill: (q) => q?.clearTimer(),
+    onDropped: (_q, msg) => refuseStopped(msg),
   };
 }
 
@@ -46,7 +50,7 @@ export class QueueActor {
   private timer: TimerHandle | undefined;
   private timerAt = Infinity;
   private readonly config: ResolvedQueue;
-  private readonly queueHasDefaults: boolean;
+  private readonly ledger: JobLedger;
   /** Batched mode: a drain loop in flight, and whether polls or jobs arrived since it last looked. */
   private draining = false;
   private again = false;
@@ -56,25 +60,24 @@ export class QueueActor {
   constructor(
     private readonly rt: QueueRuntime,
     private readonly store: JobStore,
-    private readonly ctx: ActorContext<QueueMessage>,
+    private readonly ctx: ActorContext<unknown>,
     /** Serve polls with `takeMany` (one round trip for all parked polls) instead of one `take` each. */
     private readonly batched = false,
   ) {
     this.config = rt.config;
-    this.queueHasDefaults = Object.keys(rt.config.defaults).length > 0;
+    this.ledger = rt.ledger;
   }
 
-  handle(msg: QueueMessage): Awaitable<void> {
+  handle(raw: unknown): Awaitable<void> {
+    if (isPoolMessage(raw)) return raw.type === 'queue.poll' ? this.serve(raw.worker) : this.drain();
+    const msg = checkQueueMessage(raw);
+    if (isRejected(msg)) {
+      if (!msg.replyTo) this.ctx.log.warn({ err: msg.error }, 'malformed message ignored');
+      else if (msg.enqueue) msg.replyTo.send({ type: 'queue.enqueue-failed', ok: false, error: msg.error });
+      else msg.replyTo.send(msg.error);
+      return;
+    }
     switch (msg.type) {
-      case 'queue.poll': {
-        if (msg.report) {
-          const applied = this.applyReport(msg.report);
-          if (applied !== undefined) return after(applied, () => this.serve(msg.worker));
-        }
-        return this.serve(msg.worker);
-      }
-      case 'queue.report':
-        return this.applyReport(msg.report);
       case 'queue.enqueue':
         return this.enqueue(
           () => [
@@ -82,7 +85,7 @@ export class QueueActor {
               this.config.job,
               msg.task,
               msg.options,
-              this.defaultsFor(msg.task),
+              this.rt.defaultsFor(msg.task),
               this.ctx.clock.wallNow(),
             ),
           ],
@@ -90,31 +93,47 @@ export class QueueActor {
         );
       case 'queue.enqueue-many':
         return this.enqueue(
-          () => buildJobs(this.config.job, msg.items, this.defaultsFor, this.ctx.clock.wallNow()),
+          () => buildJobs(this.config.job, msg.items, this.rt.defaultsFor, this.ctx.clock.wallNow()),
           msg.replyTo,
         );
       case 'queue.dequeue':
-        return after(this.store.take(this.ctx.clock.wallNow()), (job) => {
-          if (job) this.rt.totals.handedOut++;
-          msg.replyTo.send(job);
-        });
-      case 'queue.return':
-        return after(this.store.add(msg.job, this.ctx.clock.wallNow()), () => this.drain());
+        return this.answer(msg.replyTo, () =>
+          after(this.store.take(this.ctx.clock.wallNow()), (job) => {
+            if (job) {
+              this.ledger.handedOut();
+              this.ledger.dequeued++;
+            }
+            msg.replyTo.send(job);
+          }),
+        );
       case 'queue.stats':
-        return after(this.store.counts(this.ctx.clock.wallNow()), (counts) =>
-          msg.replyTo.send({
-            name: this.config.name,
-            waiting: counts.waiting,
-            delayed: counts.delayed,
-            parkedPolls: this.parked.length,
-            totals: { ...this.rt.totals },
-          } satisfies QueueStats),
+        return this.answer(msg.replyTo, () =>
+          after(this.store.counts(this.ctx.clock.wallNow()), (counts) =>
+            msg.replyTo.send({
+              name: this.config.name,
+              waiting: counts.waiting,
+              delayed: counts.delayed,
+              parkedPolls: this.parked.length,
+              totals: { ...this.ledger.totals },
+            } satisfies QueueStats),
+          ),
         );
       case 'queue.size':
-        return after(this.store.size(), (n) => msg.replyTo.send(n));
-      case 'queue.wake':
-        return this.drain();
+        return this.answer(msg.replyTo, () => after(this.store.size(), (n) => msg.replyTo.send(n)));
     }
+  }
+
+  /** Runs a request against the store; a store failure is the answer (`ERR_STORE`), never a crash. */
+  private answer(replyTo: ActorRef<Error>, run: () => Awaitable<void>): Awaitable<void> {
+    const failed = (thrown: unknown): void =>
+      replyTo.send(storeError(thrown, `the store of queue ${this.config.name} failed`));
+    try {
+      const done = run();
+      if (isThenable(done)) return Promise.resolve(done).then(undefined, failed);
+    } catch (thrown) {
+      failed(thrown);
+    }
+    return undefined;
   }
 
   /** Shutdown: no more rounds; a round in flight hands out or puts back what it took, then we stop. */
@@ -142,13 +161,6 @@ export class QueueActor {
     this.timerAt = Infinity;
   }
 
-  /** Task defaults under queue defaults, looked up per job (enqueueMany calls it per item). */
-  private readonly defaultsFor = (task: unknown): TaskDefaults | undefined => {
-    const own = this.config.registry?.defaultsFor(task);
-    if (!own) return this.config.defaults;
-    return this.queueHasDefaults ? { ...this.config.defaults, ...own } : own;
-  };
-
   /** One poll: hand out the next due job, or park the worker until there is one. */
   private serve(worker: Worker): Awaitable<void> {
     if (!worker.alive) return;
@@ -156,9 +168,23 @@ export class QueueActor {
       this.parked.push(worker);
       return this.drain();
     }
-    const taken = this.store.take(this.ctx.clock.wallNow());
+    let taken: Awaitable<Job | undefined>;
+    try {
+      taken = this.store.take(this.ctx.clock.wallNow());
+    } catch (thrown) {
+      this.parked.push(worker);
+      return this.storeFailed(thrown);
+    }
     // The memory store answers synchronously: no closure, no promise on the hot path.
-    if (isThenable(taken)) return Promise.resolve(taken).then((job) => this.serveWith(worker, job));
+    if (isThenable(taken)) {
+      return Promise.resolve(taken).then(
+        (job) => this.serveWith(worker, job),
+        (thrown: unknown) => {
+          this.parked.push(worker);
+          this.storeFailed(thrown);
+        },
+      );
+    }
     return this.serveWith(worker, taken);
   }
 
@@ -168,11 +194,13 @@ export class QueueActor {
     return this.armTimer();
   }
 
-  private handOut(worker: Worker, job: Job): Awaitable<void> {
-    if (!worker.alive) return this.store.add(job, this.ctx.clock.wallNow()); // it never ran: back it goes
-    this.rt.totals.handedOut++;
+  private handOut(worker: Worker, job: Job): void {
+    if (!worker.alive || this.stopping) {
+      this.ledger.returned(job, undefined); // it never ran: back it goes
+      return;
+    }
+    this.ledger.handedOut();
     worker.send({ type: 'worker.assign', job });
-    return undefined;
   }
 
   /** Serves parked polls while jobs are due, oldest poll first. */
@@ -188,13 +216,22 @@ export class QueueActor {
         this.parked.shift();
         continue;
       }
-      const taken = this.store.take(this.ctx.clock.wallNow());
+      let taken: Awaitable<Job | undefined>;
+      try {
+        taken = this.store.take(this.ctx.clock.wallNow());
+      } catch (thrown) {
+        return this.storeFailed(thrown);
+      }
       if (isThenable(taken)) {
-        return Promise.resolve(taken).then((job) => {
-          if (!job) return this.armTimer();
-          this.parked.shift();
-          return after(this.handOut(worker, job), () => this.drain());
-        });
+        return Promise.resolve(taken).then(
+          (job) => {
+            if (!job) return this.armTimer();
+            this.parked.shift();
+            this.handOut(worker, job);
+            return this.drain();
+          },
+          (thrown: unknown) => this.storeFailed(thrown),
+        );
       }
       if (!taken) break;
       this.parked.shift();
@@ -222,102 +259,84 @@ export class QueueActor {
           for (const job of jobs) {
             let worker = this.parked.shift();
             while (worker && !worker.alive) worker = this.parked.shift();
-            if (worker && !this.stopping) this.handOut(worker, job);
-            else await this.store.add(job, this.ctx.clock.wallNow()); // never ran: back it goes
+            if (worker) this.handOut(worker, job);
+            else this.ledger.returned(job, undefined); // never ran: back it goes
           }
           if (jobs.length < wanted) break; // nothing more is due now
         }
         await this.armTimer();
       } while (this.again && !this.stopping);
     } catch (thrown) {
-      // The store failed (a dropped connection): try again later; a reconnect also wakes us.
-      this.ctx.log.warn({ err: toError(thrown) }, 'taking jobs failed; retrying');
-      this.clearTimer();
-      if (!this.stopping) this.timer = this.ctx.clock.setTimeout(() => this.wake(), RETRY_AFTER_MS);
+      this.storeFailed(thrown);
     } finally {
       this.draining = false;
     }
   }
 
+  /** The store failed (a dropped connection): parked polls wait; we look again later (a reconnect also wakes us). */
+  private storeFailed(thrown: unknown): void {
+    this.ctx.log.warn({ err: toError(thrown) }, 'taking jobs failed; retrying');
+    this.clearTimer();
+    if (this.stopping) return;
+    this.timerAt = this.ctx.clock.wallNow() + RETRY_AFTER_MS;
+    this.timer = this.ctx.clock.setTimeout(() => this.wake(), RETRY_AFTER_MS);
+  }
+
   private wake(): void {
     this.timer = undefined;
     this.timerAt = Infinity;
-    if (this.ctx.self.alive) this.ctx.self.send({ type: 'queue.wake' });
+    if (this.ctx.self.alive) this.ctx.self.send(WAKE);
   }
 
   /** With polls parked, wakes the queue when the earliest delayed job falls due. */
   private armTimer(): Awaitable<void> {
     if (this.parked.length === 0) return;
-    return after(this.store.nextDueAtMs(), (due) => {
-      if (due === undefined || due >= this.timerAt) return;
+    let next: Awaitable<number | undefined>;
+    try {
+      next = this.store.nextDueAtMs();
+    } catch (thrown) {
+      return this.storeFailed(thrown);
+    }
+    const arm = (due: number | undefined): void => {
+      if (due === undefined || due >= this.timerAt || this.stopping) return;
       this.clearTimer();
       this.timerAt = due;
       this.timer = this.ctx.clock.setTimeout(() => this.wake(), Math.max(0, due - this.ctx.clock.wallNow()));
-    });
-  }
-
-  private applyReport(report: JobReport): Awaitable<void> {
-    const totals = this.rt.totals;
-    switch (report.type) {
-      case 'completed':
-        totals.completed++;
-        return;
-      case 'retry':
-        totals.failed++;
-        totals.retried++;
-        // A retry may be due at once: parked polls (the oldest first) get it, else the timer is armed.
-        return after(this.store.add(report.job, this.ctx.clock.wallNow()), () => this.drain());
-      case 'dead':
-        totals.failed++;
-        totals.dead++;
-        if (this.config.deadLetter !== undefined) {
-          this.ctx.system.send<QueueMessage>(this.config.deadLetter, {
-            type: 'queue.enqueue',
-            task: report.job.task,
-          });
-        }
-        return;
-    }
+    };
+    if (isThenable(next))
+      return Promise.resolve(next).then(arm, (thrown: unknown) => this.storeFailed(thrown));
+    return arm(next);
   }
 
   private async enqueue(build: () => Job[], replyTo: ActorRef<EnqueueReply> | undefined): Promise<void> {
     let jobs: Job[];
     try {
       jobs = build();
-      if (this.config.maxSize !== Infinity) {
-        const size = await this.store.size();
-        if (size + jobs.length > this.config.maxSize) {
-          throw new QuiError(
-            'ERR_QUEUE_FULL',
-            `queue ${this.config.name} holds ${size} of ${this.config.maxSize} jobs; ${jobs.length} more do not fit`,
-          );
-        }
-      }
-      const now = this.ctx.clock.wallNow();
-      if (jobs.length === 1) await this.store.add(jobs[0] as Job, now);
-      else await this.store.addMany(jobs, now);
+      await this.ledger.enqueue(this.store, jobs, this.config.maxSize);
     } catch (thrown) {
       const error = toError(thrown);
       if (replyTo) replyTo.send({ type: 'queue.enqueue-failed', ok: false, error });
       else this.ctx.log.warn({ err: error }, 'enqueue by message rejected');
       return;
     }
-    this.rt.totals.enqueued += jobs.length;
-    const events = this.rt.services.events;
-    if (events.has('job.enqueued')) for (const job of jobs) events.emit('job.enqueued', { job });
     replyTo?.send({ type: 'queue.enqueued', ok: true, jobs });
     await this.drain();
   }
+}
+
+/** A request that reached a stopping queue: answered with `ERR_STOPPED` where it can be. */
+function refuseStopped(raw: unknown): void {
+  if (isPoolMessage(raw)) return;
+  const msg = checkQueueMessage(raw);
+  if (isRejected(msg) || !msg.replyTo) return;
+  const error = new QuiError('ERR_STOPPED', 'the queue stopped before handling this request');
+  if (msg.type === 'queue.enqueue' || msg.type === 'queue.enqueue-many')
+    msg.replyTo.send({ type: 'queue.enqueue-failed', ok: false, error });
+  else msg.replyTo.send(error);
 }
 
 /** Runs `then` on a value, or after it settles when it is a promise: the memory store stays synchronous. */
 function after<T>(value: Awaitable<T>, then: (v: T) => Awaitable<void>): Awaitable<void> {
   if (isThenable(value)) return Promise.resolve(value).then(then);
   return then(value);
-}
-
-function isThenable<T>(value: Awaitable<T>): value is PromiseLike<T> {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-  );
 }

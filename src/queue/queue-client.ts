@@ -22,7 +22,8 @@ export interface QueueClient<TTask = unknown, TPriority extends string = string>
   readonly name: string;
   /**
    * Stores a job; resolves with it once stored.
-   * @throws {InvalidOptionsError} naming the field; {QuiError} `ERR_QUEUE_FULL`, `ERR_QUEUE_NOT_FOUND`, `ERR_STOPPED`.
+   * @throws {InvalidOptionsError} naming the field; {QuiError} `ERR_QUEUE_FULL`, `ERR_QUEUE_NOT_FOUND`, `ERR_STOPPED` (the system
+   * is stopping or has stopped), `ERR_STORE` (the store failed; `cause` holds its error).
    */
   enqueue(task: TTask, options?: JobOptions<TPriority>): Promise<Job<TTask>>;
   /** Stores several jobs, all or none (one bad item rejects the call and stores nothing). */
@@ -39,17 +40,30 @@ export function queueClient<TTask, TPriority extends string = string>(
   core: SystemServices & ActorDirectory,
   name: string,
 ): QueueClient<TTask, TPriority> {
-  const ask = <T>(build: (replyTo: ActorRef<T>) => QueueMessage): Promise<T> => {
-    if (core.stopped)
-      return Promise.reject(
-        new QuiError('ERR_STOPPED', `the system has stopped; queue ${JSON.stringify(name)} is gone`),
-      );
+  const stoppedError = (): QuiError =>
+    new QuiError(
+      'ERR_STOPPED',
+      `the system is stopping; queue ${JSON.stringify(name)} takes no more requests`,
+    );
+  const ask = <T>(build: (replyTo: ActorRef<T | Error>) => QueueMessage): Promise<T> => {
+    if (core.stopping) return Promise.reject(stoppedError());
     const cell = findQueueRuntime(core, name) ? core.lookup<QueueMessage>(name) : undefined;
     if (!cell)
       return Promise.reject(
         new QuiError('ERR_QUEUE_NOT_FOUND', `no queue named ${JSON.stringify(name)} is running`),
       );
-    return core.ask<T, QueueMessage>(cell, build, Infinity);
+    return core.ask<T | Error, QueueMessage>(cell, build, Infinity).then(
+      (reply) => {
+        if (reply instanceof Error) throw reply;
+        return reply;
+      },
+      (error: unknown) => {
+        // The queue exited before answering because the system is stopping: say so.
+        if (core.stopping && error instanceof QuiError && error.code === 'ERR_NO_SUCH_ACTOR')
+          throw stoppedError();
+        throw error;
+      },
+    );
   };
   const jobsOf = (reply: EnqueueReply): readonly Job<TTask>[] => {
     if (!reply.ok) throw reply.error;

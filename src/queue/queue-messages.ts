@@ -1,6 +1,5 @@
 import type { ActorRef } from '../actors/actor-ref';
 import type { Job } from '../jobs/job';
-import type { WorkerMessage } from './worker-messages';
 
 /**
  * What a queue answers to `queue.enqueue` / `queue.enqueue-many`: a message like any other, so an
@@ -31,17 +30,19 @@ export interface QueueTotals {
   readonly failed: number;
   readonly retried: number;
   readonly dead: number;
-  /** Jobs lost with a worker that crashed or was killed while running them. */
+  /**
+   * Jobs lost: with a worker that crashed or was killed while running them, a store write that kept
+   * failing (a retry, a return, a dead-letter copy), or a store entry that could not be decoded.
+   */
   readonly lost: number;
 }
 
-/** What a worker tells its queue about the job it just finished, riding on its next poll. */
-export type JobReport =
-  | { readonly type: 'completed' }
-  | { readonly type: 'retry'; readonly job: Job }
-  | { readonly type: 'dead'; readonly job: Job; readonly error: Error };
-
-/** Every message a queue actor handles. Other actors may send these by the queue's name. */
+/**
+ * Every message a queue actor takes from users, by the queue's name or ref. Each is checked when it
+ * arrives: a malformed one has no effect and is answered with a `QuiError` `ERR_INVALID_MESSAGE`
+ * where it has a usable `replyTo` (logged at warn otherwise). The pool's own messages (poll,
+ * wake) are internal and cannot be sent this way.
+ */
 export type QueueMessage =
   | {
       readonly type: 'queue.enqueue';
@@ -54,12 +55,9 @@ export type QueueMessage =
       readonly items: unknown;
       readonly replyTo?: ActorRef<EnqueueReply>;
     }
-  | { readonly type: 'queue.dequeue'; readonly replyTo: ActorRef<Job | undefined> }
-  | { readonly type: 'queue.poll'; readonly worker: ActorRef<WorkerMessage>; readonly report?: JobReport }
-  | { readonly type: 'queue.report'; readonly report: JobReport }
-  /** A job handed to a worker that stopped before it began: it goes back, it never ran. */
-  | { readonly type: 'queue.return'; readonly job: Job }
-  | { readonly type: 'queue.stats'; readonly replyTo: ActorRef<QueueStats> }
-  | { readonly type: 'queue.size'; readonly replyTo: ActorRef<number> }
-  /** Jobs may have become due or arrived from elsewhere: serve parked polls. */
-  | { readonly type: 'queue.wake' };
+  /** Answered with the job (now the caller's), `undefined` when none is due, or an `Error`. */
+  | { readonly type: 'queue.dequeue'; readonly replyTo: ActorRef<Job | undefined | Error> }
+  /** Answered with the stats, or an `Error` (the store failed). */
+  | { readonly type: 'queue.stats'; readonly replyTo: ActorRef<QueueStats | Error> }
+  /** Answered with the number of jobs held, or an `Error` (the store failed). */
+  | { readonly type: 'queue.size'; readonly replyTo: ActorRef<number | Error> };

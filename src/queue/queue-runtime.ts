@@ -1,49 +1,84 @@
 import type { ActorRef } from '../actors/actor-ref';
 import type { SystemServices } from '../actors/system-services';
-import type { QueueMessage, QueueTotals } from './queue-messages';
+import type { Clock } from '../clock';
+import { buildJob, type TaskDefaults } from '../jobs/job-options';
+import type { Logger } from '../logging';
 import type { JobStore } from '../stores/job-store';
+import { JobLedger } from './job-ledger';
+import { WAKE } from './pool-messages';
+import type { QueueTotals } from './queue-messages';
 import type { ResolvedQueue } from './resolve-queue';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-const WAKE: QueueMessage = Object.freeze({ type: 'queue.wake' });
 
 /**
  * What a queue keeps across restarts of its actor, once per running system: its config, its
- * store (opened once, closed when the system stops) and its counters. @internal
+ * store (opened once, closed when the system stops, after the ledger's pending writes) and its
+ * ledger, through which every store write for its jobs goes. @internal
  */
 export class QueueRuntime {
-  readonly totals: Mutable<QueueTotals> = {
-    enqueued: 0,
-    handedOut: 0,
-    completed: 0,
-    failed: 0,
-    retried: 0,
-    dead: 0,
-    lost: 0,
-  };
-  /** The queue actor's current incarnation: where store wake-ups go. */
-  self: ActorRef<QueueMessage> | undefined;
+  readonly ledger: JobLedger;
+  /** The queue actor's current incarnation: where wake-ups go. */
+  self: ActorRef<unknown> | undefined;
   private store: JobStore | undefined;
   private opening: Promise<JobStore> | undefined;
+  private readonly queueHasDefaults: boolean;
 
   constructor(
     readonly config: ResolvedQueue,
     readonly services: SystemServices,
-  ) {}
+    clock: Clock,
+    log: Logger,
+  ) {
+    this.queueHasDefaults = Object.keys(config.defaults).length > 0;
+    const deadLetter = config.deadLetter;
+    this.ledger = new JobLedger({
+      queue: config.name,
+      events: services.events,
+      clock,
+      log,
+      open: () => this.openStore(),
+      wake: () => this.wake(),
+      deadLetterName: deadLetter,
+      deadLetter: () =>
+        deadLetter === undefined ? undefined : findQueueRuntime(services, deadLetter)?.ledger,
+      build: (task) => buildJob(config.job, task, undefined, this.defaultsFor(task), clock.wallNow()),
+    });
+  }
+
+  /** The counters `stats()` shows. */
+  get totals(): QueueTotals {
+    return this.ledger.totals;
+  }
+
+  /** Jobs may be due: the live queue incarnation serves its parked polls. */
+  wake(): void {
+    const self = this.self;
+    if (self?.alive) self.send(WAKE);
+  }
+
+  /** Task defaults under queue defaults, looked up per job (enqueueMany calls it per item). */
+  readonly defaultsFor = (task: unknown): TaskDefaults | undefined => {
+    const own = this.config.registry?.defaultsFor(task);
+    if (!own) return this.config.defaults;
+    return this.queueHasDefaults ? { ...this.config.defaults, ...own } : own;
+  };
 
   /** The store, created on first use; a later incarnation of the queue gets the same one. */
   async openStore(): Promise<JobStore> {
     if (this.store) return this.store;
     this.opening ??= (async () => {
+      const ledger = this.ledger;
       const store = await this.config.store.create({
         queue: this.config.name,
         priorities: this.config.job.priorities,
+        onUndecodable: (entry) => ledger.undecodable(entry),
       });
-      this.services.onClose(() => store.close());
-      store.onAvailable?.(() => {
-        if (this.self?.alive) this.self.send(WAKE);
+      // Stores close newest first; each waits (bounded) for the writes its ledger still has in flight.
+      this.services.onClose(async () => {
+        await ledger.settled();
+        await store.close();
       });
+      store.onAvailable?.(() => this.wake());
+      ledger.store = store;
       this.store = store;
       return store;
     })();
@@ -56,12 +91,17 @@ export class QueueRuntime {
   }
 }
 
-/** The runtime of queue `config.name` in `core`, made on first use. @internal */
-export function queueRuntime(services: SystemServices, config: ResolvedQueue): QueueRuntime {
+/** The runtime of queue `config.name` in `services`, made on first use. @internal */
+export function queueRuntime(
+  services: SystemServices,
+  config: ResolvedQueue,
+  clock: Clock,
+  log: Logger,
+): QueueRuntime {
   const key = `queue:${config.name}`;
   let rt = services.resources.get(key) as QueueRuntime | undefined;
   if (!rt || rt.config !== config) {
-    rt = new QueueRuntime(config, services);
+    rt = new QueueRuntime(config, services, clock, log);
     services.resources.set(key, rt);
   }
   return rt;

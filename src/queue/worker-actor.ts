@@ -11,23 +11,22 @@ import {
 } from '../tasks/run-attempt';
 import type { ActorRef } from '../actors/actor-ref';
 import type { ActorBehavior, ActorContext } from '../actors/define-actor';
-import type { JobReport, QueueMessage } from './queue-messages';
+import type { JobLedger } from './job-ledger';
+import { pollMessage, type PoolMessage } from './pool-messages';
 import type { WorkerMessage } from './worker-messages';
 import type { IsolatedRunner } from './isolation/isolated-runner';
 import { openIsolatedRunner } from './isolation/open-runner';
 
-const COMPLETED: JobReport = Object.freeze({ type: 'completed' });
-
-/** @internal The worker actor's behaviour: poll, run one job, report on the next poll. */
+/** @internal The worker actor's behaviour: poll, run one job, hand its outcome to the ledger, poll again. */
 export function workerBehavior(config: ResolvedQueue): ActorBehavior<Worker, WorkerMessage> {
   return {
     init: (ctx) => {
-      const queue = ctx.system.lookup<QueueMessage>(config.name);
+      const queue = ctx.system.lookup<PoolMessage>(config.name);
       if (!queue)
         throw new QuiError('ERR_QUEUE_NOT_FOUND', `queue ${JSON.stringify(config.name)} is not running`);
       const begin = (runner: IsolatedRunner | undefined): Worker => {
-        const worker = new Worker(queueRuntime(ctx.services, config), queue, ctx, runner);
-        worker.poll(undefined);
+        const worker = new Worker(queueRuntime(ctx.services, config, ctx.clock, ctx.log), queue, ctx, runner);
+        worker.poll();
         return worker;
       };
       // [isolation] An isolated worker first starts its thread or process (it lives as long as this
@@ -54,19 +53,24 @@ export class Worker {
   private running: { readonly job: Job; readonly attempt: RunningAttempt } | undefined;
   private readonly processor;
   private quietDeps: AttemptDeps | undefined;
+  private readonly ledger: JobLedger;
+  /** One poll message per incarnation, sent again for each job: polling allocates nothing. */
+  private readonly pollMsg: PoolMessage;
 
   constructor(
     private readonly rt: QueueRuntime,
-    private readonly queue: ActorRef<QueueMessage>,
+    private readonly queue: ActorRef<PoolMessage>,
     private readonly ctx: ActorContext<WorkerMessage>,
     /** [isolation] Runs the attempts in a thread or process; `undefined` for in-process workers. */
     private readonly runner: IsolatedRunner | undefined = undefined,
   ) {
     this.processor = (rt.config.workers as NonNullable<ResolvedQueue['workers']>).processor;
+    this.ledger = rt.ledger;
+    this.pollMsg = pollMessage(ctx.self);
   }
 
-  poll(report: JobReport | undefined): void {
-    this.queue.send({ type: 'queue.poll', worker: this.ctx.self, report });
+  poll(): void {
+    this.queue.send(this.pollMsg);
   }
 
   handle(msg: WorkerMessage): void {
@@ -76,7 +80,8 @@ export class Worker {
       case 'worker.settled':
         if (this.running?.job !== msg.job) return; // an attempt already accounted for
         this.running = undefined;
-        return this.poll(this.settle(msg.job, msg.outcome));
+        this.settle(msg.job, msg.outcome);
+        return this.poll();
       case 'worker.status':
         return msg.replyTo.send(
           this.running
@@ -92,9 +97,12 @@ export class Worker {
       events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
     const deps = this.depsFor(job);
     const attempt = this.runner ? this.runner.start(job, deps) : startAttempt(this.processor, job, deps); // [isolation]
-    // A processor that answered synchronously is settled now: report on the next poll at once,
-    // sparing the hot path a message to self and an event-loop turn.
-    if (attempt.result) return this.poll(this.settle(job, attempt.result));
+    // A processor that answered synchronously is settled now: poll again at once, sparing the
+    // hot path a message to self and an event-loop turn.
+    if (attempt.result) {
+      this.settle(job, attempt.result);
+      return this.poll();
+    }
     this.running = { job, attempt };
     void attempt.outcome.then((outcome) => {
       const self = this.ctx.self;
@@ -112,18 +120,17 @@ export class Worker {
     return { log: log.child({ jobId: job.id, task: taskName(job) }), clock: this.ctx.clock };
   }
 
-  /** Turns an attempt's outcome into events and the report for the queue; a bad result crashes. */
-  private settle(job: Job, outcome: AttemptOutcome): JobReport {
+  /** Turns an attempt's outcome into events and hands it to the ledger; a bad result crashes. */
+  private settle(job: Job, outcome: AttemptOutcome): void {
     const events = this.rt.services.events;
     const worker = this.ctx.path;
     if (outcome.status === 'completed') {
       if (events.has('job.completed')) events.emit('job.completed', { job, value: outcome.value, worker });
-      return COMPLETED;
+      return this.ledger.completed();
     }
     if (outcome.status === 'bad-result') {
       // Let it crash, as the original: the job is lost (at-most-once) and the supervisor restarts us.
-      this.rt.totals.lost++;
-      events.emit('job.lost', { job, reason: { type: 'error', error: outcome.error }, worker });
+      this.ledger.lose(job, { type: 'error', error: outcome.error }, worker);
       throw outcome.error;
     }
     const error = outcome.error;
@@ -145,7 +152,7 @@ export class Worker {
         'job failed for good',
       );
       events.emit('job.dead', { job, error: finalError, attempts: job.attempts + 1 });
-      return { type: 'dead', job, error: finalError };
+      return this.ledger.dead(job, worker);
     }
     const retry: Job = Object.freeze({
       ...job,
@@ -153,18 +160,20 @@ export class Worker {
       runAtMs: this.ctx.clock.wallNow() + delayMs,
     });
     if (events.has('job.retrying')) events.emit('job.retrying', { job: retry, error, delayMs });
-    return { type: 'retry', job: retry };
+    this.ledger.retry(retry, worker);
   }
 
-  /** Graceful shutdown: no more polls; the running job may finish (the shutdown timer kills us otherwise). */
+  /**
+   * Graceful shutdown: no more polls; the running job may finish (the shutdown timer kills us
+   * otherwise) and its outcome goes to the ledger, whether or not the queue actor still runs.
+   */
   async finishRunning(): Promise<void> {
     const running = this.running;
     if (!running) return;
     const outcome = await running.attempt.outcome;
     if (this.running !== running) return;
     this.running = undefined;
-    const report = this.settle(running.job, outcome);
-    if (this.queue.alive) this.queue.send({ type: 'queue.report', report });
+    this.settle(running.job, outcome);
   }
 
   /** Killed: the running attempt is aborted and its job lost. */
@@ -173,26 +182,12 @@ export class Worker {
     if (!running) return;
     this.running = undefined;
     running.attempt.abort(new QuiError('ERR_STOPPED', `worker ${this.ctx.path} was killed`));
-    this.rt.totals.lost++;
-    this.rt.services.events.emit('job.lost', {
-      job: running.job,
-      reason: { type: 'killed' },
-      worker: this.ctx.path,
-    });
+    this.ledger.lose(running.job, { type: 'killed' }, this.ctx.path);
   }
 
-  /** A job assigned after we began to stop never ran: it goes back to the queue. */
+  /** A job assigned after we began to stop never ran: the ledger puts it back in the store. */
   dropped(msg: WorkerMessage): void {
-    if (msg.type !== 'worker.assign') return;
-    if (this.queue.alive) this.queue.send({ type: 'queue.return', job: msg.job });
-    else {
-      this.rt.totals.lost++;
-      this.rt.services.events.emit('job.lost', {
-        job: msg.job,
-        reason: { type: 'shutdown' },
-        worker: this.ctx.path,
-      });
-    }
+    if (msg.type === 'worker.assign') this.ledger.returned(msg.job, this.ctx.path);
   }
 }
 

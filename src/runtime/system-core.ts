@@ -10,7 +10,11 @@ import { shutdownChild } from '../supervision/child-lifecycle';
 import { spawnChild } from '../supervision/spawn-child';
 import type { ChildSpec } from '../supervision/spec';
 import { QuiEventBus } from '../events';
+import { checkDeadLetters } from './check-dead-letters';
 import { ReplyRef } from './reply-ref';
+
+/** Event-loop turns `stop()` lets pass at most for exited actors' mailboxes to drain. */
+const MAILBOX_DRAIN_TURNS = 1_000;
 
 /**
  * The running system's engine room: the nact engine, the name registry, dead letters, events and
@@ -26,7 +30,7 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
   private readonly closers: Array<() => unknown> = [];
   root: ActorCell | undefined;
   stopped = false;
-  private stopping: Promise<void> | undefined;
+  private stopRun: Promise<void> | undefined;
 
   constructor(
     readonly clock: Clock,
@@ -41,6 +45,7 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
 
   /** Starts the root of the tree; rejects with the start failure. */
   async startRoot(spec: ChildSpec): Promise<void> {
+    checkDeadLetters(spec, this.logger);
     const root = spawnChild(this, spec, spec.id, this);
     this.root = root;
     try {
@@ -53,7 +58,7 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
 
   /** The root exited on its own (gave up on restart intensity, or crashed): the system is over. */
   childExited(cell: ActorCell, reason: ExitReason): void {
-    if (cell !== this.root || this.stopping) return;
+    if (cell !== this.root || this.stopRun) return;
     this.logger.fatal({ reason: describeExit(reason) }, 'root supervisor gave up; system stopped');
     this.events.emit('system.failed', { reason });
     void this.close();
@@ -61,11 +66,20 @@ export class SystemCore implements CellHost, ActorDirectory, ExitListener {
 
   /** Shuts the tree down in order and resolves when every actor has stopped. */
   stop(): Promise<void> {
-    this.stopping ??= (async () => {
+    this.stopRun ??= (async () => {
       if (this.root?.alive) await shutdownChild(this.root, this.root.spec.shutdown, this.clock);
+      // Exited actors' mailboxes still drain to their stop markers, handing late messages to
+      // `onDropped` (a job assigned to a worker that stopped goes back to its store): let them.
+      for (let turn = 0; turn < MAILBOX_DRAIN_TURNS && this.engine.liveCount() > 0; turn++)
+        await new Promise<void>((resolve) => setImmediate(resolve));
       await this.close();
     })();
-    return this.stopping;
+    return this.stopRun;
+  }
+
+  /** True once `stop()` was called or the system has stopped. */
+  get stopping(): boolean {
+    return this.stopRun !== undefined || this.stopped;
   }
 
   /** Runs `fn` when the system stops (stores close here). */

@@ -5,6 +5,7 @@ import { liveChildren, type SupervisorHandle } from '../../src/runtime/superviso
 import type { SystemCore } from '../../src/runtime/system-core';
 import { defineSupervisor, type ChildSpec } from '../../src/supervision/spec';
 import { EventLog } from './events';
+import { expectAllAccounted } from './expect-all-accounted';
 import { createTestLogger, type LEVELS, type TestLogger } from './test-logger';
 
 export interface TestSystem {
@@ -21,13 +22,22 @@ export interface TestSystem {
 export interface TestSystemOptions {
   readonly clock?: ManualClock;
   readonly logLevel?: keyof typeof LEVELS;
+  /**
+   * Check the queues' books when the test ends (if the test did not stop the system itself):
+   * {@link expectAllAccounted} stops the system and checks that every job is accounted for.
+   */
+  readonly account?: boolean;
 }
 
-const running: QuiSystem[] = [];
+const running: Array<{ system: QuiSystem; core: SystemCore; account: boolean }> = [];
 
 // Registered once per test file that imports this helper: every system a test started is stopped.
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.stop()));
+  await Promise.all(
+    running
+      .splice(0)
+      .map((r) => (r.account && !r.core.stopping ? expectAllAccounted(r.core) : r.system.stop())),
+  );
 });
 
 /**
@@ -42,7 +52,7 @@ export async function startTestSystem(spec: ChildSpec, options: TestSystemOption
   const root = spec.kind === 'actor' ? defineSupervisor({ id: 'root', children: [spec] }) : spec;
   await core.startRoot(root);
   const system = systemFacade(core);
-  running.push(system);
+  running.push({ system, core, account: options.account ?? false });
   return { system, core, clock, events, log, sup: (idOrName) => system.supervisor(idOrName) };
 }
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { defineActor } from '../../src/actors/define-actor';
 import type { ActorRef } from '../../src/actors/actor-ref';
-import type { QueueMessage } from '../../src/queue/queue-messages';
+import { pollMessage, type PoolMessage } from '../../src/queue/pool-messages';
+import { findQueueRuntime } from '../../src/queue/queue-runtime';
 import type { WorkerMessage } from '../../src/queue/worker-messages';
 import { defineQueue } from '../../src/queue/define-queue';
 import type { Job } from '../../src/jobs/job';
@@ -84,7 +85,8 @@ describe('the queue against a model', () => {
           defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' }), probe] }),
         );
         const q = t.system.queue<number>('q');
-        const queueRef = t.system.lookup<QueueMessage>('q') as ActorRef<QueueMessage>;
+        const queueRef = t.system.lookup<PoolMessage>('q') as ActorRef<PoolMessage>;
+        const ledger = findQueueRuntime(t.core, 'q')!.ledger;
         const probeRef = t.system.lookup<WorkerMessage>('probe') as ActorRef<WorkerMessage>;
         const model = new ModelQueue();
         const now = (): number => t.clock.wallNow();
@@ -137,7 +139,7 @@ describe('the queue against a model', () => {
                 expectedDequeued.push(model.take(now()));
                 break;
               case 'poll':
-                queueRef.send({ type: 'queue.poll', worker: probeRef });
+                queueRef.send(pollMessage(probeRef));
                 model.parked++;
                 model.drain(now());
                 break;
@@ -145,7 +147,7 @@ describe('the queue against a model', () => {
                 const last = received[received.length - 1];
                 if (!last) break;
                 const retry = { ...last, attempts: last.attempts + 1, runAtMs: now() + o.delay };
-                queueRef.send({ type: 'queue.report', report: { type: 'retry', job: retry } });
+                ledger.retry(retry, undefined);
                 model.add(last.task as number, last.priority, now() + o.delay, now());
                 model.drain(now());
                 break;

@@ -69,6 +69,7 @@ async function queueOn(calls: Calls, count: number) {
         }),
       ],
     }),
+    { account: true },
   );
   return { ...t, started, q: t.system.queue('q'), jobs: new JobEvents(t.system.events) };
 }

@@ -20,7 +20,7 @@ describe('job logging', () => {
         id: 'root',
         children: [defineQueue({ name: 'pay', tasks: [chargeCard], workers: { count: 1 } })],
       }),
-      { logLevel: 'info' },
+      { logLevel: 'info', account: true },
     );
     const jobs = new JobEvents(t.system.events);
     const job = await t.system

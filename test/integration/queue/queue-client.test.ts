@@ -10,6 +10,7 @@ import { startTestSystem } from '../../helpers/start-test-system';
 async function bareQueue(options: Partial<Parameters<typeof defineQueue>[0]> = {}) {
   const t = await startTestSystem(
     defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q', ...options })] }),
+    { account: true },
   );
   return { ...t, q: t.system.queue<unknown>('q'), jobs: new JobEvents(t.system.events) };
 }
@@ -202,6 +203,7 @@ async function enqueueByMessage(options: unknown): Promise<{ reply: EnqueueReply
   });
   const t = await startTestSystem(
     defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' }), producer] }),
+    { account: true },
   );
   t.system.send('producer', { type: 'go' });
   return { reply: await replied, q: t.system.queue('q') };

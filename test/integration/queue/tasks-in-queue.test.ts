@@ -28,6 +28,7 @@ async function tasksQueue() {
         }),
       ],
     }),
+    { account: true },
   );
   return { ...t, q: t.system.queue('mail'), jobs: new JobEvents(t.system.events) };
 }

@@ -12,6 +12,7 @@ async function pool(processor: Processor, count: number, shutdown: number) {
       id: 'root',
       children: [defineQueue({ name: 'q', workers: { count, processor, shutdown } })],
     }),
+    { account: true },
   );
   return { ...t, q: t.system.queue('q'), jobs: new JobEvents(t.system.events) };
 }

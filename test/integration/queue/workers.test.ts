@@ -21,6 +21,7 @@ async function pool(
         ...more.map((o) => defineQueue(o)),
       ],
     }),
+    { account: true },
   );
   return { ...t, q: t.system.queue('q'), jobs: new JobEvents(t.system.events) };
 }
