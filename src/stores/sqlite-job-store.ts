@@ -22,6 +22,7 @@ type Statement = BetterSqlite3.Statement;
  * a job enqueued by another process starts here within about this long. @internal
  */
 export const SQLITE_WATCH_INTERVAL_MS = 15;
+
 /** The seq range of one lane or one queue: rows with lo < seq < hi. */
 interface Range {
   readonly lo: bigint;
