@@ -50,6 +50,29 @@ export type JobLostEvent =
 
 export type QuiEventType = keyof QuiEvents;
 
+/** The payload of `actor.exited`. */
+export type ActorExitedEvent = QuiEvents['actor.exited'];
+/** The payload of `actor.restarted`. */
+export type ActorRestartedEvent = QuiEvents['actor.restarted'];
+/** The payload of `supervisor.escalated`. */
+export type SupervisorEscalatedEvent = QuiEvents['supervisor.escalated'];
+/** The payload of `dead-letter`. */
+export type DeadLetterEvent = QuiEvents['dead-letter'];
+/** The payload of `system.failed`. */
+export type SystemFailedEvent = QuiEvents['system.failed'];
+/** The payload of `job.enqueued`. */
+export type JobEnqueuedEvent = QuiEvents['job.enqueued'];
+/** The payload of `job.started`. */
+export type JobStartedEvent = QuiEvents['job.started'];
+/** The payload of `job.completed`. */
+export type JobCompletedEvent = QuiEvents['job.completed'];
+/** The payload of `job.failed`. */
+export type JobFailedEvent = QuiEvents['job.failed'];
+/** The payload of `job.retrying`. */
+export type JobRetryingEvent = QuiEvents['job.retrying'];
+/** The payload of `job.dead`. */
+export type JobDeadEvent = QuiEvents['job.dead'];
+
 /** A typed view of a Node EventEmitter. `on` returns a function that unsubscribes. */
 export class QuiEventBus {
   private readonly emitter = new EventEmitter();

@@ -39,15 +39,34 @@ export type {
 
 export { startSystem } from './runtime/start-system';
 export type { QuiSystem, SystemOptions } from './runtime/start-system';
+export type { QuiConfig } from './runtime/qui-config';
 export type { SupervisorHandle } from './runtime/supervisor-handle';
 export { QuiEventBus } from './events';
-export type { QuiEvents, QuiEventType } from './events';
+export type {
+  QuiEvents,
+  QuiEventType,
+  ActorExitedEvent,
+  ActorRestartedEvent,
+  SupervisorEscalatedEvent,
+  DeadLetterEvent,
+  SystemFailedEvent,
+  JobEnqueuedEvent,
+  JobStartedEvent,
+  JobCompletedEvent,
+  JobFailedEvent,
+  JobRetryingEvent,
+  JobDeadEvent,
+  JobLostEvent,
+  JobLostReason,
+} from './events';
 
 export type { Job, Backoff, BackoffFunction } from './jobs/job';
 export type { JobStore, JobStoreFactory, StoreConfig, StoreCounts, Awaitable } from './stores/job-store';
 
 export { defineQueue } from './queue/define-queue';
-export type { QueueOptions, WorkersOptions } from './queue/define-queue';
+export type { QueueOptions, WorkersOptions, QueueSpec, QueueTaskOf } from './queue/define-queue';
+export { isJobOf } from './queue/is-job-of';
+export type { QueueEventOf } from './queue/is-job-of';
 export type { QueueClient, EnqueueItem } from './queue/queue-client';
 export type { QueueMessage, QueueStats, QueueTotals, EnqueueReply, JobReport } from './queue/queue-messages';
 export type { WorkerMessage, WorkerStatus } from './queue/worker-messages';
@@ -56,8 +75,15 @@ export type { JobResult } from './jobs/job-result';
 export { DEFAULT_JOB_OPTIONS } from './jobs/job-options';
 export type { JobOptions, TaskDefaults } from './jobs/job-options';
 
-export { defineTask } from './tasks/define-task';
-export type { TaskDefinition, TaskOptions, TaskValue, TaskPerform } from './tasks/define-task';
+export { defineTask, isTaskValue } from './tasks/define-task';
+export type {
+  TaskDefinition,
+  TaskOptions,
+  TaskValue,
+  TaskPerform,
+  TaskValueOf,
+  TaskResultOf,
+} from './tasks/define-task';
 export { createTaskRegistry } from './tasks/task-registry';
 export type { TaskRegistry } from './tasks/task-registry';
 export { processTask } from './tasks/process-task';
@@ -65,8 +91,14 @@ export type { Processor, ProcessorContext, AttemptOutcome } from './tasks/run-at
 export { retryDelayMs } from './jobs/backoff';
 
 export { memoryStore } from './stores/memory-store';
-export type { MemoryStoreFactory } from './stores/memory-store';
+export type { MemoryStoreFactory, MemoryJobStore } from './stores/memory-store';
 export { sqliteStore } from './stores/sqlite-store';
 export type { SqliteStoreOptions, SqliteStoreFactory } from './stores/sqlite-store';
+export type { SqliteJobStore } from './stores/sqlite-job-store';
 export { redisStore } from './stores/redis-store';
-export type { RedisStoreOptions, RedisStoreFactory } from './stores/redis-store';
+export type {
+  RedisStoreOptions,
+  RedisStoreFactory,
+  RedisJobStore,
+  RedisClientLike,
+} from './stores/redis-store';

@@ -8,7 +8,7 @@
  *                                  progress line stays readable
  */
 import pino from 'pino';
-import { describeExit, startSystem, type Logger, type QuiSystem } from '../../src/index';
+import { describeExit, startSystem, type Logger, type QuiSystem } from 'qui-actors';
 import {
   demoTree,
   QUEUES,

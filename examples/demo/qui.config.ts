@@ -22,7 +22,7 @@ import {
   type JobResult,
   type ReplyTo,
   type SupervisorSpec,
-} from '../../src/index';
+} from 'qui-actors';
 
 // ---------------------------------------------------------------------------------------------
 // Tasks
@@ -191,3 +191,9 @@ export function demoTree(options: DemoConfigOptions = {}): SupervisorSpec {
     ],
   });
 }
+
+/**
+ * What `qui start examples/demo/qui.config.ts` runs: the demo's tree with its default pool sizes,
+ * idle until something enqueues into it (`npm start` is the demo with a workload).
+ */
+export default demoTree();

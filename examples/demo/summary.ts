@@ -1,5 +1,5 @@
 /** The demo's summary: what it counted, and how it is printed. */
-import type { QueueStats } from '../../src/index';
+import type { QueueStats } from 'qui-actors';
 import type { StatsState } from './qui.config';
 
 /** What the demo counted, from events; `queues` is what the queues themselves counted. */

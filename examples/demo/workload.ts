@@ -2,7 +2,7 @@
  * The demo's jobs: a deterministic mix of CPU and I/O work, mixed priorities, failures (error
  * results, throws, an unrecoverable error), timeouts, and a handful of non-conforming returns.
  */
-import type { EnqueueItem } from '../../src/index';
+import type { EnqueueItem } from 'qui-actors';
 import { digest, fetchPage, legacyReport, parseInvoice, sendWebhook, type DemoQueue } from './qui.config';
 
 /** A small seeded PRNG (mulberry32), so every run enqueues the same jobs. */

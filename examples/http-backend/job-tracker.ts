@@ -2,7 +2,7 @@
  * Remembers the last known event of recent jobs, fed by `system.events`. Bounded: past `maxJobs`
  * the oldest-updated entries are forgotten (a Map keeps insertion order; an update re-inserts).
  */
-import type { Job, QuiEventBus } from '../../src/index';
+import type { Job, QuiEventBus } from 'qui-actors';
 
 export type JobStatus = 'enqueued' | 'started' | 'completed' | 'failed' | 'dead' | 'lost';
 

@@ -21,7 +21,7 @@ import {
   type JobOptions,
   type Logger,
   type QuiSystem,
-} from '../../src/index';
+} from 'qui-actors';
 import { trackJobs, type JobTracker } from './job-tracker';
 import { backendTree, routes } from './tasks';
 

@@ -13,7 +13,7 @@ import {
   UnrecoverableError,
   type SupervisorSpec,
   type TaskValue,
-} from '../../src/index';
+} from 'qui-actors';
 
 /** Waits `ms`, or rejects as soon as `signal` aborts. */
 function wait(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,28 +1,60 @@
 #!/usr/bin/env node
 /**
- * `qui start <config>`: runs the supervision tree of a config module as a standalone process.
- * Scaling out is running it N times against one shared store (Redis).
+ * `qui`: `qui start <config>` runs the supervision tree of a config module as a standalone process
+ * (scaling out is running it N times against one shared store, Redis); `--help`, `--version`.
+ * Bad usage and a config that cannot be loaded are one plain line on stderr, exit 2; the running
+ * tree logs pino JSON to stderr.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pino from 'pino';
-import { toError } from '../errors';
+import { assertNever, toError } from '../errors';
 import { loadConfig } from './load-config';
+import { parseCli, QUI_USAGE, START_USAGE } from './parse-cli';
 import { runTree } from './run-tree';
 
-const USAGE = 'usage: qui start <config-module>   (QUI_LOG_LEVEL sets the log level; default info)';
+function version(): string {
+  // dist/cli/qui.js and src/cli/qui.ts both sit two levels under the package root.
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function usageError(message: string): void {
+  process.stderr.write(`qui: ${message}\n`);
+  process.exitCode = 2;
+}
 
 async function main(argv: readonly string[]): Promise<void> {
-  const logger = pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
-  const [command, path] = argv;
-  if (command !== 'start' || !path) {
-    logger.error(USAGE);
-    process.exitCode = 2;
-    return;
-  }
-  try {
-    await runTree(loadConfig(path), { logger });
-  } catch (error) {
-    logger.fatal({ err: toError(error) }, 'could not start the tree');
-    process.exit(1);
+  const command = parseCli(argv);
+  switch (command.type) {
+    case 'help':
+      process.stdout.write(command.topic === 'start' ? START_USAGE : QUI_USAGE);
+      return;
+    case 'version':
+      process.stdout.write(`${version()}\n`);
+      return;
+    case 'usage-error':
+      return usageError(command.message);
+    case 'start': {
+      let config;
+      try {
+        config = loadConfig(command.config);
+      } catch (error) {
+        return usageError(toError(error).message);
+      }
+      const logger = pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
+      try {
+        await runTree(config, { logger });
+      } catch (error) {
+        logger.fatal({ err: toError(error) }, 'could not start the tree');
+        process.exit(1);
+      }
+      return;
+    }
+    default:
+      return assertNever(command);
   }
 }
 

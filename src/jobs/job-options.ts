@@ -14,10 +14,13 @@ import {
   type Fail,
 } from '../validate';
 
-/** Options given when a job is enqueued. Every field is optional; see each default. */
-export interface JobOptions {
+/**
+ * Options given when a job is enqueued. Every field is optional; see each default. `TPriority` is
+ * the queue's priority names when the client knows them (`system.queue(spec)`).
+ */
+export interface JobOptions<TPriority extends string = string> {
   /** One of the queue's priorities. @defaultValue the queue's last (lowest) priority */
-  readonly priority?: string;
+  readonly priority?: TPriority;
   /** Retries after the first attempt, an integer >= 0 (total attempts = maxRetries + 1). @defaultValue 3 */
   readonly maxRetries?: number;
   /** Base delay in ms before a retry (see `backoff`). @defaultValue 100 */
@@ -33,7 +36,10 @@ export interface JobOptions {
 }
 
 /** Per-task defaults (`defineTask({ defaults })`): the job options that make sense for every job of a task. */
-export type TaskDefaults = Omit<JobOptions, 'delayMs' | 'runAt'>;
+export type TaskDefaults<TPriority extends string = string> = Omit<
+  JobOptions<TPriority>,
+  'delayMs' | 'runAt'
+>;
 
 /** The queue-level defaults that apply when neither the enqueue nor the task sets a field. */
 export type DefaultJobOptions = Readonly<

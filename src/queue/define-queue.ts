@@ -1,10 +1,32 @@
 import { internalActorSpec } from '../actors/define-actor';
 import { defineSupervisor, type DynamicSupervisorSpec, type SupervisorSpec } from '../supervision/spec';
+import type { TaskDefinition, TaskResultOf, TaskValueOf } from '../tasks/define-task';
 import { queueBehavior } from './queue-actor';
 import { resolveQueue, type QueueOptions } from './resolve-queue';
 import { workerBehavior } from './worker-actor';
 
 export type { QueueOptions, WorkersOptions } from './resolve-queue';
+
+/**
+ * The subtree `defineQueue` returns. Pass it to `system.queue(spec)` for a client typed with the
+ * queue's tasks and priorities. `TTask` is what `enqueue` takes (its tasks' values when the queue
+ * has `tasks`), `TPriority` its priority names, `TValue` what its jobs complete with.
+ */
+export interface QueueSpec<
+  TTask = unknown,
+  TPriority extends string = string,
+  TValue = unknown,
+> extends SupervisorSpec {
+  /** Types only: always `undefined` at run time. */
+  readonly '~queue': { readonly task: TTask; readonly priority: TPriority; readonly value: TValue };
+}
+
+/** What a queue's client enqueues: a custom processor's `TTask`, else its tasks' values, else `unknown`. */
+export type QueueTaskOf<TTask, TDefinition> = unknown extends TTask
+  ? [TDefinition] extends [never]
+    ? unknown
+    : TaskValueOf<TDefinition>
+  : TTask;
 
 /**
  * Defines a queue and its worker pool as one subtree: a `rest-for-one` supervisor over the queue
@@ -15,7 +37,17 @@ export type { QueueOptions, WorkersOptions } from './resolve-queue';
  * const emails = defineQueue({ name: 'emails', tasks: [sendEmail], workers: { count: 10 } });
  * const root = defineSupervisor({ id: 'root', children: [emails] });
  */
-export function defineQueue<TTask = unknown>(options: QueueOptions<TTask>): SupervisorSpec {
+export function defineQueue<
+  TTask = unknown,
+  const TPriority extends string = 'high' | 'low',
+  TDefinition extends TaskDefinition = never,
+>(
+  options: QueueOptions<TTask, TPriority, TDefinition>,
+): QueueSpec<
+  QueueTaskOf<TTask, TDefinition>,
+  TPriority,
+  [TDefinition] extends [never] ? unknown : TaskResultOf<TDefinition>
+> {
   const queue = resolveQueue(options);
   const children = [internalActorSpec({ id: 'queue', name: queue.name }, queueBehavior(queue))];
   if (queue.workers) {
@@ -37,5 +69,10 @@ export function defineQueue<TTask = unknown>(options: QueueOptions<TTask>): Supe
     });
     children.push(pool as never);
   }
-  return defineSupervisor({ id: queue.name, strategy: 'rest-for-one', children });
+  // The '~queue' member is a type-level brand only: the spec at run time is a plain supervisor spec.
+  return defineSupervisor({ id: queue.name, strategy: 'rest-for-one', children }) as QueueSpec<
+    QueueTaskOf<TTask, TDefinition>,
+    TPriority,
+    [TDefinition] extends [never] ? unknown : TaskResultOf<TDefinition>
+  >;
 }

@@ -298,14 +298,14 @@ export class QueueActor {
       else await this.store.addMany(jobs, now);
     } catch (thrown) {
       const error = toError(thrown);
-      if (replyTo) replyTo.send({ ok: false, error });
+      if (replyTo) replyTo.send({ type: 'queue.enqueue-failed', ok: false, error });
       else this.ctx.log.warn({ err: error }, 'enqueue by message rejected');
       return;
     }
     this.rt.totals.enqueued += jobs.length;
     const events = this.rt.services.events;
     if (events.has('job.enqueued')) for (const job of jobs) events.emit('job.enqueued', { job });
-    replyTo?.send({ ok: true, jobs });
+    replyTo?.send({ type: 'queue.enqueued', ok: true, jobs });
     await this.drain();
   }
 }

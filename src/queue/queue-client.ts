@@ -8,24 +8,25 @@ import type { JobOptions } from '../jobs/job-options';
 import { findQueueRuntime } from './queue-runtime';
 
 /** One item of `enqueueMany`. */
-export interface EnqueueItem<TTask = unknown> {
+export interface EnqueueItem<TTask = unknown, TPriority extends string = string> {
   readonly task: TTask;
-  readonly options?: JobOptions;
+  readonly options?: JobOptions<TPriority>;
 }
 
 /**
  * A typed client of one queue. Every call is a message to the queue actor; the queue works with
- * no workers at all (enqueue, then dequeue yourself).
+ * no workers at all (enqueue, then dequeue yourself). From `system.queue(spec)` it takes only the
+ * queue's own task values and priority names; from `system.queue('name')`, anything (`unknown`).
  */
-export interface QueueClient<TTask = unknown> {
+export interface QueueClient<TTask = unknown, TPriority extends string = string> {
   readonly name: string;
   /**
    * Stores a job; resolves with it once stored.
    * @throws {InvalidOptionsError} naming the field; {QuiError} `ERR_QUEUE_FULL`, `ERR_QUEUE_NOT_FOUND`, `ERR_STOPPED`.
    */
-  enqueue(task: TTask, options?: JobOptions): Promise<Job<TTask>>;
+  enqueue(task: TTask, options?: JobOptions<TPriority>): Promise<Job<TTask>>;
   /** Stores several jobs, all or none (one bad item rejects the call and stores nothing). */
-  enqueueMany(items: readonly EnqueueItem<TTask>[]): Promise<readonly Job<TTask>[]>;
+  enqueueMany(items: readonly EnqueueItem<TTask, TPriority>[]): Promise<readonly Job<TTask>[]>;
   /** Removes and returns the next due job, or `undefined`. The job is now yours: at-most-once. */
   dequeue(): Promise<Job<TTask> | undefined>;
   stats(): Promise<QueueStats>;
@@ -34,7 +35,10 @@ export interface QueueClient<TTask = unknown> {
 }
 
 /** @internal */
-export function queueClient<TTask>(core: SystemServices & ActorDirectory, name: string): QueueClient<TTask> {
+export function queueClient<TTask, TPriority extends string = string>(
+  core: SystemServices & ActorDirectory,
+  name: string,
+): QueueClient<TTask, TPriority> {
   const ask = <T>(build: (replyTo: ActorRef<T>) => QueueMessage): Promise<T> => {
     if (core.stopped)
       return Promise.reject(

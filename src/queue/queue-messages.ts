@@ -2,9 +2,13 @@ import type { ActorRef } from '../actors/actor-ref';
 import type { Job } from '../jobs/job';
 import type { WorkerMessage } from './worker-messages';
 
-/** What a queue answers to `queue.enqueue` / `queue.enqueue-many`. */
+/**
+ * What a queue answers to `queue.enqueue` / `queue.enqueue-many`: a message like any other, so an
+ * actor's message union can hold it and its `handle` switch on `type`.
+ */
 export type EnqueueReply =
-  { readonly ok: true; readonly jobs: readonly Job[] } | { readonly ok: false; readonly error: Error };
+  | { readonly type: 'queue.enqueued'; readonly ok: true; readonly jobs: readonly Job[] }
+  | { readonly type: 'queue.enqueue-failed'; readonly ok: false; readonly error: Error };
 
 /** A queue's counters and contents. */
 export interface QueueStats {

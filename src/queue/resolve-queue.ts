@@ -31,18 +31,25 @@ export interface WorkersOptions<TTask = unknown> {
   readonly intensity?: Intensity;
 }
 
-/** What `defineQueue` takes. */
-export interface QueueOptions<TTask = unknown> {
+/**
+ * What `defineQueue` takes. `TTask` types the jobs of a custom processor; `TPriority` is inferred
+ * from `priorities`, `TDefinition` from `tasks` (both type what the queue's client accepts).
+ */
+export interface QueueOptions<
+  TTask = unknown,
+  TPriority extends string = string,
+  TDefinition extends TaskDefinition = TaskDefinition,
+> {
   /** The queue's name: system-wide, and the name its actor is registered under. */
   readonly name: string;
   /** Highest first; the last is the default priority. @defaultValue ['high', 'low'] */
-  readonly priorities?: readonly string[];
+  readonly priorities?: readonly TPriority[];
   /** A pool of workers; without one the queue is used directly (enqueue / dequeue). */
   readonly workers?: WorkersOptions<TTask>;
   /** Tasks whose defaults apply to their jobs, and which `processTask` dispatches to. */
-  readonly tasks?: readonly TaskDefinition[];
+  readonly tasks?: readonly TDefinition[];
   /** Job option defaults for this queue (under a task's own defaults). */
-  readonly defaults?: TaskDefaults;
+  readonly defaults?: TaskDefaults<NoInfer<TPriority>>;
   /** A queue that receives the task of every job that fails for good. */
   readonly deadLetter?: string;
   /** Most jobs held (due and delayed); an enqueue past it rejects with `ERR_QUEUE_FULL`. @defaultValue Infinity */

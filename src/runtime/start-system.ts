@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../logging';
 import { defineSupervisor, type ChildSpec } from '../supervision/spec';
 import { checkObject, checkString } from '../validate';
 import { queueClient, type QueueClient } from '../queue/queue-client';
+import type { QueueSpec } from '../queue/define-queue';
 import type { QuiEventBus } from '../events';
 import { supervisorHandle, type SupervisorHandle } from './supervisor-handle';
 import { SystemCore } from './system-core';
@@ -34,7 +35,11 @@ export interface QuiSystem {
     build: (replyTo: ActorRef<TReply>) => TMessage,
     timeoutMs: number,
   ): Promise<TReply>;
-  /** A client of the queue named `name` (see `defineQueue`). */
+  /**
+   * A client of a queue: give the spec `defineQueue` returned for one typed with the queue's tasks
+   * and priorities, or its name for an untyped one (`TTask` defaults to `unknown`).
+   */
+  queue<TTask, TPriority extends string>(queue: QueueSpec<TTask, TPriority>): QueueClient<TTask, TPriority>;
   queue<TTask = unknown>(name: string): QueueClient<TTask>;
   /** The management API of a supervisor, by name or id. */
   supervisor(idOrName: string): SupervisorHandle;
@@ -73,7 +78,7 @@ export function systemFacade(core: SystemCore): QuiSystem {
     send: (name, message) => core.send(name, message),
     ask: (target, build, timeoutMs) => core.ask(target, build, timeoutMs),
     supervisor: (idOrName) => supervisorHandle(core, idOrName),
-    queue: (name) => queueClient(core, name),
+    queue: (queue: string | QueueSpec) => queueClient(core, typeof queue === 'string' ? queue : queue.id),
     stop: () => core.stop(),
   };
 }

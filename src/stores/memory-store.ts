@@ -20,7 +20,7 @@ import { MinHeap } from './min-heap';
  *
  * `take` is O(1) amortized whatever the queue's length (plus O(log d) per delayed job it
  * promotes). Jobs are kept by reference, never copied and never put in immer drafts.
- * @internal
+ * Made by `memoryStore().create`; its constructor is not public.
  */
 export class MemoryJobStore implements JobStore {
   private readonly lanes: Denque<Job>[];
@@ -30,6 +30,7 @@ export class MemoryJobStore implements JobStore {
   private due = 0;
   private closed = false;
 
+  /** @internal */
   constructor(
     private readonly queue: string,
     private readonly laneOf: ReadonlyMap<string, number>,

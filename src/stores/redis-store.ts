@@ -19,6 +19,15 @@ import {
   type StoreCounts,
 } from './job-store';
 
+/**
+ * An ioredis client (`new Redis(…)`), described by the two methods the store checks for, so that
+ * Qui's types do not need ioredis installed.
+ */
+export interface RedisClientLike {
+  duplicate(...args: never[]): unknown;
+  evalsha(...args: never[]): unknown;
+}
+
 /** Options of {@link redisStore}. Give `url` or `client`, not both. */
 export interface RedisStoreOptions {
   /**
@@ -27,7 +36,7 @@ export interface RedisStoreOptions {
    */
   readonly url?: string;
   /** An ioredis client to use instead of `url`. The store never closes it, only its own duplicate. */
-  readonly client?: Redis;
+  readonly client?: RedisClientLike;
   /**
    * Prefix of every key and channel, so that apps (or tests) sharing a Redis stay apart. It may not
    * hold `{` or `}`: each key is `<prefix>{<queue>}:…`, the queue name being the hash tag.
@@ -75,7 +84,7 @@ const noop = (): void => undefined;
  * reconnect, the script sees the token: it does not add twice, and it answers the same job again.
  * If the call rejects instead, the next take recovers a job the failed one may have popped.
  * Tokens of answered calls are deleted by the next call.
- * @internal
+ * Made by `redisStore().create`; its constructor is not public.
  */
 export class RedisJobStore implements JobStore {
   private readonly keys: readonly string[];
@@ -95,6 +104,7 @@ export class RedisJobStore implements JobStore {
   private closed = false;
   private readonly onReady = (): void => this.notify();
 
+  /** @internal */
   constructor(
     private readonly client: Redis,
     private readonly ownsClient: boolean,

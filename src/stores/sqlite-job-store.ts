@@ -34,7 +34,7 @@ interface Range {
  * method returns once its transaction has committed, so `add` has stored the job and `take` has
  * deleted it, durably, before they return. A take is one statement (one commit) while no delayed
  * job is due; the statement itself checks that, so stores sharing the file need no cache to agree.
- * @internal
+ * Made by `sqliteStore().create`; its constructor is not public.
  */
 export class SqliteJobStore implements JobStore {
   private readonly queueId: number;
@@ -59,6 +59,7 @@ export class SqliteJobStore implements JobStore {
   private watch: NodeJS.Timeout | undefined;
   private closed = false;
 
+  /** @internal */
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly config: StoreConfig,

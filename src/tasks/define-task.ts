@@ -6,9 +6,12 @@ import { checkJsonValue } from '../jobs/json-value';
 import { checkFunction, checkObject, checkString, isPlainObject, type Fail } from '../validate';
 import type { ProcessorContext } from './run-attempt';
 
-/** The plain JSON value a task definition builds, to enqueue: `{ task: name, params }`. */
-export interface TaskValue<TParams = unknown> {
-  readonly task: string;
+/**
+ * The plain JSON value a task definition builds, to enqueue: `{ task: name, params }`. `TName` is
+ * the task's name as a literal type, so a queue's client tells its own tasks' values from others'.
+ */
+export interface TaskValue<TParams = unknown, TName extends string = string> {
+  readonly task: TName;
   readonly params: TParams;
 }
 
@@ -16,31 +19,49 @@ export interface TaskValue<TParams = unknown> {
  * A task's logic. Like any processor it must return (or resolve to) a JobResult: `ok(value)` or
  * `err(error)`; a throw or rejection fails the attempt; anything else crashes the worker.
  */
-export type TaskPerform<TParams> = (params: TParams, ctx: ProcessorContext) => JobResult | Promise<JobResult>;
+export type TaskPerform<TParams, TValue = unknown> = (
+  params: TParams,
+  ctx: ProcessorContext,
+) => JobResult<TValue> | Promise<JobResult<TValue>>;
 
 /** What `defineTask` takes. */
-export interface TaskOptions<TParams> {
+export interface TaskOptions<TParams, TName extends string = string, TValue = unknown> {
   /** Unique within a registry; stored in every job as `task`. */
-  readonly name: string;
-  /** Runs one attempt with the job's params. */
-  perform(params: TParams, ctx: ProcessorContext): JobResult | Promise<JobResult>;
+  readonly name: TName;
+  /** Runs one attempt with the job's params; `ok(value)`'s type is the task's `TValue`. */
+  perform(params: TParams, ctx: ProcessorContext): JobResult<TValue> | Promise<JobResult<TValue>>;
   /** Job options for every job of this task, unless the enqueue overrides them. @defaultValue `{}` (the queue's defaults) */
   readonly defaults?: TaskDefaults;
 }
 
-/** A defined task: frozen, safe to share between queues and systems. */
-export interface TaskDefinition<TParams = unknown> {
-  readonly name: TaskName;
+/**
+ * A defined task: frozen, safe to share between queues and systems. `TName` is its name as a
+ * literal type and `TValue` the type of the value its `ok(value)` completes jobs with.
+ */
+export interface TaskDefinition<TParams = unknown, TName extends string = string, TValue = unknown> {
+  readonly name: TaskName & TName;
   /** Validated and frozen; `{}` when none were given. */
   readonly defaults: TaskDefaults;
-  perform(params: TParams, ctx: ProcessorContext): JobResult | Promise<JobResult>;
+  perform(params: TParams, ctx: ProcessorContext): JobResult<TValue> | Promise<JobResult<TValue>>;
   /**
    * Builds the value to enqueue, `{ task: name, params }`; without params (or with `undefined`)
    * it is `{ task: name }`, which JSON keeps exactly.
    * @throws {InvalidOptionsError} naming the part of `params` that is not JSON, e.g. `params.when`.
    */
-  create(...params: undefined extends TParams ? [params?: TParams] : [params: TParams]): TaskValue<TParams>;
+  create(
+    ...params: undefined extends TParams ? [params?: TParams] : [params: TParams]
+  ): TaskValue<TParams, TName>;
 }
+
+/** The value a task definition's `create` builds: `TaskValueOf<typeof sendEmail>`. A union gives a union. */
+export type TaskValueOf<TDefinition> =
+  TDefinition extends TaskDefinition<infer TParams, infer TName, infer _TValue>
+    ? TaskValue<TParams, TName>
+    : never;
+
+/** What a task definition's `ok(value)` carries: `TaskResultOf<typeof sendEmail>`. A union gives a union. */
+export type TaskResultOf<TDefinition> =
+  TDefinition extends TaskDefinition<infer _TParams, infer _TName, infer TValue> ? TValue : never;
 
 const KEYS = ['name', 'perform', 'defaults'] as const;
 const specFail: Fail = (path, problem) => new InvalidSpecError(path, problem);
@@ -65,19 +86,21 @@ const definitions = new WeakSet<object>();
  * });
  * await system.queue('mail').enqueue(sendEmail.create({ to: 'ada@example.com', subject: 'Hi' }));
  */
-export function defineTask<TParams>(options: TaskOptions<TParams>): TaskDefinition<TParams> {
+export function defineTask<TParams, TName extends string = string, TValue = unknown>(
+  options: TaskOptions<TParams, TName, TValue>,
+): TaskDefinition<TParams, TName, TValue> {
   const spec = checkObject(options, '', KEYS, specFail);
-  const name = checkString(spec.name, 'name', specFail);
-  const perform = checkFunction<TaskPerform<TParams>>(spec.perform, 'perform', specFail);
+  const name = checkString(spec.name, 'name', specFail) as TName;
+  const perform = checkFunction<TaskPerform<TParams, TValue>>(spec.perform, 'perform', specFail);
   const defaults =
     spec.defaults === undefined ? NO_DEFAULTS : resolveTaskDefaults(spec.defaults, 'defaults', specFail);
-  const definition: TaskDefinition<TParams> = Object.freeze({
-    name: asTaskName(name),
+  const definition: TaskDefinition<TParams, TName, TValue> = Object.freeze({
+    name: asTaskName(name) as TaskName & TName,
     defaults,
     perform,
-    create(...args: [params?: TParams]): TaskValue<TParams> {
+    create(...args: [params?: TParams]): TaskValue<TParams, TName> {
       const params = args[0];
-      if (params === undefined) return Object.freeze({ task: name }) as TaskValue<TParams>;
+      if (params === undefined) return Object.freeze({ task: name }) as TaskValue<TParams, TName>;
       checkJsonValue(params, 'params', optionsFail);
       return Object.freeze({ task: name, params });
     },

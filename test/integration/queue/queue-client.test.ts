@@ -1,5 +1,6 @@
 import { defineActor } from '../../../src/actors/define-actor';
 import type { EnqueueReply, QueueMessage } from '../../../src/queue/queue-messages';
+import type { QueueClient } from '../../../src/queue/queue-client';
 import { QuiError } from '../../../src/errors';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { defineSupervisor } from '../../../src/supervision/spec';
@@ -172,32 +173,58 @@ describe('bad input at enqueue', () => {
   });
 });
 
-describe('other actors reach a queue by name with messages', () => {
-  it('enqueues by message and gets the reply', async () => {
-    type Msg = { type: 'go' } | EnqueueReply;
-    let gotReply!: (reply: EnqueueReply) => void;
-    const replied = new Promise<EnqueueReply>((resolve) => (gotReply = resolve));
-    const producer = defineActor<null, Msg>({
-      id: 'producer',
-      name: 'producer',
-      init: () => null,
-      handle: (s, msg, ctx) => {
-        if ('type' in msg)
+/** An actor that enqueues `{ task, options }` into queue `q` by message on `go`, and hands on the reply. */
+async function enqueueByMessage(options: unknown): Promise<{ reply: EnqueueReply; q: QueueClient }> {
+  type Msg = { type: 'go' } | EnqueueReply;
+  let gotReply!: (reply: EnqueueReply) => void;
+  const replied = new Promise<EnqueueReply>((resolve) => (gotReply = resolve));
+  const producer = defineActor<null, Msg>({
+    id: 'producer',
+    name: 'producer',
+    init: () => null,
+    handle: (s, msg, ctx) => {
+      // The reply is a message with a type like the actor's own, so one switch tells them apart.
+      switch (msg.type) {
+        case 'go':
           ctx.system.send<QueueMessage>('q', {
             type: 'queue.enqueue',
             task: 'from-actor',
-            options: { priority: 'high' },
+            options,
             replyTo: ctx.self,
           });
-        else gotReply(msg);
-        return s;
-      },
+          return s;
+        case 'queue.enqueued':
+        case 'queue.enqueue-failed':
+          gotReply(msg);
+          return s;
+      }
+    },
+  });
+  const t = await startTestSystem(
+    defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' }), producer] }),
+  );
+  t.system.send('producer', { type: 'go' });
+  return { reply: await replied, q: t.system.queue('q') };
+}
+
+describe('other actors reach a queue by name with messages', () => {
+  it('enqueues by message and gets a queue.enqueued reply', async () => {
+    const { reply, q } = await enqueueByMessage({ priority: 'high' });
+    expect(reply).toMatchObject({
+      type: 'queue.enqueued',
+      ok: true,
+      jobs: [{ task: 'from-actor', priority: 'high' }],
     });
-    const t = await startTestSystem(
-      defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' }), producer] }),
-    );
-    t.system.send('producer', { type: 'go' });
-    expect(await replied).toMatchObject({ ok: true, jobs: [{ task: 'from-actor', priority: 'high' }] });
-    expect(await t.system.queue('q').dequeue()).toMatchObject({ task: 'from-actor', priority: 'high' });
+    expect(await q.dequeue()).toMatchObject({ task: 'from-actor', priority: 'high' });
+  });
+
+  it('gets a queue.enqueue-failed reply, with the error, for a refused enqueue', async () => {
+    const { reply, q } = await enqueueByMessage({ prioirity: 'high' });
+    expect(reply).toMatchObject({
+      type: 'queue.enqueue-failed',
+      ok: false,
+      error: { code: 'ERR_INVALID_OPTIONS', path: 'options.prioirity' },
+    });
+    expect(await q.size()).toBe(0);
   });
 });
