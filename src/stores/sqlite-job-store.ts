@@ -14,14 +14,9 @@ import {
   type StoreCounts,
 } from './job-store';
 import { LANE_SHIFT, QUEUE_SHIFT, openQueue } from './sqlite-schema';
+import { unwatchSqlite, watchSqlite, type SqliteWatcher } from './sqlite-watch';
 
 type Statement = BetterSqlite3.Statement;
-
-/**
- * How often a listening store reads `PRAGMA data_version` to notice commits of other processes:
- * a job enqueued by another process starts here within about this long. @internal
- */
-export const SQLITE_WATCH_INTERVAL_MS = 15;
 
 /** The seq range of one lane or one queue: rows with lo < seq < hi. */
 interface Range {
@@ -56,7 +51,7 @@ export class SqliteJobStore implements JobStore {
   private readonly takeSome: BetterSqlite3.Transaction<(n: number, nowMs: number) => string[]>;
   private readonly dataVersion: Statement;
   private readonly listeners = new Set<() => void>();
-  private watch: NodeJS.Timeout | undefined;
+  private watcher: SqliteWatcher | undefined;
   private closed = false;
 
   /** @internal */
@@ -193,28 +188,30 @@ export class SqliteJobStore implements JobStore {
   /**
    * Calls `listener` when another connection (another process, or another store on the file)
    * commits, so that workers parked here see jobs added elsewhere. SQLite has no notifications:
-   * while anyone listens, the store reads `PRAGMA data_version` every
-   * {@link SQLITE_WATCH_INTERVAL_MS} ms (a few microseconds, no disk access, timer unref'd); the
+   * while anyone listens, the store reads `PRAGMA data_version` every `SQLITE_WATCH_INTERVAL_MS`
+   * ms (one read, no disk access, on a timer shared by every store of the process); the
    * value changes only for commits made through other connections, so this store's own writes
    * never wake it.
    */
   onAvailable(listener: () => void): void {
     this.open();
     this.listeners.add(listener);
-    if (this.watch !== undefined) return;
+    if (this.watcher !== undefined) return;
     let seen = this.dataVersion.get() as number;
-    this.watch = setInterval(() => {
-      let now: number;
-      try {
-        now = this.dataVersion.get() as number;
-      } catch {
-        return; // busy or closing: look again next tick
-      }
-      if (now === seen) return;
-      seen = now;
-      for (const wake of this.listeners) wake();
-    }, SQLITE_WATCH_INTERVAL_MS);
-    this.watch.unref();
+    this.watcher = {
+      check: () => {
+        let now: number;
+        try {
+          now = this.dataVersion.get() as number;
+        } catch {
+          return; // busy: look again next tick
+        }
+        if (now === seen) return;
+        seen = now;
+        for (const wake of this.listeners) wake();
+      },
+    };
+    watchSqlite(this.watcher);
   }
 
   nextDueAtMs(): number | undefined {
@@ -241,7 +238,7 @@ export class SqliteJobStore implements JobStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.watch);
+    if (this.watcher !== undefined) unwatchSqlite(this.watcher);
     this.listeners.clear();
     this.db.close();
   }

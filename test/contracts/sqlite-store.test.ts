@@ -158,4 +158,18 @@ describe('sqliteStore wake-ups across connections', () => {
     consumer.close();
     producer.close();
   });
+
+  it('keeps waking the stores still open after another listening store closes (one shared timer)', async () => {
+    const factory = sqliteStore({ path: file });
+    const closing = factory.create({ queue: 'wake-shared', priorities: ['p'] });
+    const staying = factory.create({ queue: 'wake-shared', priorities: ['p'] });
+    const producer = factory.create({ queue: 'wake-shared', priorities: ['p'] });
+    closing.onAvailable(() => undefined);
+    const woken = new Promise<void>((resolve) => staying.onAvailable(resolve));
+    closing.close();
+    producer.add(makeJob('wake-shared', { priority: 'p' }), 0);
+    await woken;
+    staying.close();
+    producer.close();
+  });
 });
