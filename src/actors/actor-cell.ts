@@ -117,7 +117,9 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
       const state = this.behavior.init(this);
       this.state = isThenable(state) ? await state : state;
     } catch (thrown) {
-      this.finish({ type: 'error', error: toError(thrown) }, false);
+      const reason: ExitReason = { type: 'error', error: toError(thrown) };
+      this.teardown(reason);
+      this.finish(reason, false);
       throw thrown;
     } finally {
       this.startGate = undefined;
@@ -215,7 +217,23 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
   private crash(thrown: unknown): void {
     const error = toError(thrown);
     this.log.error({ err: error }, 'actor crashed');
-    this.finish({ type: 'error', error }, true);
+    const reason: ExitReason = { type: 'error', error };
+    this.teardown(reason);
+    this.finish(reason, true);
+  }
+
+  /**
+   * The teardown of an exit that skips `terminate` (a kill or a crash): OTP's links. A crashed
+   * supervisor's children are killed here, before its own supervisor can restart it, so none
+   * outlives it (a named one would keep its name and fail every restart with ERR_NAME_TAKEN).
+   */
+  private teardown(reason: ExitReason): void {
+    if (!this.behavior.onKill) return;
+    try {
+      this.behavior.onKill(this.state, reason);
+    } catch (thrown) {
+      this.log.error({ err: toError(thrown) }, 'teardown failed');
+    }
   }
 
   /** `stop()` / `exit()` from inside: runs `terminate` like a shutdown, then exits with `reason`. */
@@ -242,7 +260,10 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
         await this.behavior.terminate(this.state, reason, this);
       }
     } catch (thrown) {
-      return this.finish({ type: 'error', error: toError(thrown) }, true);
+      // `terminate` threw part way (a supervisor may have children left): tear down as a crash.
+      const crashed: ExitReason = { type: 'error', error: toError(thrown) };
+      this.teardown(crashed);
+      return this.finish(crashed, true);
     }
     this.finish(reason, true);
   }
@@ -250,7 +271,7 @@ export class ActorCell implements ActorRef<unknown>, ActorContext<unknown> {
   /** Ends the incarnation at once with `killed`: a pending handler or `terminate` is abandoned. */
   kill(): void {
     if (this.status === 'exited') return;
-    this.behavior.onKill?.(this.state);
+    this.teardown(KILLED);
     this.finish(KILLED, true);
   }
 

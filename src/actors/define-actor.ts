@@ -81,8 +81,12 @@ export interface ActorBehavior<TState = unknown, TMessage = unknown> {
   init(ctx: ActorContext<TMessage>): TState | Promise<TState>;
   handle(state: TState, message: TMessage, ctx: ActorContext<TMessage>): TState | Promise<TState>;
   terminate?(state: TState, reason: ExitReason, ctx: ActorContext<TMessage>): void | Promise<void>;
-  /** Runs when the incarnation is killed: release what cannot be left running (children). */
-  onKill?(state: TState | undefined): void;
+  /**
+   * Runs when the incarnation ends without `terminate`: killed, or crashed (a throw or rejection in
+   * `init`, `handle` or `terminate`). Releases what cannot be left running (children, timers).
+   * `state` is undefined when `init` had not finished.
+   */
+  onKill?(state: TState | undefined, reason: ExitReason): void;
   /** Gets each message that arrived too late to be handled (while stopping, or left in the mailbox). */
   onDropped?(state: TState | undefined, message: TMessage): void;
 }

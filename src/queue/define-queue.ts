@@ -56,13 +56,12 @@ export function defineQueue<
       workerBehavior(queue),
     );
     const count = queue.workers.count;
-    const intensity = options.workers?.intensity ?? { maxRestarts: Math.max(3, count), withinMs: 5_000 };
     const pool: DynamicSupervisorSpec = Object.freeze({
       kind: 'dynamic-supervisor',
       id: 'workers',
       name: `${queue.name}.workers`,
       maxChildren: Infinity,
-      intensity,
+      intensity: queue.workers.intensity,
       restart: 'permanent',
       shutdown: 'infinity',
       children: Object.freeze(new Array(count).fill(worker)),

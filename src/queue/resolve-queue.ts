@@ -2,7 +2,7 @@ import { InvalidSpecError } from '../errors';
 import { memoryStore } from '../stores/memory-store';
 import type { JobStoreFactory } from '../stores/job-store';
 import { DEFAULT_ACTOR_SHUTDOWN_MS, type Shutdown } from '../actors/child-options';
-import type { Intensity } from '../supervision/restart-intensity';
+import { DEFAULT_INTENSITY, resolveIntensity, type Intensity } from '../supervision/restart-intensity';
 import type { TaskDefinition } from '../tasks/define-task';
 import { processTask } from '../tasks/process-task';
 import type { Processor } from '../tasks/run-attempt';
@@ -27,8 +27,11 @@ export interface WorkersOptions<TTask = unknown> {
   readonly processor?: Processor<TTask>;
   /** How long a worker may finish its running job when asked to stop. @defaultValue 5000 */
   readonly shutdown?: Shutdown;
-  /** The pool supervisor's restart intensity. @defaultValue { maxRestarts: max(3, count), withinMs: 5000 } */
-  readonly intensity?: Intensity;
+  /**
+   * The pool supervisor's restart intensity; a field left out takes its default.
+   * @defaultValue { maxRestarts: max(3, count), withinMs: 5000 }
+   */
+  readonly intensity?: Partial<Intensity>;
 }
 
 /**
@@ -63,7 +66,13 @@ export interface ResolvedQueue {
   readonly name: string;
   readonly job: JobQueueConfig;
   readonly workers:
-    { readonly count: number; readonly processor: Processor; readonly shutdown: Shutdown } | undefined;
+    | {
+        readonly count: number;
+        readonly processor: Processor;
+        readonly shutdown: Shutdown;
+        readonly intensity: Intensity;
+      }
+    | undefined;
   readonly registry: TaskRegistry | undefined;
   readonly defaults: TaskDefaults;
   readonly deadLetter: string | undefined;
@@ -100,8 +109,11 @@ export function resolveQueue(options: unknown): ResolvedQueue {
       processor = checkFunction<Processor>(w.processor, 'workers.processor', fail);
     else if (registry) processor = processTask(registry);
     else throw fail('workers.processor', 'is required when the queue has no tasks');
-    if (w.intensity !== undefined)
-      checkObject(w.intensity, 'workers.intensity', ['maxRestarts', 'withinMs'], fail);
+    // One crash per worker within the supervisor's default window; a field left out takes its default.
+    const intensity = resolveIntensity(w.intensity, 'workers.intensity', fail, {
+      maxRestarts: Math.max(DEFAULT_INTENSITY.maxRestarts, count),
+      withinMs: DEFAULT_INTENSITY.withinMs,
+    });
     const shutdown = (w.shutdown ?? DEFAULT_ACTOR_SHUTDOWN_MS) as Shutdown;
     if (!(
       shutdown === 'brutal-kill' ||
@@ -113,7 +125,7 @@ export function resolveQueue(options: unknown): ResolvedQueue {
         `must be 'brutal-kill', 'infinity' or an integer number of ms >= 0, got ${describe(shutdown)}`,
       );
     }
-    workers = { count, processor, shutdown };
+    workers = { count, processor, shutdown, intensity };
   }
   const store = (o.store ?? memoryStore()) as JobStoreFactory;
   if (typeof store !== 'object' || typeof store.create !== 'function') {

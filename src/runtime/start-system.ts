@@ -2,6 +2,7 @@ import type { ActorRef } from '../actors/actor-ref';
 import { systemClock, type Clock } from '../clock';
 import { InvalidOptionsError } from '../errors';
 import { silentLogger, type Logger } from '../logging';
+import { checkSpecShape } from '../supervision/check-spec';
 import { defineSupervisor, type ChildSpec } from '../supervision/spec';
 import { checkObject, checkString } from '../validate';
 import { queueClient, type QueueClient } from '../queue/queue-client';
@@ -86,6 +87,9 @@ export function systemFacade(core: SystemCore): QuiSystem {
 /**
  * Starts a supervision tree. A spec that is not a supervisor is put under a one-for-one root.
  * Resolves once every child has started, in order.
+ * @throws {InvalidSpecError} when `spec` is not a whole spec made by the `define*` functions,
+ * naming the field (`spec`, `spec.children[1].strategy`…).
+ * @throws {InvalidOptionsError} when an option is invalid, naming it.
  * @throws {StartFailedError} when a child fails to start (the started ones are stopped first).
  * @example
  * const system = await startSystem(defineSupervisor({ id: 'root', children: [counter] }));
@@ -93,8 +97,10 @@ export function systemFacade(core: SystemCore): QuiSystem {
  * await system.stop();
  */
 export async function startSystem(spec: ChildSpec, options?: SystemOptions): Promise<QuiSystem> {
+  // Checked before anything starts: a config module may export anything.
+  const checked = checkSpecShape(spec, 'spec');
   const core = createSystemCore(options);
-  const root = spec.kind === 'actor' ? defineSupervisor({ id: 'root', children: [spec] }) : spec;
+  const root = checked.kind === 'actor' ? defineSupervisor({ id: 'root', children: [checked] }) : checked;
   await core.startRoot(root);
   return systemFacade(core);
 }

@@ -4,10 +4,11 @@ import type { SupervisorState } from './supervisor-behavior';
 import type { ActorRef } from '../actors/actor-ref';
 import { describeExit, isNormalExit, SHUTDOWN, type ExitReason } from '../actors/exit-reason';
 import type { TimerHandle } from '../clock';
-import { assertNever, InvalidSpecError } from '../errors';
+import { assertNever, type InvalidSpecError } from '../errors';
+import { checkSpecShape } from './check-spec';
 import { isExpectedShutdownExit, StartFailedError, type SpawnChild } from './child-lifecycle';
 import { restartWindow, type RestartWindow } from './restart-intensity';
-import { childType, isChildSpec, type ChildSpec, type DynamicSupervisorSpec } from './spec';
+import { childType, type ChildSpec, type DynamicSupervisorSpec } from './spec';
 import type { ChildCounts, ChildInfo, StartChildResult, SupervisorMessage } from './supervisor-messages';
 
 interface DynamicChild {
@@ -200,11 +201,10 @@ export class DynamicSupervisor implements SupervisorState {
   }
 
   private async startChild(spec: ChildSpec): Promise<StartChildResult> {
-    if (!isChildSpec(spec)) {
-      return {
-        status: 'error',
-        error: new InvalidSpecError('spec', 'must be a spec made by a define* function'),
-      };
+    try {
+      checkSpecShape(spec, 'spec');
+    } catch (error) {
+      return { status: 'error', error: error as InvalidSpecError };
     }
     if (this.children.size >= this.spec.maxChildren) return { status: 'max-children' };
     const started = await this.startCell(spec);

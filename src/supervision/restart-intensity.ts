@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { checkInteger, checkObject, join, type Fail } from '../validate';
 
 /** At most `maxRestarts` restarts within any `withinMs` window. */
 export interface Intensity {
@@ -10,6 +11,29 @@ export interface Intensity {
 
 /** Elixir's defaults: 3 restarts within 5 seconds. */
 export const DEFAULT_INTENSITY: Intensity = Object.freeze({ maxRestarts: 3, withinMs: 5_000 });
+
+/**
+ * Validates an `intensity` option and fills the fields left out from `defaults`; `undefined` gets
+ * `defaults` whole. Both supervisors and queue pools use it, so one rule holds everywhere.
+ * @throws the error `fail` makes, naming the field: `<path>.maxRestarts: must be an integer >= 0, got -1`.
+ * @internal
+ */
+export function resolveIntensity(
+  value: unknown,
+  path: string,
+  fail: Fail,
+  defaults: Intensity = DEFAULT_INTENSITY,
+): Intensity {
+  if (value === undefined) return defaults;
+  const obj = checkObject(value, path, ['maxRestarts', 'withinMs'], fail);
+  // Only a missing field takes its default: `null` or `NaN` is a mistake to report.
+  const maxRestarts = obj.maxRestarts === undefined ? defaults.maxRestarts : obj.maxRestarts;
+  const withinMs = obj.withinMs === undefined ? defaults.withinMs : obj.withinMs;
+  return Object.freeze({
+    maxRestarts: checkInteger(maxRestarts, join(path, 'maxRestarts'), 0, fail),
+    withinMs: checkInteger(withinMs, join(path, 'withinMs'), 1, fail),
+  });
+}
 
 /** The verdict on one restart attempt. */
 export type IntensityVerdict = 'ok' | 'exceeded';

@@ -2,7 +2,7 @@ import type { ActorSpec } from '../actors/define-actor';
 import { InvalidSpecError } from '../errors';
 import { checkInteger, checkObject, checkOneOf, deepFreeze, describe, join } from '../validate';
 import { resolveChildCommon, type RestartType, type Shutdown } from '../actors/child-options';
-import { DEFAULT_INTENSITY, type Intensity } from './restart-intensity';
+import { resolveIntensity, type Intensity } from './restart-intensity';
 
 /** OTP strategies: restart the failed child, all children, or the failed one and those started after it. */
 export type Strategy = 'one-for-one' | 'one-for-all' | 'rest-for-one';
@@ -18,7 +18,7 @@ export interface SupervisorOptions {
   /** @defaultValue 'one-for-one' */
   readonly strategy?: Strategy;
   /** @defaultValue { maxRestarts: 3, withinMs: 5000 } */
-  readonly intensity?: Intensity;
+  readonly intensity?: Partial<Intensity>;
   /** Started in order, stopped in reverse order. */
   readonly children: readonly ChildSpec[];
   /** @defaultValue 'permanent' */
@@ -46,7 +46,7 @@ export interface DynamicSupervisorOptions {
   /** @defaultValue Infinity */
   readonly maxChildren?: number;
   /** @defaultValue { maxRestarts: 3, withinMs: 5000 } */
-  readonly intensity?: Intensity;
+  readonly intensity?: Partial<Intensity>;
   /** @defaultValue 'permanent' */
   readonly restart?: RestartType;
   /** @defaultValue 'infinity' */
@@ -81,7 +81,7 @@ export function defineSupervisor(options: SupervisorOptions): SupervisorSpec {
   const common = resolveChildCommon(spec, '', 'infinity');
   const strategy =
     spec.strategy === undefined ? 'one-for-one' : checkOneOf(spec.strategy, 'strategy', STRATEGIES, fail);
-  const intensity = resolveIntensity(spec.intensity, 'intensity');
+  const intensity = resolveIntensity(spec.intensity, 'intensity', fail);
   if (!Array.isArray(spec.children))
     throw fail('children', `must be an array, got ${describe(spec.children)}`);
   const children = spec.children as unknown[];
@@ -122,22 +122,8 @@ export function defineDynamicSupervisor(options: DynamicSupervisorOptions): Dyna
     spec.maxChildren === undefined || spec.maxChildren === Infinity
       ? Infinity
       : checkInteger(spec.maxChildren, 'maxChildren', 0, fail);
-  const intensity = resolveIntensity(spec.intensity, 'intensity');
+  const intensity = resolveIntensity(spec.intensity, 'intensity', fail);
   return deepFreeze({ kind: 'dynamic-supervisor', ...common, maxChildren, intensity });
-}
-
-function resolveIntensity(value: unknown, path: string): Intensity {
-  if (value === undefined) return DEFAULT_INTENSITY;
-  const obj = checkObject(value, path, ['maxRestarts', 'withinMs'], fail);
-  return {
-    maxRestarts: checkInteger(
-      obj.maxRestarts ?? DEFAULT_INTENSITY.maxRestarts,
-      join(path, 'maxRestarts'),
-      0,
-      fail,
-    ),
-    withinMs: checkInteger(obj.withinMs ?? DEFAULT_INTENSITY.withinMs, join(path, 'withinMs'), 1, fail),
-  };
 }
 
 /** Names are system-wide: two children anywhere in one tree may not share one. */

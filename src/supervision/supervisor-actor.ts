@@ -3,10 +3,11 @@ import type { ActorContext } from '../actors/define-actor';
 import type { SupervisorState } from './supervisor-behavior';
 import type { ActorRef } from '../actors/actor-ref';
 import { describeExit, isNormalExit, SHUTDOWN, type ExitReason } from '../actors/exit-reason';
-import { assertNever, InvalidSpecError } from '../errors';
+import { assertNever, type InvalidSpecError } from '../errors';
+import { checkSpecShape } from './check-spec';
 import { isExpectedShutdownExit, shutdownChild, StartFailedError, type SpawnChild } from './child-lifecycle';
 import { restartWindow, type RestartWindow } from './restart-intensity';
-import { childType, isChildSpec, type ChildSpec, type SupervisorSpec } from './spec';
+import { childType, type ChildSpec, type SupervisorSpec } from './spec';
 import type { ChildCounts, ChildInfo, StartChildResult, SupervisorMessage } from './supervisor-messages';
 
 interface ChildRecord {
@@ -246,11 +247,10 @@ export class StaticSupervisor implements SupervisorState {
   }
 
   private async startChild(spec: ChildSpec): Promise<StartChildResult> {
-    if (!isChildSpec(spec)) {
-      return {
-        status: 'error',
-        error: new InvalidSpecError('spec', 'must be a spec made by a define* function'),
-      };
+    try {
+      checkSpecShape(spec, 'spec');
+    } catch (error) {
+      return { status: 'error', error: error as InvalidSpecError };
     }
     const existing = this.find(spec.id);
     if (existing?.cell) return { status: 'already-started', ref: refOf(existing) };

@@ -3,8 +3,10 @@ import { InvalidOptionsError } from '../../src/errors';
 import { TAKE } from '../../src/stores/redis-scripts';
 import { redisStore } from '../../src/stores/redis-store';
 import { describeJobStoreContract, makeJob } from './job-store.contract';
+import { requireRedis } from '../helpers/services';
 
-const url = 'redis://127.0.0.1:6379';
+// First: fails the file in one line, before any client is made, when Redis is down.
+const url = requireRedis();
 const prefix = `qui-test:redis-store:${process.pid}:`;
 const admin = new Redis(url, { maxRetriesPerRequest: 1 });
 

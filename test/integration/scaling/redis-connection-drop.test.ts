@@ -4,9 +4,11 @@ import { ok } from '../../../src/jobs/job-result';
 import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
-import { killConnectionsNamed } from '../../helpers/redis-admin';
+import { connectionsNamed, killConnectionsNamed } from '../../helpers/redis-admin';
+import { requireRedis } from '../../helpers/services';
 
-const url = 'redis://127.0.0.1:6379';
+// First: fails the file in one line, before any client is made, when Redis is down.
+const url = requireRedis();
 const prefix = `qui-test:connection-drop:${process.pid}:`;
 const queue = `drop-${process.pid}`;
 const WORKERS = 8;
@@ -76,6 +78,9 @@ it('completes a run whose Redis connections are killed mid-run and while parked:
   // 2. Drop them again while every worker is parked, then enqueue from both instances at once.
   const queueOf = system.queue(queue);
   while ((await queueOf.stats()).parkedPolls < WORKERS) await queueOf.size();
+  // The three connections reconnect on ioredis's own timers: wait until they are back (one
+  // round trip a turn) rather than assume they won the race with the jobs, on a loaded machine too.
+  while ((await connectionsNamed(admin, `qui:${queue}`)).length < 3) await admin.ping();
   expect(await killStoreConnections()).toBeGreaterThanOrEqual(3);
   await Promise.all([
     producer.queue(queue).enqueueMany(tasks(FIRST_RUN, AFTER_KILL / 2)),

@@ -3,8 +3,10 @@ import type { Job } from '../../../src/jobs/job';
 import { redisStore } from '../../../src/stores/redis-store';
 import { makeJob } from '../../contracts/job-store.contract';
 import { killConnectionsNamed } from '../../helpers/redis-admin';
+import { requireRedis } from '../../helpers/services';
 
-const url = 'redis://127.0.0.1:6379';
+// First: fails the file in one line, before any client is made, when Redis is down.
+const url = requireRedis();
 const prefix = `qui-test:redis-reconnect:${process.pid}:`;
 const queue = `reconnect-${process.pid}`;
 const priorities = ['high', 'low'];
@@ -35,6 +37,9 @@ it('wakes listeners after its connections are killed, and loses no job across th
     onWake();
   });
   await store.whenListening();
+  // The kill below counts connections by name: make sure `other`'s is up (and named) first, on a
+  // loaded machine too, rather than assume its connect won the race with our own round trips.
+  await other.size();
 
   const jobs: Job[] = Array.from({ length: 400 }, (_, i) =>
     makeJob(queue, { priority: i % 4 ? 'low' : 'high' }),

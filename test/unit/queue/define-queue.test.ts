@@ -31,6 +31,46 @@ describe('defineQueue', () => {
   });
 
   it.each([
+    [{ maxRestarts: 3 }, { maxRestarts: 3, withinMs: 5_000 }],
+    [{ withinMs: 1_000 }, { maxRestarts: 40, withinMs: 1_000 }],
+    [{}, { maxRestarts: 40, withinMs: 5_000 }],
+    [
+      { maxRestarts: 0, withinMs: 1 },
+      { maxRestarts: 0, withinMs: 1 },
+    ],
+  ])('fills a partial pool intensity %p with the defaults: %p', (intensity, expected) => {
+    const pool = defineQueue({ name: 'big', workers: { count: 40, processor, intensity } }).children[1];
+    expect((pool as { intensity: unknown }).intensity).toEqual(expected);
+  });
+
+  it.each([
+    ['lots', 'workers.intensity', /must be an object, got "lots"/],
+    [null, 'workers.intensity', /must be an object, got null/],
+    [3, 'workers.intensity', /must be an object, got 3/],
+    [{ maxRestarts: -1 }, 'workers.intensity.maxRestarts', /integer >= 0, got -1/],
+    [{ maxRestarts: 'lots' }, 'workers.intensity.maxRestarts', /integer >= 0, got "lots"/],
+    [{ maxRestarts: NaN }, 'workers.intensity.maxRestarts', /integer >= 0, got NaN/],
+    [{ maxRestarts: 1.5 }, 'workers.intensity.maxRestarts', /integer >= 0, got 1.5/],
+    [{ maxRestarts: Infinity }, 'workers.intensity.maxRestarts', /integer >= 0, got Infinity/],
+    [{ maxRestarts: null }, 'workers.intensity.maxRestarts', /integer >= 0, got null/],
+    [{ withinMs: 0 }, 'workers.intensity.withinMs', /integer >= 1, got 0/],
+    [{ withinMs: -1 }, 'workers.intensity.withinMs', /integer >= 1, got -1/],
+    [{ withinMs: 'lots' }, 'workers.intensity.withinMs', /integer >= 1, got "lots"/],
+    [{ withinMs: NaN }, 'workers.intensity.withinMs', /integer >= 1, got NaN/],
+    [{ maxRestarts: 3, within: 10 }, 'workers.intensity.within', /is not a known option/],
+  ])('rejects workers.intensity %p naming %s', (intensity, path, message) => {
+    let error: unknown;
+    try {
+      defineQueue({ name: 'q', workers: { count: 2, processor, intensity: intensity as never } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidSpecError);
+    expect(error).toMatchObject({ code: 'ERR_INVALID_SPEC', path });
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it.each([
     [{}, 'name', /must be a non-empty string/],
     [{ name: 'q', prioirities: ['a'] }, 'prioirities', /is not a known option/],
     [{ name: 'q', priorities: [] }, 'priorities', /non-empty array/],

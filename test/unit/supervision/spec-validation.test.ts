@@ -79,6 +79,11 @@ describe('defineSupervisor', () => {
       'intensity.maxRestarts: must be an integer >= 0, got Infinity',
     ],
     [
+      'a null maxRestarts (not a missing one)',
+      () => defineSupervisor({ id: 'r', intensity: bad({ maxRestarts: null }), children: [] }),
+      'intensity.maxRestarts: must be an integer >= 0, got null',
+    ],
+    [
       'an unknown intensity key',
       () => defineSupervisor({ id: 'r', intensity: bad({ maxRestarts: 1, period: 5 }), children: [] }),
       'intensity.period: is not a known option (known: maxRestarts, withinMs)',
@@ -136,9 +141,7 @@ describe('defineSupervisor', () => {
   });
 
   it('fills in a partial intensity from the defaults', () => {
-    expect(
-      defineSupervisor({ id: 'r', intensity: { maxRestarts: 0 } as never, children: [] }).intensity,
-    ).toEqual({
+    expect(defineSupervisor({ id: 'r', intensity: { maxRestarts: 0 }, children: [] }).intensity).toEqual({
       maxRestarts: 0,
       withinMs: 5000,
     });
