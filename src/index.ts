@@ -94,7 +94,8 @@ export { retryDelayMs } from './jobs/backoff';
 export { memoryStore } from './stores/memory-store';
 export type { MemoryStoreFactory, MemoryJobStore } from './stores/memory-store';
 export { sqliteStore } from './stores/sqlite-store';
-export type { SqliteStoreOptions, SqliteStoreFactory, SqliteJobStore } from './stores/sqlite-store';
+export type { SqliteStoreOptions, SqliteStoreFactory } from './stores/sqlite-store';
+export type { SqliteJobStore } from './stores/sqlite-job-store';
 export { redisStore } from './stores/redis-store';
 export type {
   RedisStoreOptions,

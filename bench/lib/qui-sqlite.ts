@@ -3,11 +3,14 @@
  * bench/stores/sqlite-queue.ts: a system with one queue 'bench' whose no-op workers count the
  * jobs they run, jobs enqueued with `enqueueMany` in chunks (each committed before the next).
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { countdown, nowMs, withTimeout } from './child';
+import { createInterface } from 'node:readline';
+import { countdown, nowMs, sleep, withTimeout } from './child';
 import type { Qui } from './qui';
+import { summarizeLatency, type LatencySummary } from './stats';
 
 export interface SqliteQueueRun {
   readonly jobs: number;
@@ -94,6 +97,74 @@ export async function enqueueThenProcess(
   try {
     return { enqueueMs, processMs: (await withTimeout(done.reached, WAIT_MS, `${run.jobs} jobs`)) - t1 };
   } finally {
+    await consumer.stop();
+  }
+}
+
+/** Parameters of {@link crossProcessPickup}. */
+export interface SqlitePickupRun {
+  /** Jobs measured, after `warmup` more. */
+  readonly jobs: number;
+  readonly workers: number;
+  /** @defaultValue 10 */
+  readonly warmup?: number;
+}
+
+/**
+ * Cross-process pickup on one SQLite file: `run.workers` idle workers in this process, and a
+ * producer in another (./sqlite-producer.ts) that enqueues one job when told to. Per job: ms from
+ * writing the request to the producer's stdin to the processor's start here, so the figure
+ * includes the pipe and the enqueue, and no clock is compared across processes. Jobs go one at a
+ * time, each 2–12 ms after the previous one started, so the workers are parked again.
+ */
+export async function crossProcessPickup(
+  qui: Qui,
+  file: string,
+  run: SqlitePickupRun,
+): Promise<LatencySummary> {
+  const warmup = run.warmup ?? 10;
+  // The processor is fixed at start: it hands each start to the waiter of the moment.
+  let onStart: (n: number) => void = () => undefined;
+  const queue = qui.defineQueue({
+    name: 'bench',
+    store: qui.sqliteStore({ path: file }),
+    workers: {
+      count: run.workers,
+      processor: (job) => {
+        onStart((job.task as { n: number }).n);
+        return qui.ok();
+      },
+    },
+  });
+  const consumer = await qui.startSystem(qui.defineSupervisor({ id: 'root', children: [queue] }));
+  const ext = path.extname(__filename);
+  const producer = spawn(
+    process.execPath,
+    [...process.execArgv, path.join(__dirname, `sqlite-producer${ext}`), file],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  try {
+    await withTimeout(
+      new Promise<void>((resolve) =>
+        createInterface({ input: producer.stdout }).on('line', (line) => line === 'ready' && resolve()),
+      ),
+      WAIT_MS,
+      'the producer process',
+    );
+    const samples: number[] = [];
+    for (let n = 0; n < warmup + run.jobs; n++) {
+      const started = new Promise<number>((resolve) => (onStart = (got) => got === n && resolve(nowMs())));
+      const t0 = nowMs();
+      producer.stdin.write(`${n}\n`);
+      const t1 = await withTimeout(started, WAIT_MS, `job ${n}`);
+      if (n >= warmup) samples.push(t1 - t0);
+      await sleep(2 + ((n * 7) % 11));
+    }
+    return summarizeLatency(samples);
+  } finally {
+    producer.stdin.end();
     await consumer.stop();
   }
 }

@@ -77,7 +77,6 @@ export class JobLedger {
     try {
       const now = this.deps.clock.wallNow();
       const max = limit === Infinity ? undefined : limit;
-      if (max !== undefined) checkRoom(store, this.deps.queue, jobs.length, max);
       written = jobs.length === 1 ? store.add(jobs[0] as Job, now, max) : store.addMany(jobs, now, max);
     } catch (thrown) {
       throw storeError(thrown, `storing ${jobs.length} job(s) in queue ${this.deps.queue} failed`);
@@ -234,19 +233,6 @@ export class JobLedger {
       },
     );
   }
-}
-
-/**
- * Stores that answer synchronously check room here as well: a size read then a write is atomic
- * within one process. (Stores that honour `limit` themselves make this a second, agreeing check.)
- */
-function checkRoom(store: JobStore, queue: string, adding: number, limit: number): void {
-  const size = store.size();
-  if (isThenable(size) || size + adding <= limit) return;
-  throw new QuiError(
-    'ERR_QUEUE_FULL',
-    `queue ${queue} holds ${size} of ${limit} jobs; ${adding} more do not fit`,
-  );
 }
 
 /** A store's rejection as `ERR_STORE` with the original as `cause`; Qui's own errors pass as they are. */

@@ -64,6 +64,20 @@ export function decodeJob(text: string): Job {
   return rec as unknown as Job;
 }
 
+/**
+ * The job id in stored text that {@link decodeJob} refused, when the text still has one: so that a
+ * lost job can be named. @internal
+ */
+export function storedJobId(text: string): string | undefined {
+  try {
+    const raw: unknown = JSON.parse(text);
+    const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function corrupt(problem: string): QuiError {
   return new QuiError('ERR_STORE', `a stored job ${problem}`);
 }

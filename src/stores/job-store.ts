@@ -14,6 +14,7 @@ export interface StoreConfig {
   /**
    * Called for each entry a take removed but could not decode into a job: the job is lost, the
    * good jobs of the same take are still returned. `id` is the job id the store kept, if any.
+   * Without it, the built-in stores throw the decode error (`ERR_STORE`) from the take instead.
    */
   readonly onUndecodable?: (entry: { readonly id: string | undefined; readonly error: Error }) => void;
 }
@@ -112,6 +113,37 @@ export function unknownPriorityError(job: Job, lanes: ReadonlyMap<string, number
     'ERR_STORE',
     `job ${job.id} has priority ${describe(job.priority)}, which queue ${describe(job.queue)} does not declare (declared: ${[...lanes.keys()].join(', ')})`,
   );
+}
+
+/**
+ * True when an `add` of `adding` jobs to a store holding `held` would pass `limit`
+ * (`undefined` or `Infinity`: no limit). @internal
+ */
+export function exceedsLimit(held: number, adding: number, limit: number | undefined): boolean {
+  return limit !== undefined && limit !== Infinity && held + adding > limit;
+}
+
+/** True when `limit` asks for a check: a number other than `Infinity`. @internal */
+export function hasLimit(limit: number | undefined): limit is number {
+  return limit !== undefined && limit !== Infinity;
+}
+
+/**
+ * The error every store throws when an add would take `queue` past `limit` jobs. @internal
+ */
+export function queueFullError(queue: string, held: number, limit: number, adding: number): QuiError {
+  const more = adding === 1 ? '1 more does' : `${adding} more do`;
+  return new QuiError('ERR_QUEUE_FULL', `queue ${queue} holds ${held} of ${limit} jobs; ${more} not fit`);
+}
+
+/**
+ * Hands an entry a take removed but could not decode to the config's `onUndecodable`, or, when the
+ * config has none, throws the decode error (the store's direct user then learns of the loss).
+ * @internal
+ */
+export function reportUndecodable(config: StoreConfig, id: string | undefined, error: Error): void {
+  if (config.onUndecodable === undefined) throw error;
+  config.onUndecodable({ id, error });
 }
 
 /** The error every store throws when used after `close()`. @internal */

@@ -1,7 +1,9 @@
 import Denque from 'denque';
 import type { Job } from '../jobs/job';
 import {
+  exceedsLimit,
   priorityLanes,
+  queueFullError,
   storeClosedError,
   unknownPriorityError,
   type JobStore,
@@ -29,17 +31,23 @@ export class MemoryJobStore implements JobStore {
   private closed = false;
 
   /** @internal */
-  constructor(private readonly laneOf: ReadonlyMap<string, number>) {
+  constructor(
+    private readonly queue: string,
+    private readonly laneOf: ReadonlyMap<string, number>,
+  ) {
     this.lanes = Array.from(laneOf.keys(), () => new Denque<Job>());
   }
 
-  add(job: Job, nowMs: number): void {
-    this.insert(this.lane(job), job, nowMs);
+  add(job: Job, nowMs: number, limit?: number): void {
+    const lane = this.lane(job);
+    this.checkLimit(1, limit);
+    this.insert(lane, job, nowMs);
   }
 
-  addMany(jobs: readonly Job[], nowMs: number): void {
-    // Check every job before storing any: all or none.
+  addMany(jobs: readonly Job[], nowMs: number, limit?: number): void {
+    // Check every job, and the limit, before storing any: all or none.
     const lanes = jobs.map((job) => this.lane(job));
+    if (jobs.length > 0) this.checkLimit(jobs.length, limit);
     for (let i = 0; i < jobs.length; i++) this.insert(lanes[i] as Denque<Job>, jobs[i] as Job, nowMs);
   }
 
@@ -95,6 +103,11 @@ export class MemoryJobStore implements JobStore {
     this.due = 0;
   }
 
+  private checkLimit(adding: number, limit: number | undefined): void {
+    const held = this.size();
+    if (exceedsLimit(held, adding, limit)) throw queueFullError(this.queue, held, limit as number, adding);
+  }
+
   private lane(job: Job): Denque<Job> {
     if (this.closed) throw storeClosedError('memory');
     const index = this.laneOf.get(job.priority);
@@ -134,7 +147,8 @@ export interface MemoryStoreFactory extends JobStoreFactory {
 
 /**
  * The default store: jobs live in this process's memory and are gone when it stops.
- * Answers synchronously; keeps function backoffs as they are (`serializes: false`).
+ * Answers synchronously; keeps function backoffs as they are (`serializes: false`). Nothing is
+ * encoded, so nothing can fail to decode: `onUndecodable` is never called.
  * @returns a factory that makes one fresh, empty store per queue.
  * @throws {InvalidOptionsError} from `create` when the queue's name or priorities are malformed.
  * @example
@@ -146,6 +160,6 @@ export function memoryStore(): MemoryStoreFactory {
   return Object.freeze({
     kind: 'memory' as const,
     serializes: false as const,
-    create: (config: StoreConfig) => new MemoryJobStore(priorityLanes(config)),
+    create: (config: StoreConfig) => new MemoryJobStore(config.queue, priorityLanes(config)),
   });
 }

@@ -12,16 +12,28 @@ export const MAX_TAKE = 1_000;
 
 /*
  * KEYS: seq, wait[1..n], delayed[1..n].
- * ARGV: n, channel, origin, token key, ack count, acks…, then per job: lane, runAt ('' = due), body.
- * A repeated token (ioredis re-sent the call after a reconnect) adds nothing.
+ * ARGV: n, channel, origin, token key, limit (-1 = none), ack count, acks…, then per job: lane,
+ * runAt ('' = due), body.
+ * A repeated token (ioredis re-sent the call after a reconnect) adds nothing and answers 0. With a
+ * limit, the size check and the add are one script, so processes racing to add cannot pass it: a
+ * refusal adds nothing, sets no token and answers -1 - (jobs held). Else answers the count added.
  */
 const ADD_LUA = `
 local n = tonumber(ARGV[1])
-local acks = tonumber(ARGV[5])
-for i = 6, 5 + acks do redis.call('DEL', ARGV[i]) end
-if not redis.call('SET', ARGV[4], '1', 'NX', 'PX', ${TOKEN_TTL_MS}) then return 0 end
+local limit = tonumber(ARGV[5])
+local acks = tonumber(ARGV[6])
+for i = 7, 6 + acks do redis.call('DEL', ARGV[i]) end
+if redis.call('EXISTS', ARGV[4]) == 1 then return 0 end
+if limit >= 0 then
+  local held = 0
+  for i = 1, n do
+    held = held + redis.call('LLEN', KEYS[1 + i]) + redis.call('ZCARD', KEYS[1 + n + i])
+  end
+  if held + (#ARGV - 6 - acks) / 3 > limit then return -1 - held end
+end
+redis.call('SET', ARGV[4], '1', 'PX', ${TOKEN_TTL_MS})
 local added = 0
-for i = 6 + acks, #ARGV, 3 do
+for i = 7 + acks, #ARGV, 3 do
   local lane = tonumber(ARGV[i])
   if ARGV[i + 1] == '' then
     redis.call('RPUSH', KEYS[1 + lane], ARGV[i + 2])

@@ -3,10 +3,14 @@ import type { Redis } from 'ioredis';
 import { InvalidOptionsError, QuiError } from '../errors';
 import { checkObject, checkString, describe, type Fail } from '../validate';
 import type { Job } from '../jobs/job';
-import { decodeJob, encodeJob } from './job-codec';
+import { decodeJob, encodeJob, storedJobId } from './job-codec';
+import { checkRedisName, redisQueueKeys } from './redis-keys';
 import { ADD, MAX_TAKE, TAKE, type Script } from './redis-scripts';
 import {
+  hasLimit,
   priorityLanes,
+  queueFullError,
+  reportUndecodable,
   storeClosedError,
   unknownPriorityError,
   type JobStore,
@@ -34,7 +38,8 @@ export interface RedisStoreOptions {
   /** An ioredis client to use instead of `url`. The store never closes it, only its own duplicate. */
   readonly client?: RedisClientLike;
   /**
-   * Prefix of every key and channel, so that apps (or tests) sharing a Redis stay apart.
+   * Prefix of every key and channel, so that apps (or tests) sharing a Redis stay apart. It may not
+   * hold `{` or `}`: each key is `<prefix>{<queue>}:…`, the queue name being the hash tag.
    * @defaultValue 'qui:'
    */
   readonly prefix?: string;
@@ -58,7 +63,9 @@ export function resolveRedisStoreOptions(
     if (url !== undefined) throw fail('client', 'cannot be given together with url: give one of them');
   }
   const prefix =
-    o.prefix === undefined ? DEFAULT_REDIS_STORE_OPTIONS.prefix : checkString(o.prefix, 'prefix', fail);
+    o.prefix === undefined
+      ? DEFAULT_REDIS_STORE_OPTIONS.prefix
+      : checkRedisName(checkString(o.prefix, 'prefix', fail), 'prefix');
   return Object.freeze({ url, client: client as Redis | undefined, prefix });
 }
 
@@ -69,7 +76,8 @@ const noop = (): void => undefined;
 /**
  * A {@link JobStore} shared through Redis: one list per priority for due jobs and one sorted set
  * per priority for delayed ones (score = due time, member = INCR sequence + body), all under the
- * hash tag `{queue}`. `add`, `addMany` and `take` are single Lua scripts, so each is atomic.
+ * hash tag `{queue}` ({@link redisQueueKeys}). `add`, `addMany` and `take` are single Lua scripts,
+ * so each is atomic, an add's `limit` check included.
  *
  * Lost replies: every add and take carries a token that its script records (a take records the
  * job it popped) under a key expiring after an hour. If ioredis re-sends the call after a
@@ -101,25 +109,24 @@ export class RedisJobStore implements JobStore {
     private readonly client: Redis,
     private readonly ownsClient: boolean,
     prefix: string,
-    queue: string,
+    private readonly config: StoreConfig,
     private readonly lanes: ReadonlyMap<string, number>,
   ) {
-    const base = `${prefix}{${queue}}`;
-    const names = [...lanes.keys()];
-    this.waitKeys = names.map((p) => `${base}:wait:${p}`);
-    this.delayedKeys = names.map((p) => `${base}:delayed:${p}`);
+    const keys = redisQueueKeys(prefix, config.queue, [...lanes.keys()]);
+    this.waitKeys = keys.wait;
+    this.delayedKeys = keys.delayed;
     this.takeKeys = [...this.waitKeys, ...this.delayedKeys];
-    this.keys = [`${base}:seq`, ...this.takeKeys];
-    this.channel = `${base}:added`;
-    this.tokenPrefix = `${base}:token:${this.origin}:`;
+    this.keys = [keys.seq, ...this.takeKeys];
+    this.channel = keys.channel;
+    this.tokenPrefix = keys.tokenPrefix(this.origin);
     client.on('ready', this.onReady);
   }
 
-  async add(job: Job, nowMs: number): Promise<void> {
-    await this.addMany([job], nowMs);
+  async add(job: Job, nowMs: number, limit?: number): Promise<void> {
+    await this.addMany([job], nowMs, limit);
   }
 
-  async addMany(jobs: readonly Job[], nowMs: number): Promise<void> {
+  async addMany(jobs: readonly Job[], nowMs: number, limit?: number): Promise<void> {
     this.open();
     // Encode (and so validate) every job before the script runs: all or none.
     const args: (string | number)[] = [];
@@ -132,26 +139,54 @@ export class RedisJobStore implements JobStore {
     if (jobs.length === 0) return;
     const acks = this.acks.splice(0, MAX_CARRIED);
     const token = this.nextToken();
+    const max = hasLimit(limit) ? Math.max(0, Math.floor(limit)) : -1;
+    let reply: number;
     try {
-      const head = [this.lanes.size, this.channel, this.origin, token, acks.length, ...acks];
-      await this.run(ADD, this.keys, [...head, ...args]);
-      this.acks.push(token);
+      const head = [this.lanes.size, this.channel, this.origin, token, max, acks.length, ...acks];
+      reply = (await this.run(ADD, this.keys, [...head, ...args])) as number;
     } catch (thrown) {
       this.acks.push(...acks);
       const problem = 'redis store: add failed; the jobs may or may not be stored';
       throw new QuiError('ERR_STORE', problem, { cause: thrown });
     }
+    // A refusal sets no token: nothing to acknowledge.
+    if (reply < 0) throw queueFullError(this.config.queue, -reply - 1, max, jobs.length);
+    this.acks.push(token);
   }
 
   async take(nowMs: number): Promise<Job | undefined> {
     return (await this.takeMany(1, nowMs))[0];
   }
 
-  /** Pops up to `n` due jobs (at most 1,000) in one script call, in the order `n` takes would. */
+  /**
+   * Pops up to `n` due jobs (at most 1,000) in one script call, in the order `n` takes would. Each
+   * entry is decoded on its own: one that cannot be is reported through `onUndecodable` (its id
+   * too, when the entry still shows one), and another call fills its place.
+   */
   async takeMany(n: number, nowMs: number): Promise<Job[]> {
     this.open();
-    const max = Math.min(Math.floor(n), MAX_TAKE);
-    if (!(max >= 1)) return [];
+    const wanted = Math.min(Math.floor(n), MAX_TAKE);
+    if (!(wanted >= 1)) return [];
+    const out: Job[] = [];
+    for (let ask = wanted; ask > 0; ask = wanted - out.length) {
+      let bodies: string[];
+      try {
+        bodies = await this.pop(ask, nowMs);
+      } catch (thrown) {
+        if (out.length === 0) throw thrown;
+        return out; // a refill failed: hand out what we have; its pops are recovered later
+      }
+      for (const body of bodies) {
+        const job = this.decode(body);
+        if (job !== undefined) out.push(job);
+      }
+      if (bodies.length < ask) break; // nothing more is due
+    }
+    return out;
+  }
+
+  /** One TAKE script call: the bodies it popped, undecoded. */
+  private async pop(max: number, nowMs: number): Promise<string[]> {
     const acks = this.acks.splice(0, MAX_CARRIED);
     const orphans = this.orphans.splice(0, MAX_CARRIED);
     const token = this.nextToken();
@@ -166,7 +201,17 @@ export class RedisJobStore implements JobStore {
       throw new QuiError('ERR_STORE', 'redis store: take failed', { cause: thrown });
     }
     if (bodies.length > 0) this.acks.push(token);
-    return bodies.map(decodeJob);
+    return bodies;
+  }
+
+  /** Decodes a popped entry; one that cannot be decoded is reported, and `undefined` returned. */
+  private decode(body: string): Job | undefined {
+    try {
+      return decodeJob(body);
+    } catch (thrown) {
+      reportUndecodable(this.config, storedJobId(body), thrown as Error);
+      return undefined;
+    }
   }
 
   async nextDueAtMs(): Promise<number | undefined> {
@@ -330,6 +375,7 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStoreFactory {
     serializes: true,
     create(config: StoreConfig): RedisJobStore {
       const lanes = priorityLanes(config);
+      checkRedisName(config.queue, 'queue'); // before a connection is opened
       // Named connections let an operator (or a test) find a queue's connections in CLIENT LIST.
       const client =
         resolved.client ??
@@ -338,7 +384,7 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStoreFactory {
         });
       // Our own connection reports failures through rejected commands, not unhandled 'error' events.
       if (resolved.client === undefined) client.on('error', noop);
-      return new RedisJobStore(client, resolved.client === undefined, resolved.prefix, config.queue, lanes);
+      return new RedisJobStore(client, resolved.client === undefined, resolved.prefix, config, lanes);
     },
   });
 }

@@ -336,6 +336,55 @@ export function describeJobStoreContract(
       });
     });
 
+    describe('limit', () => {
+      const full = (held: number, limit: number): unknown =>
+        expect.objectContaining({
+          code: 'ERR_QUEUE_FULL',
+          message: expect.stringMatching(new RegExp(`queue ${queue} holds ${held} of ${limit} jobs`)),
+        });
+
+      it('stores up to limit jobs, due and delayed, then refuses and stores nothing', async () => {
+        const store = await create();
+        await store.add(job(), 0, 3);
+        await store.add(job({ runAtMs: 50 }), 0, 3);
+        await store.addMany([job({ priority: 'high' })], 0, 3);
+        await expect(async () => store.add(job(), 0, 3)).rejects.toEqual(full(3, 3));
+        await expect(async () => store.add(job({ runAtMs: 9 }), 0, 3)).rejects.toEqual(full(3, 3));
+        expect(await store.size()).toBe(3);
+        await store.take(0);
+        await store.add(job(), 0, 3);
+        expect(await store.size()).toBe(3);
+      });
+
+      it('refuses an addMany that does not fit whole, storing none of it', async () => {
+        const store = await create();
+        await store.addMany([job(), job()], 0, 5);
+        const batch = [job(), job({ runAtMs: 10 }), job({ priority: 'high' }), job()];
+        await expect(async () => store.addMany(batch, 0, 5)).rejects.toEqual(full(2, 5));
+        expect(await store.size()).toBe(2);
+        await store.addMany(batch.slice(1), 0, 5);
+        expect(await store.size()).toBe(5);
+      });
+
+      if (traits.shared) {
+        it('counts the jobs stored through another instance of the queue', async () => {
+          const a = await create();
+          const b = await create();
+          await a.addMany([job(), job({ runAtMs: 99 })], 0, 2);
+          await expect(async () => b.add(job(), 0, 2)).rejects.toEqual(full(2, 2));
+          expect(await a.size()).toBe(2);
+        });
+      }
+
+      it('checks nothing without a limit or with Infinity', async () => {
+        const store = await create();
+        await store.addMany([job(), job()], 0);
+        await store.add(job(), 0, Infinity);
+        await store.addMany([job()], 0, Infinity);
+        expect(await store.size()).toBe(4);
+      });
+    });
+
     it('refuses to work once closed', async () => {
       const store = await create();
       await store.close();

@@ -40,6 +40,8 @@ describe('redisStore', () => {
     [{ url: '' }, 'url', /non-empty string/],
     [{ prefix: '' }, 'prefix', /non-empty string/],
     [{ prefix: 7 }, 'prefix', /non-empty string/],
+    [{ prefix: 'X:{q}:' }, 'prefix', /must not contain '\{' or '\}'/],
+    [{ prefix: 'X:}' }, 'prefix', /must not contain/],
     [{ client: {} }, 'client', /ioredis client/],
     [{ client: admin, url }, 'client', /together with url/],
     [{ uri: url }, 'uri', /not a known option/],
@@ -116,6 +118,37 @@ describe('redisStore', () => {
     expect(taken.map((j) => j?.id)).toEqual(
       [jobs[4]!, jobs[0]!, jobs[1]!, jobs[2]!, jobs[3]!].map((j) => j.id),
     );
+    await store.close();
+  });
+
+  it.each(['q}:{q2', '{q}', 'a}'])('refuses the queue name %p, naming queue', (name) => {
+    const create = () => redisStore({ url, prefix }).create({ queue: name, priorities });
+    expect(create).toThrow(InvalidOptionsError);
+    expect(create).toThrow(expect.objectContaining({ path: 'queue' }));
+  });
+
+  it('reports each entry of a take it cannot decode, with its id when it has one, and hands out the good ones', async () => {
+    const queue = 'undecodable';
+    const reported: { id: string | undefined; error: Error }[] = [];
+    const store = redisStore({ url, prefix }).create({
+      queue,
+      priorities,
+      onUndecodable: (entry) => reported.push(entry),
+    });
+    const jobs = Array.from({ length: 5 }, () => makeJob(queue, { priority: 'low' }));
+    const lost = makeJob(queue, { priority: 'low' });
+    await store.addMany(jobs.slice(0, 2), 0);
+    const wait = `${prefix}{${queue}}:wait:low`;
+    await admin.rpush(wait, '{not json', JSON.stringify({ id: lost.id }));
+    await store.addMany(jobs.slice(2), 0);
+    const taken = await store.takeMany(4, 0);
+    expect(taken.map((j) => j.id)).toEqual(jobs.slice(0, 4).map((j) => j.id));
+    expect(reported.map((r) => r.id)).toEqual([undefined, lost.id]);
+    expect(reported.map((r) => (r.error as { code?: string }).code)).toEqual(['ERR_STORE', 'ERR_STORE']);
+    await admin.lpush(wait, 'garbage');
+    expect((await store.take(0))?.id).toBe(jobs[4]!.id);
+    expect(reported).toHaveLength(3);
+    expect(await store.size()).toBe(0);
     await store.close();
   });
 

@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from '../../../src/errors';
-import { decodeJob, encodeJob } from '../../../src/stores/job-codec';
+import { decodeJob, encodeJob, storedJobId } from '../../../src/stores/job-codec';
 import { makeJob } from '../../contracts/job-store.contract';
 
 describe('job codec', () => {
@@ -48,5 +48,15 @@ describe('job codec', () => {
     ['no backoff', JSON.stringify({ ...makeJob('q'), backoff: null })],
   ])('rejects stored text with %s as ERR_STORE', (_what, text) => {
     expect(() => decodeJob(text)).toThrow(expect.objectContaining({ code: 'ERR_STORE' }));
+  });
+
+  it.each([
+    ['{', undefined],
+    ['3', undefined],
+    ['null', undefined],
+    ['{"id":7}', undefined],
+    ['{"id":"job-1"}', 'job-1'],
+  ])('reads the id of refused stored text %p as %p', (text, id) => {
+    expect(storedJobId(text)).toBe(id);
   });
 });

@@ -1,0 +1,54 @@
+import { Redis } from 'ioredis';
+import type { QuiError } from '../../../src/errors';
+import type { Job } from '../../../src/jobs/job';
+import { redisStore, type RedisJobStore } from '../../../src/stores/redis-store';
+import { makeJob } from '../../contracts/job-store.contract';
+
+const url = 'redis://127.0.0.1:6379';
+const prefix = `qui-test:redis-limit:${process.pid}:`;
+const queue = 'race';
+const priorities = ['high', 'low'];
+const admin = new Redis(url, { maxRetriesPerRequest: 1 });
+
+const opened: RedisJobStore[] = [];
+afterAll(async () => {
+  for (const store of opened) await store.close();
+  const keys = await admin.keys(`${prefix}*`);
+  if (keys.length > 0) await admin.del(...keys);
+  await admin.quit();
+});
+
+it('holds at most limit jobs when several clients race to add, refusing the rest with ERR_QUEUE_FULL', async () => {
+  expect(await admin.ping()).toBe('PONG'); // fails, not skips, without Redis
+  const LIMIT = 1_000;
+  // Five store instances, each with its own connection, as five processes would have.
+  for (let i = 0; i < 5; i++) opened.push(redisStore({ url, prefix }).create({ queue, priorities }));
+  const attempts: Promise<Job[] | string>[] = [];
+  for (let i = 0; i < 1_250; i++) {
+    const store = opened[i % opened.length] as RedisJobStore;
+    const jobs =
+      i % 5 === 4
+        ? [makeJob(queue), makeJob(queue, { priority: 'high' })]
+        : [makeJob(queue, { runAtMs: i % 3 === 0 ? 10_000 : undefined })];
+    const add = jobs.length === 1 ? store.add(jobs[0]!, 0, LIMIT) : store.addMany(jobs, 0, LIMIT);
+    attempts.push(
+      add.then(
+        () => jobs,
+        (error: QuiError) => error.code,
+      ),
+    );
+  }
+  const outcomes = await Promise.all(attempts);
+  const refused = outcomes.filter((o) => typeof o === 'string');
+  expect(new Set(refused)).toEqual(new Set(['ERR_QUEUE_FULL']));
+  expect(await opened[0]!.size()).toBe(LIMIT);
+  // What was refused was not stored: the jobs held are exactly those whose add resolved.
+  const added = outcomes.flatMap((o) => (typeof o === 'string' ? [] : o.map((j) => j.id)));
+  const held: Job[] = [];
+  for (let batch = await opened[1]!.takeMany(1_000, 20_000); batch.length > 0;) {
+    held.push(...batch);
+    batch = await opened[1]!.takeMany(1_000, 20_000);
+  }
+  expect(new Set(held.map((j) => j.id))).toEqual(new Set(added));
+  expect(held).toHaveLength(LIMIT);
+});
