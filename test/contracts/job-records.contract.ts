@@ -153,13 +153,18 @@ function describeTransitions(h: RecordsHarness): void {
     const store = await h.open();
     const { records } = store;
     const later = h.job({ runAtMs: 100 });
+    const due = h.job({ runAtMs: 40 });
     const other = h.job({ priority: 'high', runAtMs: 50 });
-    await store.addMany([later, other], 0);
+    await store.addMany([later, due, other], 0);
+    // The take at 60 promotes both due jobs and hands out the higher one; the other now waits.
     expect((await store.take(60))?.id).toBe(other.id);
+    expect((await records.get(due.id))?.state).toBe('waiting');
     expect((await records.get(later.id))?.state).toBe('delayed');
+    expect(await records.counts()).toEqual(h.counts({ waiting: 1, delayed: 1, active: 1 }));
+    expect((await store.take(100))?.id).toBe(due.id);
     expect((await store.take(100))?.id).toBe(later.id);
     expect(await records.get(later.id)).toMatchObject({ state: 'active', attempts: 1 });
-    expect(await records.counts()).toEqual(h.counts({ active: 2 }));
+    expect(await records.counts()).toEqual(h.counts({ active: 3 }));
   });
 
   it.each([
