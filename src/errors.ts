@@ -20,7 +20,12 @@ export type ErrorCode =
   | 'ERR_MISSING_PEER'
   | 'ERR_NOT_SENDABLE'
   | 'ERR_WORKER_CRASHED'
-  | 'ERR_INVALID_MESSAGE';
+  | 'ERR_INVALID_MESSAGE'
+  | 'ERR_JOB_NOT_FOUND'
+  | 'ERR_JOB_STATE'
+  | 'ERR_RESULT_TOO_LARGE'
+  | 'ERR_RESULT_NOT_JSON'
+  | 'ERR_RECORDS_OFF';
 
 /** The one base class of Qui's errors; `code` is stable, `message` is for people. */
 export class QuiError extends Error {

@@ -60,7 +60,25 @@ export type {
   JobLostReason,
 } from './events';
 
-export type { Job, Backoff, BackoffFunction } from './jobs/job';
+export type { Job, Backoff, BackoffFunction, DeadLetterSource } from './jobs/job';
+export { toJobError, MAX_STACK_CHARS } from './jobs/job-error';
+export type { JobError } from './jobs/job-error';
+export { JOB_STATES, MAX_RESULT_CHARS, toRecordResult, taskNameOf } from './jobs/job-record';
+export type { JobRecord, JobState, RecordBackoff } from './jobs/job-record';
+export { DEFAULT_RETENTION, JOB_END_STATES, resolveRetention } from './jobs/job-retention';
+export type { JobEndState, RetentionOptions, RetentionRule, ResolvedRetention } from './jobs/job-retention';
+export { MAX_PAGE_LIMIT, PRUNE_ON_WRITE } from './stores/job-records';
+export type {
+  JobRecords,
+  RecordsConfig,
+  RecordEnd,
+  RecordQuery,
+  RecordPage,
+  CancelOutcome,
+  ProcessBeat,
+  ProcessInfo,
+  StoreBroadcast,
+} from './stores/job-records';
 export type { JobStore, JobStoreFactory, StoreConfig, StoreCounts, Awaitable } from './stores/job-store';
 
 export { defineQueue } from './queue/define-queue';

@@ -1,15 +1,17 @@
+import { QuiError } from '../errors';
 import type { JobId } from '../ids';
-import type { Backoff } from './job';
+import type { Backoff, DeadLetterSource, Job } from './job';
+import type { JobError } from './job-error';
+import type { JobEndState } from './job-retention';
 
 /**
  * Where a job is in its life, as its record in the store says (BullMQ's words, plus Qui's own
  * end states): `waiting` (due), `delayed` (not yet due), `active` (taken by a process),
- * `failed` (an attempt failed and a retry is stored), then one end state: `completed`, `dead`
- * (failed for good), `lost` (it left the store and will not run again: at-most-once) or
- * `cancelled`.
+ * `failed` (an attempt failed and its retry is stored, due or not), then one end state:
+ * `completed`, `dead` (failed for good), `lost` (it left the store and will not run again:
+ * at-most-once) or `cancelled`.
  */
-export type JobState =
-  'waiting' | 'delayed' | 'active' | 'completed' | 'failed' | 'dead' | 'lost' | 'cancelled';
+export type JobState = 'waiting' | 'delayed' | 'active' | 'failed' | JobEndState;
 
 /** Every state, in the order a job passes them; the last four are end states. */
 export const JOB_STATES: readonly JobState[] = Object.freeze([
@@ -23,66 +25,110 @@ export const JOB_STATES: readonly JobState[] = Object.freeze([
   'cancelled',
 ]);
 
-/** The states a job never leaves on its own (retention prunes them; `retryJob` revives dead and lost). */
-export type JobEndState = 'completed' | 'dead' | 'lost' | 'cancelled';
+/** A job's backoff as a record shows it: JSON, so a function backoff (memory store only) shows as `{ type: 'function' }`. */
+export type RecordBackoff = Exclude<Backoff, (...args: never[]) => unknown> | { readonly type: 'function' };
 
-/** An error as a record keeps it: JSON, the stack cut to {@link MAX_STACK_CHARS}. */
-export interface JobError {
-  readonly name: string;
-  readonly message: string;
-  /** The `QuiError` code, or another error's string `code`, when it has one. */
-  readonly code?: string;
-  readonly stack?: string;
-}
-
-/** Longest stack a record keeps, in characters. */
-export const MAX_STACK_CHARS = 4_000;
-
-/** Largest result a record keeps, in characters of JSON; a larger one is refused with `ERR_RESULT_TOO_LARGE`. */
+/** Largest result (or progress value) a record keeps, in characters of JSON. */
 export const MAX_RESULT_CHARS = 64 * 1024;
 
 /**
- * The record of one job, readable from any process that shares the queue's store.
- * Timestamps are wall-clock ms. `task` is the payload as enqueued.
+ * The record of one job, readable from any process that shares the queue's store. Timestamps
+ * are wall-clock ms (the `nowMs` the store was given). A record is a snapshot: a plain frozen
+ * object, never updated in place.
  */
 export interface JobRecord<TTask = unknown> {
   readonly id: JobId;
   readonly queue: string;
+  /** The payload as enqueued. */
   readonly task: TTask;
-  /** The task name of a `defineTask` value, when the payload is one. */
+  /** The task name of a `defineTask` value (`{ task: name, … }`), when the payload is one. */
   readonly taskName: string | undefined;
   readonly priority: string;
   readonly options: {
     readonly maxRetries: number;
     readonly retryDelayMs: number;
-    /** Object forms only: records are JSON. */
-    readonly backoff: Exclude<Backoff, (...args: never[]) => unknown>;
+    readonly backoff: RecordBackoff;
+    /** `Infinity` for none. */
     readonly timeoutMs: number;
   };
   readonly state: JobState;
-  /** Attempts started so far (0 while it waits for its first). */
+  /** Attempts started so far: 0 while it waits for its first, 1 once taken, and so on. */
   readonly attempts: number;
   readonly enqueuedAtMs: number;
-  /** When it is (or was) due, for delayed jobs and retries. */
+  /** When it is (or was) due: set for delayed jobs and retries. */
   readonly runAtMs: number | undefined;
   /** When its latest attempt started. */
   readonly startedAtMs: number | undefined;
-  /** When it reached an end state. */
+  /** When it reached its end state; `undefined` until then. */
   readonly finishedAtMs: number | undefined;
-  /** The latest attempt's error (kept through later attempts until one succeeds). */
+  /** The latest attempt's error, kept through later attempts (and on a completed job whose result could not be kept). */
   readonly error: JobError | undefined;
-  /** The completed attempt's value (JSON). */
+  /** The completed attempt's value, as JSON gave it back; `undefined` when it returned none. */
   readonly result: unknown;
   /** The latest value a processor reported with `ctx.progress`. */
   readonly progress: unknown;
   /** The process that took it last (see `QuiSystem.processId`). */
   readonly processId: string | undefined;
-  /** The path of the worker that ran it last. */
+  /** The path of the worker that ran its latest attempt, written when the attempt ends. */
   readonly worker: string | undefined;
   /** Why it was lost or cancelled. */
   readonly reason: string | undefined;
-  /** For a dead-letter copy: the queue and job it came from. */
-  readonly deadLetterOf: { readonly queue: string; readonly jobId: string } | undefined;
-  /** Trace context of the enqueue (W3C `traceparent` / `tracestate`), when tracing is on. */
+  /** For a dead-letter copy: the queue and job it came from, and that job's last error. */
+  readonly deadLetterOf: DeadLetterSource | undefined;
+  /** Trace context of the enqueue, when tracing is on. */
   readonly trace: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * The task name of a `defineTask` payload (`{ task: 'send-email', params }`), else `undefined`.
+ * @example
+ * taskNameOf({ task: 'send-email', params: {} }); // 'send-email'
+ */
+export function taskNameOf(task: unknown): string | undefined {
+  if (typeof task !== 'object' || task === null) return undefined;
+  const name = (task as { task?: unknown }).task;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/**
+ * The `options` of a job's record: its retry and timeout settings, JSON only.
+ * @internal
+ */
+export function recordOptions(job: Job): JobRecord['options'] {
+  return {
+    maxRetries: job.maxRetries,
+    retryDelayMs: job.retryDelayMs,
+    backoff: typeof job.backoff === 'function' ? { type: 'function' } : job.backoff,
+    timeoutMs: job.timeoutMs,
+  };
+}
+
+/**
+ * Encodes a processor's result (or, with `field: 'progress'`, a progress value) as the JSON text
+ * a record keeps: `undefined` for `undefined`. The ledger calls it before `JobRecords.finish`;
+ * when it throws, the job still completes, without its result, and the record's `error` says why.
+ * @throws {QuiError} `ERR_RESULT_TOO_LARGE` when the JSON is longer than {@link MAX_RESULT_CHARS}
+ * (the message names the cap and the size); `ERR_RESULT_NOT_JSON` when JSON cannot write it (a BigInt, a cycle).
+ * @example
+ * toRecordResult({ sent: 3 }); // '{"sent":3}'
+ */
+export function toRecordResult(value: unknown, field: 'result' | 'progress' = 'result'): string | undefined {
+  if (value === undefined) return undefined;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (thrown) {
+    throw new QuiError('ERR_RESULT_NOT_JSON', `the job's ${field} cannot be written as JSON`, {
+      cause: thrown,
+    });
+  }
+  // JSON.stringify gives undefined for a function or a symbol: nothing to keep.
+  if (text === undefined) return undefined;
+  if (text.length > MAX_RESULT_CHARS) {
+    throw new QuiError(
+      'ERR_RESULT_TOO_LARGE',
+      `the job's ${field} is ${text.length} characters of JSON; a record keeps at most MAX_RESULT_CHARS (${MAX_RESULT_CHARS})`,
+    );
+  }
+  return text;
 }

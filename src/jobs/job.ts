@@ -1,4 +1,5 @@
 import type { JobId } from '../ids';
+import type { JobError } from './job-error';
 
 /**
  * How long to wait before a retry. `fixed` waits `retryDelayMs` every time; `exponential` waits
@@ -36,4 +37,22 @@ export interface Job<TTask = unknown> {
   readonly enqueuedAtMs: number;
   /** Wall-clock ms before which the job must not be handed out (delayed and retried jobs). */
   readonly runAtMs?: number;
+  /**
+   * Set on a dead-letter copy: the queue and job it came from, and the error it died with.
+   * The copy has its own id; `retryJob` on it puts the job back into `queue`.
+   */
+  readonly deadLetterOf?: DeadLetterSource;
+  /**
+   * Trace context of the enqueue (W3C `traceparent` / `tracestate`), when tracing is on, so an
+   * attempt's span in another process links to the producer's.
+   */
+  readonly trace?: Readonly<Record<string, string>>;
+}
+
+/** Where a dead-letter copy came from (see {@link Job.deadLetterOf}). */
+export interface DeadLetterSource {
+  readonly queue: string;
+  readonly jobId: string;
+  /** The error of the source job's last attempt. */
+  readonly error: JobError | undefined;
 }

@@ -1,6 +1,7 @@
 import { InvalidOptionsError, QuiError } from '../errors';
 import { checkString, describe } from '../validate';
 import type { Job } from '../jobs/job';
+import type { JobRecords, RecordsConfig } from './job-records';
 
 /** A value or a promise of it: stores may answer synchronously (memory) or not (SQLite, Redis). */
 export type Awaitable<T> = T | PromiseLike<T>;
@@ -17,6 +18,11 @@ export interface StoreConfig {
    * Without it, the built-in stores throw the decode error (`ERR_STORE`) from the take instead.
    */
   readonly onUndecodable?: (entry: { readonly id: string | undefined; readonly error: Error }) => void;
+  /**
+   * Given, the store keeps a record of every job (see `JobRecords`) and exposes `records`;
+   * absent (`retain: false`), it keeps none and costs exactly what it did without records.
+   */
+  readonly records?: RecordsConfig;
 }
 
 /** Counts of jobs held by a store. */
@@ -65,6 +71,11 @@ export interface JobStore {
    * (another process enqueued, or the connection came back), so parked workers wake up.
    */
   onAvailable?(listener: () => void): void;
+  /**
+   * The job records, present iff `StoreConfig.records` was given. With records, `add`, `take`
+   * and friends also write each job's record in the same atomic step (see `JobRecords`).
+   */
+  readonly records?: JobRecords;
   /** Releases what the store holds (connections, file handles). Jobs stay where durable. */
   close(): Awaitable<void>;
 }

@@ -11,6 +11,8 @@ import {
   type StoreConfig,
   type StoreCounts,
 } from './job-store';
+import { HEAP, LANE, type StoredAt } from './memory-record-entry';
+import { MemoryJobRecords } from './memory-records';
 import { MinHeap } from './min-heap';
 
 /**
@@ -27,38 +29,68 @@ export class MemoryJobStore implements JobStore {
   private readonly delayed = new MinHeap<Job>();
   /** Insertion sequence: breaks ties between delayed jobs due at the same ms. */
   private seq = 0;
+  /** Live due jobs (lanes may also hold dropped ones, counted in `laneDropped`). */
   private due = 0;
+  /** Per lane, jobs still in it that records dropped (cancelled, removed): skipped when reached. */
+  private readonly laneDropped: number[];
+  /** Delayed jobs still in the heap that records dropped. */
+  private heapDropped = 0;
   private closed = false;
+  /** The job records, when the queue keeps them (`StoreConfig.records`). */
+  readonly records: MemoryJobRecords | undefined;
 
   /** @internal */
   constructor(
     private readonly queue: string,
     private readonly laneOf: ReadonlyMap<string, number>,
+    config?: StoreConfig,
   ) {
     this.lanes = Array.from(laneOf.keys(), () => new Denque<Job>());
+    this.laneDropped = this.lanes.map(() => 0);
+    this.records =
+      config?.records === undefined
+        ? undefined
+        : new MemoryJobRecords(config.queue, config.records, {
+            store: (job, nowMs) => this.insert(this.lane(job), job, nowMs),
+            discard: (job, where) => this.discard(job, where),
+          });
   }
 
   add(job: Job, nowMs: number, limit?: number): void {
     const lane = this.lane(job);
     this.checkLimit(1, limit);
-    this.insert(lane, job, nowMs);
+    const where = this.insert(lane, job, nowMs);
+    if (this.records !== undefined) this.records.added(job, where);
   }
 
   addMany(jobs: readonly Job[], nowMs: number, limit?: number): void {
     // Check every job, and the limit, before storing any: all or none.
     const lanes = jobs.map((job) => this.lane(job));
     if (jobs.length > 0) this.checkLimit(jobs.length, limit);
-    for (let i = 0; i < jobs.length; i++) this.insert(lanes[i] as Denque<Job>, jobs[i] as Job, nowMs);
+    const records = this.records;
+    for (let i = 0; i < jobs.length; i++) {
+      const where = this.insert(lanes[i] as Denque<Job>, jobs[i] as Job, nowMs);
+      if (records !== undefined) records.added(jobs[i] as Job, where);
+    }
   }
 
   take(nowMs: number): Job | undefined {
     if (this.closed) throw storeClosedError('memory');
+    const records = this.records;
+    if (records !== undefined && records.paused) return undefined;
     this.promote(nowMs);
     if (this.due === 0) return undefined;
-    for (const lane of this.lanes) {
-      if (lane.length > 0) {
+    for (let i = 0; i < this.lanes.length; i++) {
+      const lane = this.lanes[i] as Denque<Job>;
+      while (lane.length > 0) {
+        const job = lane.shift() as Job;
+        // With records, a job cancelled or removed while it waited is skipped here, O(1).
+        if (records !== undefined && !records.taken(job, nowMs)) {
+          this.laneDropped[i] = (this.laneDropped[i] as number) - 1;
+          continue;
+        }
         this.due--;
-        return lane.shift();
+        return job;
       }
     }
     return undefined;
@@ -82,10 +114,14 @@ export class MemoryJobStore implements JobStore {
   counts(nowMs: number): StoreCounts {
     const waiting: Record<string, number> = {};
     const names = [...this.laneOf.keys()];
-    names.forEach((name, i) => (waiting[name] = (this.lanes[i] as Denque<Job>).length));
+    names.forEach(
+      (name, i) => (waiting[name] = (this.lanes[i] as Denque<Job>).length - (this.laneDropped[i] as number)),
+    );
     let delayed = 0;
+    const records = this.records;
     // Counting must not promote (that would reorder against later adds): count due ones in place.
     this.delayed.forEach((job, runAtMs) => {
+      if (records !== undefined && !records.holds(job, HEAP)) return;
       if (runAtMs <= nowMs) waiting[job.priority] = (waiting[job.priority] ?? 0) + 1;
       else delayed++;
     });
@@ -93,7 +129,7 @@ export class MemoryJobStore implements JobStore {
   }
 
   size(): number {
-    return this.due + this.delayed.size;
+    return this.due + this.delayed.size - this.heapDropped;
   }
 
   close(): void {
@@ -101,6 +137,9 @@ export class MemoryJobStore implements JobStore {
     for (const lane of this.lanes) lane.clear();
     this.delayed.clear();
     this.due = 0;
+    this.laneDropped.fill(0);
+    this.heapDropped = 0;
+    this.records?.clear();
   }
 
   private checkLimit(adding: number, limit: number | undefined): void {
@@ -115,25 +154,42 @@ export class MemoryJobStore implements JobStore {
     return this.lanes[index] as Denque<Job>;
   }
 
-  private insert(lane: Denque<Job>, job: Job, nowMs: number): void {
+  private insert(lane: Denque<Job>, job: Job, nowMs: number): StoredAt {
     const seq = this.seq++;
     if (job.runAtMs !== undefined && job.runAtMs > nowMs) {
       this.delayed.push(job.runAtMs, seq, job);
-    } else {
-      lane.push(job);
-      this.due++;
+      return HEAP;
     }
+    lane.push(job);
+    this.due++;
+    return LANE;
+  }
+
+  /** A job records dropped stays where it is, uncounted, until a take or a promotion reaches it. */
+  private discard(job: Job, where: StoredAt): void {
+    if (where === HEAP) {
+      this.heapDropped++;
+      return;
+    }
+    const i = this.laneOf.get(job.priority) as number;
+    this.laneDropped[i] = (this.laneDropped[i] as number) + 1;
+    this.due--;
   }
 
   /** Moves every delayed job due by `nowMs` to the tail of its priority, earliest first. */
   private promote(nowMs: number): void {
     const heap = this.delayed;
+    const records = this.records;
     let next = heap.peekKey();
     while (next !== undefined && next <= nowMs) {
       const job = heap.pop() as Job;
+      next = heap.peekKey();
+      if (records !== undefined && !records.promoted(job)) {
+        this.heapDropped--;
+        continue;
+      }
       (this.lanes[this.laneOf.get(job.priority) as number] as Denque<Job>).push(job);
       this.due++;
-      next = heap.peekKey();
     }
   }
 }
@@ -160,6 +216,6 @@ export function memoryStore(): MemoryStoreFactory {
   return Object.freeze({
     kind: 'memory' as const,
     serializes: false as const,
-    create: (config: StoreConfig) => new MemoryJobStore(config.queue, priorityLanes(config)),
+    create: (config: StoreConfig) => new MemoryJobStore(config.queue, priorityLanes(config), config),
   });
 }

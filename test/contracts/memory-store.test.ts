@@ -1,4 +1,6 @@
 import { memoryStore } from '../../src/stores/memory-store';
+import { describeJobRecordsContract } from './job-records.contract';
+import { withRecords } from './job-records-harness';
 import { describeJobStoreContract, makeJob } from './job-store.contract';
 
 describeJobStoreContract(
@@ -7,6 +9,14 @@ describeJobStoreContract(
   () => undefined,
   { durable: false, shared: false },
 );
+// With records on, the store keeps every rule it keeps without them.
+describeJobStoreContract(
+  'memory with records',
+  () => withRecords(memoryStore()),
+  () => undefined,
+  { durable: false, shared: false },
+);
+describeJobRecordsContract('memory', () => memoryStore(), { shared: false });
 
 describe('memoryStore', () => {
   it('answers synchronously, never with a promise', () => {
