@@ -1,8 +1,7 @@
-/**
- * Small, path-naming checks shared by every `resolveX`. Each throws the error its caller chose
- * (InvalidSpecError for specs, InvalidOptionsError for call options) with the field's path.
- * @internal
- */
+// Small, path-naming checks shared by every `resolveX`. Each throws the error its caller chose
+// (InvalidSpecError for specs, InvalidOptionsError for call options) with the field's path.
+
+/** Makes the error a check throws, from the field's path and what is wrong with it. */
 export type Fail = (path: string, problem: string) => Error;
 
 /** Joins a parent path and a key: `join('', 'a')` is `a`, `join('a', 'b')` is `a.b`. */

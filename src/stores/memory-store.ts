@@ -14,6 +14,7 @@ import {
 import { HEAP, LANE, type StoredAt } from './memory-record-entry';
 import { MemoryJobRecords } from './memory-records';
 import { MinHeap } from './min-heap';
+import type { JobRecords } from './job-records';
 
 /**
  * The in-memory store: one `denque` FIFO per priority for due jobs, and a binary min-heap keyed
@@ -37,7 +38,9 @@ export class MemoryJobStore implements JobStore {
   private heapDropped = 0;
   private closed = false;
   /** The job records, when the queue keeps them (`StoreConfig.records`). */
-  readonly records: MemoryJobRecords | undefined;
+  readonly records: JobRecords | undefined;
+  /** The same object as `records`, with the store-side hooks. */
+  private readonly rec: MemoryJobRecords | undefined;
 
   /** @internal */
   constructor(
@@ -47,27 +50,28 @@ export class MemoryJobStore implements JobStore {
   ) {
     this.lanes = Array.from(laneOf.keys(), () => new Denque<Job>());
     this.laneDropped = this.lanes.map(() => 0);
-    this.records =
+    this.rec =
       config?.records === undefined
         ? undefined
         : new MemoryJobRecords(config.queue, config.records, {
             store: (job, nowMs) => this.insert(this.lane(job), job, nowMs),
             discard: (job, where) => this.discard(job, where),
           });
+    this.records = this.rec;
   }
 
   add(job: Job, nowMs: number, limit?: number): void {
     const lane = this.lane(job);
     this.checkLimit(1, limit);
     const where = this.insert(lane, job, nowMs);
-    if (this.records !== undefined) this.records.added(job, where);
+    if (this.rec !== undefined) this.rec.added(job, where);
   }
 
   addMany(jobs: readonly Job[], nowMs: number, limit?: number): void {
     // Check every job, and the limit, before storing any: all or none.
     const lanes = jobs.map((job) => this.lane(job));
     if (jobs.length > 0) this.checkLimit(jobs.length, limit);
-    const records = this.records;
+    const records = this.rec;
     for (let i = 0; i < jobs.length; i++) {
       const where = this.insert(lanes[i] as Denque<Job>, jobs[i] as Job, nowMs);
       if (records !== undefined) records.added(jobs[i] as Job, where);
@@ -76,7 +80,7 @@ export class MemoryJobStore implements JobStore {
 
   take(nowMs: number): Job | undefined {
     if (this.closed) throw storeClosedError('memory');
-    const records = this.records;
+    const records = this.rec;
     if (records !== undefined && records.paused) return undefined;
     this.promote(nowMs);
     if (this.due === 0) return undefined;
@@ -118,7 +122,7 @@ export class MemoryJobStore implements JobStore {
       (name, i) => (waiting[name] = (this.lanes[i] as Denque<Job>).length - (this.laneDropped[i] as number)),
     );
     let delayed = 0;
-    const records = this.records;
+    const records = this.rec;
     // Counting must not promote (that would reorder against later adds): count due ones in place.
     this.delayed.forEach((job, runAtMs) => {
       if (records !== undefined && !records.holds(job, HEAP)) return;
@@ -139,7 +143,7 @@ export class MemoryJobStore implements JobStore {
     this.due = 0;
     this.laneDropped.fill(0);
     this.heapDropped = 0;
-    this.records?.clear();
+    this.rec?.clear();
   }
 
   private checkLimit(adding: number, limit: number | undefined): void {
@@ -179,7 +183,7 @@ export class MemoryJobStore implements JobStore {
   /** Moves every delayed job due by `nowMs` to the tail of its priority, earliest first. */
   private promote(nowMs: number): void {
     const heap = this.delayed;
-    const records = this.records;
+    const records = this.rec;
     let next = heap.peekKey();
     while (next !== undefined && next <= nowMs) {
       const job = heap.pop() as Job;
