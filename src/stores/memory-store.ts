@@ -1,5 +1,6 @@
 import Denque from 'denque';
 import type { Job } from '../jobs/job';
+import type { JobRecords } from './job-records';
 import {
   priorityLanes,
   storeClosedError,
@@ -34,8 +35,10 @@ export class MemoryJobStore implements JobStore {
   /** Delayed jobs still in the heap that records dropped. */
   private heapDropped = 0;
   private closed = false;
-  /** The job records, when the queue keeps them (`StoreConfig.records`). */
-  readonly records: MemoryJobRecords | undefined;
+  /** The job records, when the queue keeps them (`StoreConfig.records`); they answer synchronously. */
+  readonly records: JobRecords | undefined;
+  /** The same, typed for the store's own calls (the public type must not name an internal class). */
+  private readonly rec: MemoryJobRecords | undefined;
 
   /** @internal */
   constructor(
@@ -44,24 +47,25 @@ export class MemoryJobStore implements JobStore {
   ) {
     this.lanes = Array.from(laneOf.keys(), () => new Denque<Job>());
     this.laneDropped = this.lanes.map(() => 0);
-    this.records =
+    this.rec =
       config?.records === undefined
         ? undefined
         : new MemoryJobRecords(config.queue, config.records, {
             store: (job, nowMs) => this.insert(this.lane(job), job, nowMs),
             discard: (job, where) => this.discard(job, where),
           });
+    this.records = this.rec;
   }
 
   add(job: Job, nowMs: number): void {
     const where = this.insert(this.lane(job), job, nowMs);
-    if (this.records !== undefined) this.records.added(job, where);
+    if (this.rec !== undefined) this.rec.added(job, where);
   }
 
   addMany(jobs: readonly Job[], nowMs: number): void {
     // Check every job before storing any: all or none.
     const lanes = jobs.map((job) => this.lane(job));
-    const records = this.records;
+    const records = this.rec;
     for (let i = 0; i < jobs.length; i++) {
       const where = this.insert(lanes[i] as Denque<Job>, jobs[i] as Job, nowMs);
       if (records !== undefined) records.added(jobs[i] as Job, where);
@@ -70,7 +74,7 @@ export class MemoryJobStore implements JobStore {
 
   take(nowMs: number): Job | undefined {
     if (this.closed) throw storeClosedError('memory');
-    const records = this.records;
+    const records = this.rec;
     if (records !== undefined && records.paused) return undefined;
     this.promote(nowMs);
     if (this.due === 0) return undefined;
@@ -112,7 +116,7 @@ export class MemoryJobStore implements JobStore {
       (name, i) => (waiting[name] = (this.lanes[i] as Denque<Job>).length - (this.laneDropped[i] as number)),
     );
     let delayed = 0;
-    const records = this.records;
+    const records = this.rec;
     // Counting must not promote (that would reorder against later adds): count due ones in place.
     this.delayed.forEach((job, runAtMs) => {
       if (records !== undefined && !records.holds(job, HEAP)) return;
@@ -133,7 +137,7 @@ export class MemoryJobStore implements JobStore {
     this.due = 0;
     this.laneDropped.fill(0);
     this.heapDropped = 0;
-    this.records?.clear();
+    this.rec?.clear();
   }
 
   private lane(job: Job): Denque<Job> {
@@ -168,7 +172,7 @@ export class MemoryJobStore implements JobStore {
   /** Moves every delayed job due by `nowMs` to the tail of its priority, earliest first. */
   private promote(nowMs: number): void {
     const heap = this.delayed;
-    const records = this.records;
+    const records = this.rec;
     let next = heap.peekKey();
     while (next !== undefined && next <= nowMs) {
       const job = heap.pop() as Job;
