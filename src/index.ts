@@ -65,7 +65,7 @@ export { toJobError, MAX_STACK_CHARS } from './jobs/job-error';
 export type { JobError } from './jobs/job-error';
 export { JOB_STATES, MAX_RESULT_CHARS, toRecordResult, taskNameOf } from './jobs/job-record';
 export type { JobRecord, JobState, RecordBackoff } from './jobs/job-record';
-export { DEFAULT_RETENTION, JOB_END_STATES, resolveRetention } from './jobs/job-retention';
+export { DEFAULT_RETENTION, JOB_END_STATES } from './jobs/job-retention';
 export type { JobEndState, RetentionOptions, RetentionRule, ResolvedRetention } from './jobs/job-retention';
 export { MAX_PAGE_LIMIT, PRUNE_ON_WRITE } from './stores/job-records';
 export type {

@@ -1,3 +1,4 @@
+import { InvalidSpecError } from '../errors';
 import { checkNumber, checkObject, deepFreeze, describe, join, type Fail } from '../validate';
 
 /** The states a job never leaves on its own: retention prunes their records. */
@@ -65,12 +66,19 @@ export const DEFAULT_RETENTION: ResolvedRetention = deepFreeze({
  * Checks a `retain` option and fills in {@link DEFAULT_RETENTION}: `undefined` gives the
  * defaults, `false` gives `false` (no records), an object is checked field by field.
  * Called once, when a queue is defined; never on a hot path.
+ * `fail` makes the error (defaulting to `InvalidSpecError`, as for a queue spec); `defineQueue`
+ * calls it with its own.
  * @throws the error `fail` makes, naming the field: `retain.dead.maxAgeMs: must be a number >= 0 or Infinity, got -1`
+ * @internal
  * @example
  * resolveRetention({ completed: { maxCount: 100 } }, 'retain', fail);
  * // { completed: { maxAgeMs: 3600000, maxCount: 100 }, dead: { … 7 days, 10000 }, … } (frozen)
  */
-export function resolveRetention(value: unknown, path: string, fail: Fail): ResolvedRetention | false {
+export function resolveRetention(
+  value: unknown,
+  path = 'retain',
+  fail: Fail = (at, problem) => new InvalidSpecError(at, problem),
+): ResolvedRetention | false {
   if (value === undefined) return DEFAULT_RETENTION;
   if (value === false) return false;
   const o = checkObject(value, path, JOB_END_STATES, fail);

@@ -172,7 +172,7 @@ export class MemoryJobRecords implements JobRecords {
         extra.reason = end.reason;
         break;
     }
-    this.end(entry, end.state, nowMs);
+    this.end(entry, end.state, nowMs, false);
     return true;
   }
 
@@ -229,7 +229,7 @@ export class MemoryJobRecords implements JobRecords {
         const extra = (entry.extra ??= new Extra());
         extra.finishedAtMs = nowMs;
         extra.reason = reason;
-        const record = this.end(entry, 'cancelled', nowMs);
+        const record = this.end(entry, 'cancelled', nowMs, true) as JobRecord;
         return { state: 'cancelled', record };
       }
       default:
@@ -271,7 +271,7 @@ export class MemoryJobRecords implements JobRecords {
       } else {
         extra.finishedAtMs = nowMs;
         extra.reason = 'process-gone';
-        changed.push(this.end(entry, 'lost', nowMs));
+        changed.push(this.end(entry, 'lost', nowMs, true) as JobRecord);
       }
     }
     for (const [id, lease] of this.leases) if (lease.expiresAtMs <= nowMs) this.leases.delete(id);
@@ -316,10 +316,16 @@ export class MemoryJobRecords implements JobRecords {
     this.move(entry, entry.where === LANE ? 'waiting' : 'delayed');
   }
 
-  /** Moves the entry to end state `state`, prunes a little of that state, and returns its snapshot. */
-  private end(entry: Entry, state: 'completed' | 'dead' | 'lost' | 'cancelled', nowMs: number): JobRecord {
+  /** Moves the entry to end state `state` and prunes a little of that state; returns its snapshot when `wanted`. */
+  private end(
+    entry: Entry,
+    state: 'completed' | 'dead' | 'lost' | 'cancelled',
+    nowMs: number,
+    wanted: boolean,
+  ): JobRecord | undefined {
     this.move(entry, state);
-    const record = snapshot(entry);
+    // The snapshot comes before pruning, which may take this very record (maxCount 0); `finish` wants none.
+    const record = wanted ? snapshot(entry) : undefined;
     this.pruneState(state, nowMs, PRUNE_ON_WRITE);
     return record;
   }

@@ -1,5 +1,6 @@
 import Denque from 'denque';
 import type { Job } from '../jobs/job';
+import type { JobRecords } from './job-records';
 import {
   exceedsLimit,
   priorityLanes,
@@ -14,7 +15,6 @@ import {
 import { HEAP, LANE, type StoredAt } from './memory-record-entry';
 import { MemoryJobRecords } from './memory-records';
 import { MinHeap } from './min-heap';
-import type { JobRecords } from './job-records';
 
 /**
  * The in-memory store: one `denque` FIFO per priority for due jobs, and a binary min-heap keyed

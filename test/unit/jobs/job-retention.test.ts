@@ -74,3 +74,10 @@ describe('resolveRetention', () => {
     expect(call).toThrow('queues[0].retain.dead.maxCount: must be an integer >= 0 or Infinity, got -2');
   });
 });
+
+describe('resolveRetention defaults', () => {
+  it('names retain and throws InvalidSpecError when no path or fail is given', () => {
+    expect(() => resolveRetention({ lost: 3 })).toThrow(InvalidSpecError);
+    expect(() => resolveRetention({ lost: 3 })).toThrow('retain.lost: must be an object, got 3');
+  });
+});
