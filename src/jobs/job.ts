@@ -36,4 +36,9 @@ export interface Job<TTask = unknown> {
   readonly enqueuedAtMs: number;
   /** Wall-clock ms before which the job must not be handed out (delayed and retried jobs). */
   readonly runAtMs?: number;
+  /**
+   * The trace context of the enqueue (a W3C `traceparent`/`tracestate` carrier) when tracing is
+   * on, so an attempt in another process joins the producer's trace. Never holds user data.
+   */
+  readonly trace?: Readonly<Record<string, string>>;
 }
