@@ -22,6 +22,7 @@ import {
 } from './lib/table';
 import type { ChildResult } from './lib/child';
 import { latency } from './scenarios/latency';
+import { metricsOverhead } from './scenarios/metrics';
 import { poolSize } from './scenarios/pool-size';
 import { priority } from './scenarios/priority';
 import { queueLength } from './scenarios/queue-length';
@@ -41,6 +42,7 @@ const SCENARIOS: readonly Scenario[] = [
   supervision,
   wrapping,
   stores,
+  metricsOverhead,
 ];
 
 interface Cli {

@@ -5,6 +5,7 @@ import type { Job } from '../jobs/job';
 import { retryDelayMs, shouldRetry } from '../jobs/backoff';
 import {
   startAttempt,
+  startSpans,
   type AttemptDeps,
   type AttemptOutcome,
   type RunningAttempt,
@@ -80,7 +81,9 @@ export class Worker {
     const events = this.rt.services.events;
     if (events.has('job.started'))
       events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
-    const attempt = startAttempt(this.processor, job, this.depsFor(job));
+    const hooks = this.rt.attemptHooks;
+    const span = hooks.length === 0 ? undefined : startSpans(hooks, job, job.attempts + 1, this.ctx.path);
+    const attempt = startAttempt(this.processor, job, this.depsFor(job), span);
     // A processor that answered synchronously is settled now: report on the next poll at once,
     // sparing the hot path a message to self and an event-loop turn.
     if (attempt.result) return this.poll(this.settle(job, attempt.result));
