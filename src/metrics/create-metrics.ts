@@ -100,16 +100,22 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
 
   // Attempts are watched through a hook the worker calls, not through job.started/completed
   // events: those would build two event objects per job. One probe per worker, reused.
+  // Wall time from the monotonic clock: one clock read per attempt start serves both the wait
+  // (against the job's wall-clock due time) and the run time. Re-synced at every scrape.
+  let wallOffset = clock.wallNow() - clock.now();
   const hook: AttemptHook = {
     start(job, _attempt, worker) {
-      const q = book.queue(job.queue);
-      q.wait.observe(Math.max(0, clock.wallNow() - (job.runAtMs ?? job.enqueuedAtMs)) / 1000);
-      let probe = q.workers.get(worker);
+      let probe = book.probes.get(worker);
       if (probe === undefined) {
-        probe = new WorkerProbe(clock);
-        q.workers.set(worker, probe);
+        probe = new WorkerProbe(book.queue(job.queue), clock);
+        book.probes.set(worker, probe);
       }
-      return probe.begin(book.taskIn(q, taskLabel(job)));
+      const q = probe.queue;
+      const now = clock.now();
+      q.wait.observe(Math.max(0, now + wallOffset - (job.runAtMs ?? job.enqueuedAtMs)) / 1000);
+      const label = taskLabel(job);
+      const last = probe.task;
+      return probe.begin(last !== undefined && last.task === label ? last : book.taskIn(q, label), now);
     },
   };
   const removeHooks = queueRuntimes(core).map((rt) => rt.addAttemptHook(hook));
@@ -200,14 +206,17 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
     ['queue', 'state'],
     async (g) => {
       for (const stats of await allStats(system, core)) {
-        g.set({ queue: stats.name, state: 'active' }, book.queues.get(stats.name)?.active() ?? 0);
+        g.set({ queue: stats.name, state: 'active' }, book.active(stats.name));
         g.set({ queue: stats.name, state: 'parked' }, stats.parkedPolls);
       }
     },
   );
 
   let closed = false;
-  const render = () => registry.metrics();
+  const render = () => {
+    wallOffset = clock.wallNow() - clock.now();
+    return registry.metrics();
+  };
   return {
     registry,
     contentType: registry.contentType,
@@ -245,7 +254,7 @@ function lost(book: SeriesBook, event: JobLostEvent): void {
   const t = book.task(event.job);
   t.lost.set(reason, (t.lost.get(reason) ?? 0) + 1);
   // A lost job's worker is gone (crashed, killed or stopping): forget it.
-  if (event.worker !== undefined) book.queue(event.job.queue).workers.delete(event.worker);
+  if (event.worker !== undefined) book.probes.delete(event.worker);
 }
 
 /** The stats of every queue that answers now (a queue restarting is skipped this scrape). */

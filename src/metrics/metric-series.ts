@@ -63,18 +63,23 @@ export class TaskSeries {
 
 /**
  * What metrics see of one worker's attempts: one object per worker, handed back as the span of
- * each of its attempts, so watching a job allocates nothing.
+ * each of its attempts, so watching a job allocates nothing. It remembers its last task's series:
+ * a worker mostly runs one task, so that lookup is usually skipped.
  */
 export class WorkerProbe implements AttemptSpan {
   /** Monotonic ms the running attempt started, or -1 while idle. */
   startedAt = -1;
-  private task: TaskSeries | undefined;
+  /** The series of the running (or last) attempt's task. */
+  task: TaskSeries | undefined;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    readonly queue: QueueSeries,
+    private readonly clock: Clock,
+  ) {}
 
-  begin(task: TaskSeries): this {
+  begin(task: TaskSeries, nowMs: number): this {
     this.task = task;
-    this.startedAt = this.clock.now();
+    this.startedAt = nowMs;
     return this;
   }
 
@@ -83,7 +88,6 @@ export class WorkerProbe implements AttemptSpan {
     if (task === undefined || this.startedAt < 0) return;
     const seconds = (this.clock.now() - this.startedAt) / 1000;
     this.startedAt = -1;
-    this.task = undefined;
     switch (outcome.status) {
       case 'completed':
         task.completed++;
@@ -101,12 +105,10 @@ export class WorkerProbe implements AttemptSpan {
   }
 }
 
-/** One queue: its tasks, its wait times and its workers. */
+/** One queue: its tasks and its wait times. */
 export class QueueSeries {
   readonly tasks = new Map<string, TaskSeries>();
   readonly wait: Histogram;
-  /** By worker path. */
-  readonly workers = new Map<string, WorkerProbe>();
 
   constructor(
     readonly queue: string,
@@ -114,18 +116,13 @@ export class QueueSeries {
   ) {
     this.wait = new Histogram(waitBuckets);
   }
-
-  /** Workers running an attempt now. */
-  active(): number {
-    let n = 0;
-    for (const probe of this.workers.values()) if (probe.startedAt >= 0) n++;
-    return n;
-  }
 }
 
 /** Every series, with the label caps that keep their number bounded. */
 export class SeriesBook {
   readonly queues = new Map<string, QueueSeries>();
+  /** By worker path (unique across queues). */
+  readonly probes = new Map<string, WorkerProbe>();
   /** Task names seen so far (across queues), up to `maxTasks`; later ones count as 'other'. */
   private readonly taskNames = new Set<string>();
 
@@ -142,6 +139,13 @@ export class SeriesBook {
       this.queues.set(name, q);
     }
     return q;
+  }
+
+  /** Workers of queue `name` running an attempt now. */
+  active(name: string): number {
+    let n = 0;
+    for (const probe of this.probes.values()) if (probe.queue.queue === name && probe.startedAt >= 0) n++;
+    return n;
   }
 
   /** The series of `job`'s task in its queue (the task label bounded as documented). */

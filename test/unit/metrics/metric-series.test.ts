@@ -3,6 +3,7 @@ import { QuiError } from '../../../src/errors';
 import {
   CappedCounts,
   Histogram,
+  QueueSeries,
   SeriesBook,
   TaskSeries,
   taskLabel,
@@ -51,14 +52,14 @@ describe('metric series', () => {
   it('a worker probe times its attempt and counts it by outcome; a lost attempt is not counted', () => {
     const clock = new ManualClock();
     const task = new TaskSeries('q', 't', [0.01, 1]);
-    const probe = new WorkerProbe(clock);
-    probe.begin(task);
+    const probe = new WorkerProbe(new QueueSeries('q', [1]), clock);
+    probe.begin(task, clock.now());
     expect(probe.startedAt).toBeGreaterThanOrEqual(0);
     clock.advance(20);
     probe.end({ status: 'completed', value: 1 });
     expect(probe.startedAt).toBe(-1);
-    probe.begin(task).end({ status: 'timed-out', error: new QuiError('ERR_TASK_TIMEOUT', 't') });
-    probe.begin(task).end({ status: 'aborted', error: new Error('killed') });
+    probe.begin(task, clock.now()).end({ status: 'timed-out', error: new QuiError('ERR_TASK_TIMEOUT', 't') });
+    probe.begin(task, clock.now()).end({ status: 'aborted', error: new Error('killed') });
     probe.end({ status: 'completed', value: 1 }); // not running: ignored
     expect([task.completed, task.failed]).toEqual([1, 1]);
     expect([...task.succeeded.counts]).toEqual([0, 1, 0]);
