@@ -23,6 +23,7 @@ import {
 import type { ChildResult } from './lib/child';
 import { isolation } from './scenarios/isolation';
 import { latency } from './scenarios/latency';
+import { metricsOverhead } from './scenarios/metrics';
 import { poolSize } from './scenarios/pool-size';
 import { priority } from './scenarios/priority';
 import { queueLength } from './scenarios/queue-length';
@@ -43,6 +44,7 @@ const SCENARIOS: readonly Scenario[] = [
   wrapping,
   stores,
   isolation,
+  metricsOverhead,
 ];
 
 interface Cli {

@@ -121,3 +121,9 @@ export type {
   RedisJobStore,
   RedisClientLike,
 } from './stores/redis-store';
+
+export { createMetrics } from './metrics/create-metrics';
+export type { MetricsOptions, MetricsRegistry, QuiMetrics } from './metrics/create-metrics';
+export { DEFAULT_WAIT_BUCKETS, DEFAULT_DURATION_BUCKETS } from './metrics/metric-series';
+export { createTracing } from './metrics/tracing';
+export type { TracingOptions, TracePropagation, QuiTracing } from './metrics/tracing';

@@ -33,12 +33,18 @@ export interface JobOptions<TPriority extends string = string> {
   readonly delayMs?: number;
   /** Hand the job out no sooner than this time (a Date or wall-clock ms). Not with `delayMs`. @defaultValue none: as soon as possible */
   readonly runAt?: Date | number;
+  /**
+   * The trace context to store on the job: a carrier of strings (`{ traceparent, tracestate? }`),
+   * or `false` to store none. `createTracing` fills it from the active span when it is not set.
+   * @defaultValue none (tracing off), or the enqueue's own `send <queue>` span (tracing on)
+   */
+  readonly trace?: Readonly<Record<string, string>> | false;
 }
 
 /** Per-task defaults (`defineTask({ defaults })`): the job options that make sense for every job of a task. */
 export type TaskDefaults<TPriority extends string = string> = Omit<
   JobOptions<TPriority>,
-  'delayMs' | 'runAt'
+  'delayMs' | 'runAt' | 'trace'
 >;
 
 /** The queue-level defaults that apply when neither the enqueue nor the task sets a field. */
@@ -76,6 +82,7 @@ const OPTION_KEYS = [
   'backoff',
   'delayMs',
   'runAt',
+  'trace',
 ] as const;
 const DEFAULT_KEYS = ['priority', 'maxRetries', 'retryDelayMs', 'timeoutMs', 'backoff'] as const;
 const ITEM_KEYS = ['task', 'options'] as const;
@@ -238,6 +245,7 @@ function buildAt(
     enqueuedAtMs: now,
   };
   if (runAtMs !== undefined) job.runAtMs = runAtMs;
+  if (o.trace !== undefined && o.trace !== false) job.trace = checkTrace(o.trace, join(path, 'trace'), fail);
   return Object.freeze(job);
 }
 
@@ -249,6 +257,18 @@ function checkDelay(value: unknown, path: string, fail: Fail): number {
 }
 function checkTimeout(value: unknown, path: string, fail: Fail): number {
   return checkNumber(value, join(path, 'timeoutMs'), 0, fail, true);
+}
+
+/** A trace carrier: a plain object of string values, copied and frozen. */
+function checkTrace(value: unknown, path: string, fail: Fail): Readonly<Record<string, string>> {
+  if (!isPlainObject(value))
+    throw fail(path, `must be false or an object of strings (a trace carrier), got ${describe(value)}`);
+  const out: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry !== 'string') throw fail(join(path, key), `must be a string, got ${describe(entry)}`);
+    out[key] = entry;
+  }
+  return Object.freeze(out);
 }
 
 function checkRunAt(value: unknown, path: string, fail: Fail): number {

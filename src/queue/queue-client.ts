@@ -5,7 +5,8 @@ import type { ActorDirectory } from '../actors/define-actor';
 import type { SystemServices } from '../actors/system-services';
 import type { Job } from '../jobs/job';
 import type { JobOptions } from '../jobs/job-options';
-import { findQueueRuntime } from './queue-runtime';
+import { findQueueRuntime, type EnqueueSpan } from './queue-runtime';
+import { isPlainObject } from '../validate';
 
 /** One item of `enqueueMany`. */
 export interface EnqueueItem<TTask = unknown, TPriority extends string = string> {
@@ -69,14 +70,32 @@ export function queueClient<TTask, TPriority extends string = string>(
     if (!reply.ok) throw reply.error;
     return reply.jobs as readonly Job<TTask>[];
   };
+  // Tracing on (`createTracing`): the enqueue opens a `send <queue>` span in the caller's context
+  // and each job carries its context, unless the caller set `options.trace` itself.
+  const producerSpan = (count: number): EnqueueSpan | undefined =>
+    findQueueRuntime(core, name)?.enqueueTracer?.send(name, count);
+  const sendMany = (items: readonly EnqueueItem<TTask, TPriority>[]): Promise<readonly Job<TTask>[]> => {
+    const span = Array.isArray(items) ? producerSpan(items.length) : undefined;
+    const sent = span ? items.map((item) => ({ ...item, options: withTrace(item?.options, span) })) : items;
+    return traced(
+      span,
+      ask<EnqueueReply>((replyTo) => ({ type: 'queue.enqueue-many', items: sent, replyTo })).then(jobsOf),
+    );
+  };
   return {
     name,
-    enqueue: (task, options) =>
-      ask<EnqueueReply>((replyTo) => ({ type: 'queue.enqueue', task, options, replyTo })).then(
-        (r) => jobsOf(r)[0] as Job<TTask>,
-      ),
-    enqueueMany: (items) =>
-      ask<EnqueueReply>((replyTo) => ({ type: 'queue.enqueue-many', items, replyTo })).then(jobsOf),
+    enqueue: (task, options) => {
+      // A trace the caller set (a carrier, or false for none) is kept, and needs no span of ours.
+      const span = hasTrace(options) ? undefined : producerSpan(1);
+      const sent = span ? withTrace(options, span) : options;
+      return traced(
+        span,
+        ask<EnqueueReply>((replyTo) => ({ type: 'queue.enqueue', task, options: sent, replyTo })).then(
+          (r) => jobsOf(r)[0] as Job<TTask>,
+        ),
+      );
+    },
+    enqueueMany: sendMany,
     dequeue: () =>
       ask<Job | undefined>((replyTo) => ({ type: 'queue.dequeue', replyTo })) as Promise<
         Job<TTask> | undefined
@@ -84,4 +103,31 @@ export function queueClient<TTask, TPriority extends string = string>(
     stats: () => ask<QueueStats>((replyTo) => ({ type: 'queue.stats', replyTo })),
     size: () => ask<number>((replyTo) => ({ type: 'queue.size', replyTo })),
   };
+}
+
+/** The options with the span's carrier as `trace`, unless the caller set one (or `false`) or they are invalid. */
+function withTrace(options: unknown, span: EnqueueSpan): unknown {
+  if (span.carrier === undefined) return options;
+  if (options === undefined) return { trace: span.carrier };
+  if (!isPlainObject(options) || options.trace !== undefined) return options; // validation reports it
+  return { ...options, trace: span.carrier };
+}
+
+function hasTrace(options: unknown): boolean {
+  return isPlainObject(options) && options.trace !== undefined;
+}
+
+/** Ends the producer span when the enqueue settles. */
+function traced<T extends Job | readonly Job[]>(span: EnqueueSpan | undefined, sent: Promise<T>): Promise<T> {
+  if (!span) return sent;
+  return sent.then(
+    (jobs) => {
+      span.end(Array.isArray(jobs) ? (jobs as readonly Job[]) : [jobs as Job]);
+      return jobs;
+    },
+    (error: unknown) => {
+      span.end(undefined, error);
+      throw error;
+    },
+  );
 }

@@ -8,6 +8,22 @@ import { JobLedger } from './job-ledger';
 import { WAKE } from './pool-messages';
 import type { QueueTotals } from './queue-messages';
 import type { ResolvedQueue } from './resolve-queue';
+import type { AttemptHook } from '../tasks/run-attempt';
+import type { Job } from '../jobs/job';
+
+/** Opens the producer span of an enqueue (`createTracing` implements it). @internal */
+export interface EnqueueTracer {
+  /** Starts a `send <queue>` span in the caller's active context, for `count` jobs. */
+  send(queue: string, count: number): EnqueueSpan;
+}
+
+/** An enqueue's producer span. @internal */
+export interface EnqueueSpan {
+  /** The span's context as a W3C carrier, stored on each job as `job.trace` (none when no propagator writes one). */
+  readonly carrier: Readonly<Record<string, string>> | undefined;
+  /** Ends the span with the stored jobs, or with the error the enqueue failed with. */
+  end(jobs: readonly Job[] | undefined, error?: unknown): void;
+}
 
 /**
  * What a queue keeps across restarts of its actor, once per running system: its config, its
@@ -18,6 +34,10 @@ export class QueueRuntime {
   readonly ledger: JobLedger;
   /** The queue actor's current incarnation: where wake-ups go. */
   self: ActorRef<unknown> | undefined;
+  /** What watches each attempt of this queue (`createMetrics`, `createTracing`); replaced, never mutated. */
+  attemptHooks: readonly AttemptHook[] = [];
+  /** Set by `createTracing`: puts the enqueue's trace context on the jobs the client sends. */
+  enqueueTracer: EnqueueTracer | undefined;
   private store: JobStore | undefined;
   private opening: Promise<JobStore> | undefined;
   private readonly queueHasDefaults: boolean;
@@ -61,6 +81,14 @@ export class QueueRuntime {
     if (!own) return this.config.defaults;
     return this.queueHasDefaults ? { ...this.config.defaults, ...own } : own;
   };
+
+  /** Adds an attempt hook; returns a function that removes it. */
+  addAttemptHook(hook: AttemptHook): () => void {
+    this.attemptHooks = [...this.attemptHooks, hook];
+    return () => {
+      this.attemptHooks = this.attemptHooks.filter((h) => h !== hook);
+    };
+  }
 
   /** The store, created on first use; a later incarnation of the queue gets the same one. */
   async openStore(): Promise<JobStore> {
@@ -110,4 +138,13 @@ export function queueRuntime(
 /** The runtime of a running queue by name, if one is defined in this system. @internal */
 export function findQueueRuntime(services: SystemServices, name: string): QueueRuntime | undefined {
   return services.resources.get(`queue:${name}`) as QueueRuntime | undefined;
+}
+
+/** Every queue runtime defined in this system (for metrics and tracing). @internal */
+export function queueRuntimes(services: SystemServices): QueueRuntime[] {
+  const out: QueueRuntime[] = [];
+  for (const [key, value] of services.resources) {
+    if (key.startsWith('queue:') && value instanceof QueueRuntime) out.push(value);
+  }
+  return out;
 }

@@ -5,6 +5,7 @@ import type { Job } from '../jobs/job';
 import { retryDelayMs, shouldRetry } from '../jobs/backoff';
 import {
   startAttempt,
+  startSpans,
   type AttemptDeps,
   type AttemptOutcome,
   type RunningAttempt,
@@ -96,7 +97,12 @@ export class Worker {
     if (events.has('job.started'))
       events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
     const deps = this.depsFor(job);
-    const attempt = this.runner ? this.runner.start(job, deps) : startAttempt(this.processor, job, deps); // [isolation]
+    const hooks = this.rt.attemptHooks;
+    const span = hooks.length === 0 ? undefined : startSpans(hooks, job, job.attempts + 1, this.ctx.path);
+    // [isolation] An isolated attempt runs in its thread or process (attempt hooks do not reach it).
+    const attempt = this.runner
+      ? this.runner.start(job, deps)
+      : startAttempt(this.processor, job, deps, span);
     // A processor that answered synchronously is settled now: poll again at once, sparing the
     // hot path a message to self and an event-loop turn.
     if (attempt.result) {

@@ -65,9 +65,17 @@ export function createSystemCore(options: SystemOptions | undefined): SystemCore
   return new SystemCore(clock, logger.child({ system: name }), name);
 }
 
+/** Each facade's core, for Qui's own add-ons (metrics, tracing) that need more than the facade. */
+const cores = new WeakMap<QuiSystem, SystemCore>();
+
+/** @internal The core behind a system made by {@link startSystem}, or undefined for anything else. */
+export function coreOf(system: QuiSystem): SystemCore | undefined {
+  return cores.get(system);
+}
+
 /** @internal The public facade over a core. */
 export function systemFacade(core: SystemCore): QuiSystem {
-  return {
+  const system: QuiSystem = {
     name: core.name,
     events: core.events,
     logger: core.logger,
@@ -82,6 +90,8 @@ export function systemFacade(core: SystemCore): QuiSystem {
     queue: (queue: string | QueueSpec) => queueClient(core, typeof queue === 'string' ? queue : queue.id),
     stop: () => core.stop(),
   };
+  cores.set(system, core);
+  return system;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Job } from '../jobs/job';
 /**
  * JSON encoding of a {@link Job} for the stores that serialize (SQLite, Redis).
  *
+ * The trace carrier (`job.trace`), when set, travels as it is, so a trace crosses processes.
  * JSON has no `Infinity`, so an unlimited `timeoutMs` is written as the string `"Infinity"` and
  * read back as `Infinity`. A function `backoff` cannot be stored, and a task that JSON cannot
  * write (a BigInt, a cycle) is rejected rather than silently mangled.
@@ -61,6 +62,8 @@ export function decodeJob(text: string): Job {
   if (rec.timeoutMs === 'Infinity') rec.timeoutMs = Infinity;
   else if (typeof rec.timeoutMs !== 'number') throw corrupt(`${rec.id} has no timeoutMs`);
   if (typeof rec.backoff !== 'object' || rec.backoff === null) throw corrupt(`${rec.id} has no backoff`);
+  if (rec.trace !== undefined && !isCarrier(rec.trace))
+    throw corrupt(`${rec.id} has a trace that is not strings`);
   return rec as unknown as Job;
 }
 
@@ -76,6 +79,12 @@ export function storedJobId(text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A trace carrier (`Job.trace`): an object of strings, as `buildJob` stores it. */
+function isCarrier(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every((entry) => typeof entry === 'string');
 }
 
 function corrupt(problem: string): QuiError {

@@ -53,6 +53,43 @@ export interface RunningAttempt {
   abort(reason: Error): void;
 }
 
+/**
+ * Watches attempts (metrics, tracing): `start` is called once per attempt, before the processor,
+ * and the span it returns gets the outcome once known. Metrics hand back a span object kept per
+ * worker, so watching allocates nothing per job. Not exported from the package entry.
+ */
+export interface AttemptHook {
+  start(job: Job, attempt: number, worker: string): AttemptSpan;
+}
+
+/** One attempt as a hook sees it. */
+export interface AttemptSpan {
+  /** Calls the processor, e.g. inside a trace context so its own spans are children; absent: called as is. */
+  run?<TTask>(processor: Processor<TTask>, job: Job<TTask>, ctx: ProcessorContext): unknown;
+  end(outcome: AttemptOutcome): void;
+}
+
+/** The span of every hook for one attempt, as one (a single hook's own span when there is one). */
+export function startSpans(
+  hooks: readonly AttemptHook[],
+  job: Job,
+  attempt: number,
+  worker: string,
+): AttemptSpan | undefined {
+  if (hooks.length === 0) return undefined;
+  if (hooks.length === 1) return (hooks[0] as AttemptHook).start(job, attempt, worker);
+  const spans = hooks.map((hook) => hook.start(job, attempt, worker));
+  const runner = spans.find((span) => span.run !== undefined);
+  return {
+    run: runner?.run
+      ? (processor, j, ctx) => (runner.run as NonNullable<AttemptSpan['run']>)(processor, j, ctx)
+      : undefined,
+    end: (outcome) => {
+      for (const span of spans) span.end(outcome);
+    },
+  };
+}
+
 /** What the attempt runner needs from its caller. */
 export interface AttemptDeps {
   /** The per-job logger, handed to the processor as `ctx.log`. */
@@ -68,6 +105,8 @@ export interface AttemptDeps {
  * (settle, timeout, `abort()`) decides the outcome; a later settle is ignored (logged at debug) and
  * the timer is cleared as soon as the outcome is known. On a timeout the signal aborts with the
  * `ERR_TASK_TIMEOUT` error: a promise cannot be killed, so the processor should honour `ctx.signal`.
+ * With a `span` (metrics or tracing on), the processor is called through `span.run` when it has
+ * one, and `span.end` gets the outcome as soon as it is known.
  * @example
  * const attempt = startAttempt(processor, job, { log, clock: systemClock });
  * const outcome = await attempt.outcome; // e.g. { status: 'completed', value: 42 }
@@ -76,8 +115,9 @@ export function startAttempt<TTask>(
   processor: Processor<TTask>,
   job: Job<TTask>,
   deps: AttemptDeps,
+  span?: AttemptSpan,
 ): RunningAttempt {
-  return new Attempt(processor, job, deps);
+  return new Attempt(processor, job, deps, span);
 }
 
 class Attempt<TTask> implements RunningAttempt {
@@ -92,11 +132,12 @@ class Attempt<TTask> implements RunningAttempt {
     processor: Processor<TTask>,
     private readonly job: Job<TTask>,
     private readonly deps: AttemptDeps,
+    private readonly span: AttemptSpan | undefined,
   ) {
     this.ctx = new AttemptContext(deps.log, job.attempts + 1, job);
     let returned: unknown;
     try {
-      returned = processor(job, this.ctx);
+      returned = span?.run ? span.run(processor, job, this.ctx) : processor(job, this.ctx);
     } catch (thrown) {
       this.settle({ status: 'failed', error: toError(thrown) });
       return;
@@ -153,6 +194,7 @@ class Attempt<TTask> implements RunningAttempt {
       this.deps.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
+    this.span?.end(outcome);
     this.resolve?.(outcome);
     return true;
   }

@@ -63,8 +63,12 @@ const CONSUMER = `import {
   redisStore,
   sqliteStore,
   startSystem,
+  createMetrics,
+  createTracing,
   type JobCompletedEvent,
   type QuiConfig,
+  type QuiMetrics,
+  type TracingOptions,
   type RedisStoreFactory,
   type SqliteStoreFactory,
 } from '${NAME}';
@@ -75,6 +79,12 @@ const tree = defineSupervisor({ id: 'root', children: [greetings] });
 export const config: QuiConfig = { tree };
 // The durable stores' types, with neither better-sqlite3 nor ioredis (nor their types) installed.
 export const stores: [SqliteStoreFactory, RedisStoreFactory] = [sqliteStore({ path: ':memory:' }), redisStore()];
+// Metrics and tracing types, with neither prom-client nor @opentelemetry/api installed.
+export const observe = (system: Parameters<typeof createMetrics>[0]): QuiMetrics => {
+  const tracing: TracingOptions = { propagation: 'link' };
+  createTracing(system, tracing);
+  return createMetrics(system, { maxTasks: 10 });
+};
 
 async function main(): Promise<string> {
   const system = await startSystem(tree);
@@ -177,10 +187,12 @@ describe(`the packed ${NAME}`, () => {
     ).toEqual([]);
   });
 
-  it('installs without the optional peers: neither better-sqlite3 nor ioredis, nor their types', () => {
+  it('installs without the optional peers: neither better-sqlite3, ioredis, prom-client nor @opentelemetry, nor their types', () => {
     const installed = readdirSync(join(consumer, 'node_modules'));
     expect(installed).toContain(NAME);
-    expect(installed.filter((d) => ['better-sqlite3', 'ioredis'].includes(d))).toEqual([]);
+    expect(
+      installed.filter((d) => ['better-sqlite3', 'ioredis', 'prom-client', '@opentelemetry'].includes(d)),
+    ).toEqual([]);
     expect(readdirSync(join(consumer, 'node_modules', '@types'))).toEqual(['node']);
   });
 

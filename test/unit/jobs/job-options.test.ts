@@ -127,7 +127,7 @@ describe('buildJob validation', () => {
       'a typo',
       1,
       { prioirity: 'high' },
-      'options.prioirity: is not a known option (known: priority, maxRetries, retryDelayMs, timeoutMs, backoff, delayMs, runAt)',
+      'options.prioirity: is not a known option (known: priority, maxRetries, retryDelayMs, timeoutMs, backoff, delayMs, runAt, trace)',
     ],
     [
       'an unknown priority',

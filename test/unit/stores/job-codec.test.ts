@@ -8,6 +8,13 @@ describe('job codec', () => {
     expect(decodeJob(encodeJob(job))).toEqual(job);
   });
 
+  it('round-trips a trace carrier, and refuses one that is not strings', () => {
+    const job = { ...makeJob('q'), trace: { traceparent: '00-abc-def-01', tracestate: 'k=v' } };
+    expect(decodeJob(encodeJob(job)).trace).toEqual(job.trace);
+    const bad = JSON.stringify({ ...JSON.parse(encodeJob(job)), trace: { traceparent: 5 } });
+    expect(() => decodeJob(bad)).toThrow(expect.objectContaining({ code: 'ERR_STORE' }));
+  });
+
   it('keeps an Infinity timeout', () => {
     const job = makeJob('q', { timeoutMs: Infinity });
     expect(encodeJob(job)).toContain('"timeoutMs":"Infinity"');

@@ -1,0 +1,200 @@
+import type { Clock } from '../clock';
+import type { Job } from '../jobs/job';
+import type { AttemptOutcome, AttemptSpan } from '../tasks/run-attempt';
+
+// The plain accumulators behind `createMetrics`: hooks and event handlers bump numbers in objects
+// made once per (queue, task), and prom-client sees them only when Prometheus scrapes. No labels
+// are hashed and nothing is allocated per job.
+
+/** Seconds. Fine below a millisecond (pickup), with a long tail for backed-up queues. */
+export const DEFAULT_WAIT_BUCKETS: readonly number[] = Object.freeze([
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 900, 3600,
+]);
+
+/** Seconds. From a millisecond to ten minutes, for long jobs. */
+export const DEFAULT_DURATION_BUCKETS: readonly number[] = Object.freeze([
+  0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600,
+]);
+
+/** A fixed-bucket histogram: `counts[i]` counts values <= `bounds[i]`; the last slot is +Inf. */
+export class Histogram {
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+
+  constructor(readonly bounds: readonly number[]) {
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+
+  observe(value: number): void {
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && value > (bounds[i] as number)) i++;
+    this.counts[i] = (this.counts[i] as number) + 1;
+    this.sum += value;
+    this.count++;
+  }
+}
+
+/** Why a job was lost, as a bounded label. */
+export type LostReason = 'error' | 'killed' | 'shutdown' | 'store' | 'decode' | 'other';
+
+/** Counters and run times of one task in one queue. */
+export class TaskSeries {
+  enqueued = 0;
+  completed = 0;
+  failed = 0;
+  retried = 0;
+  dead = 0;
+  cancelled = 0;
+  readonly lost = new Map<LostReason, number>();
+  readonly succeeded: Histogram;
+  readonly failedRuns: Histogram;
+
+  constructor(
+    readonly queue: string,
+    readonly task: string,
+    durationBuckets: readonly number[],
+  ) {
+    this.succeeded = new Histogram(durationBuckets);
+    this.failedRuns = new Histogram(durationBuckets);
+  }
+}
+
+/**
+ * What metrics see of one worker's attempts: one object per worker, handed back as the span of
+ * each of its attempts, so watching a job allocates nothing. It remembers its last task's series:
+ * a worker mostly runs one task, so that lookup is usually skipped.
+ */
+export class WorkerProbe implements AttemptSpan {
+  /** Monotonic ms the running attempt started, or -1 while idle. */
+  startedAt = -1;
+  /** The series of the running (or last) attempt's task. */
+  task: TaskSeries | undefined;
+
+  constructor(
+    readonly queue: QueueSeries,
+    private readonly clock: Clock,
+  ) {}
+
+  begin(task: TaskSeries, nowMs: number): this {
+    this.task = task;
+    this.startedAt = nowMs;
+    return this;
+  }
+
+  end(outcome: AttemptOutcome): void {
+    const task = this.task;
+    if (task === undefined || this.startedAt < 0) return;
+    const seconds = (this.clock.now() - this.startedAt) / 1000;
+    this.startedAt = -1;
+    switch (outcome.status) {
+      case 'completed':
+        task.completed++;
+        task.succeeded.observe(seconds);
+        return;
+      case 'failed':
+      case 'timed-out':
+        task.failed++;
+        task.failedRuns.observe(seconds);
+        return;
+      default:
+        // 'aborted' (killed) and 'bad-result' (crash) lose the job: `job.lost` counts them.
+        return;
+    }
+  }
+}
+
+/** One queue: its tasks and its wait times. */
+export class QueueSeries {
+  readonly tasks = new Map<string, TaskSeries>();
+  readonly wait: Histogram;
+
+  constructor(
+    readonly queue: string,
+    waitBuckets: readonly number[],
+  ) {
+    this.wait = new Histogram(waitBuckets);
+  }
+}
+
+/** Every series, with the label caps that keep their number bounded. */
+export class SeriesBook {
+  readonly queues = new Map<string, QueueSeries>();
+  /** By worker path (unique across queues). */
+  readonly probes = new Map<string, WorkerProbe>();
+  /** Task names seen so far (across queues), up to `maxTasks`; later ones count as 'other'. */
+  private readonly taskNames = new Set<string>();
+
+  constructor(
+    private readonly maxTasks: number,
+    private readonly waitBuckets: readonly number[],
+    private readonly durationBuckets: readonly number[],
+  ) {}
+
+  queue(name: string): QueueSeries {
+    let q = this.queues.get(name);
+    if (q === undefined) {
+      q = new QueueSeries(name, this.waitBuckets);
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  /** Workers of queue `name` running an attempt now. */
+  active(name: string): number {
+    let n = 0;
+    for (const probe of this.probes.values()) if (probe.queue.queue === name && probe.startedAt >= 0) n++;
+    return n;
+  }
+
+  /** The series of `job`'s task in its queue (the task label bounded as documented). */
+  task(job: Job): TaskSeries {
+    return this.taskIn(this.queue(job.queue), taskLabel(job));
+  }
+
+  taskIn(q: QueueSeries, label: string): TaskSeries {
+    let t = q.tasks.get(label);
+    if (t !== undefined) return t;
+    if (label !== 'other' && !this.taskNames.has(label)) {
+      if (this.taskNames.size >= this.maxTasks) return this.taskIn(q, 'other');
+      this.taskNames.add(label);
+    }
+    t = new TaskSeries(q.queue, label, this.durationBuckets);
+    q.tasks.set(label, t);
+    return t;
+  }
+}
+
+/** The task label: the name of a `defineTask` value (`{ task: name, params }`), else 'unknown'. */
+export function taskLabel(job: Job): string {
+  const task = job.task;
+  if (typeof task !== 'object' || task === null) return 'unknown';
+  const name = (task as { task?: unknown }).task;
+  return typeof name === 'string' && name !== '' ? name : 'unknown';
+}
+
+/** Counts by a bounded key: past `max` distinct keys, new ones add to `overflow`. */
+export class CappedCounts {
+  readonly counts = new Map<string, { readonly labels: Record<string, string>; value: number }>();
+
+  constructor(
+    private readonly max: number,
+    private readonly overflow: Record<string, string>,
+  ) {}
+
+  add(key: string, labels: () => Record<string, string>): void {
+    let entry = this.counts.get(key);
+    if (entry === undefined) {
+      if (this.counts.size >= this.max) {
+        key = '\u0000other';
+        entry = this.counts.get(key);
+      }
+      if (entry === undefined) {
+        entry = { labels: key === '\u0000other' ? this.overflow : labels(), value: 0 };
+        this.counts.set(key, entry);
+      }
+    }
+    entry.value++;
+  }
+}

@@ -1,0 +1,68 @@
+import { ManualClock } from '../../../src/clock';
+import { QuiError } from '../../../src/errors';
+import {
+  CappedCounts,
+  Histogram,
+  QueueSeries,
+  SeriesBook,
+  TaskSeries,
+  taskLabel,
+  WorkerProbe,
+} from '../../../src/metrics/metric-series';
+import { jobFixture } from '../../helpers/job-fixture';
+
+describe('metric series', () => {
+  it('counts a value in the first bucket whose bound is >= it, else in +Inf', () => {
+    const h = new Histogram([0.1, 1, 10]);
+    for (const v of [0, 0.1, 0.5, 1, 11]) h.observe(v);
+    expect([...h.counts]).toEqual([2, 2, 0, 1]);
+    expect(h.count).toBe(5);
+    expect(h.sum).toBeCloseTo(12.6);
+  });
+
+  it.each([
+    [{ task: 'send', params: {} }, 'send'],
+    [{ task: '', params: {} }, 'unknown'],
+    [{ task: 7 }, 'unknown'],
+    ['a string', 'unknown'],
+    [null, 'unknown'],
+  ])('labels task %j as %s', (task, label) => {
+    expect(taskLabel(jobFixture({ task }))).toBe(label);
+  });
+
+  it("caps distinct task names across queues, then counts new ones as 'other'", () => {
+    const book = new SeriesBook(2, [1], [1]);
+    const names = ['a', 'b', 'c', 'a', 'd'].map(
+      (task, i) => book.task(jobFixture({ queue: i % 2 ? 'q1' : 'q2', task: { task, params: 0 } })).task,
+    );
+    expect(names).toEqual(['a', 'b', 'other', 'a', 'other']);
+  });
+
+  it('caps counted keys, adding the rest to one overflow entry', () => {
+    const counts = new CappedCounts(1, { supervisor: 'other' });
+    counts.add('a', () => ({ supervisor: 'a' }));
+    counts.add('b', () => ({ supervisor: 'b' }));
+    counts.add('c', () => ({ supervisor: 'c' }));
+    expect([...counts.counts.values()]).toEqual([
+      { labels: { supervisor: 'a' }, value: 1 },
+      { labels: { supervisor: 'other' }, value: 2 },
+    ]);
+  });
+
+  it('a worker probe times its attempt and counts it by outcome; a lost attempt is not counted', () => {
+    const clock = new ManualClock();
+    const task = new TaskSeries('q', 't', [0.01, 1]);
+    const probe = new WorkerProbe(new QueueSeries('q', [1]), clock);
+    probe.begin(task, clock.now());
+    expect(probe.startedAt).toBeGreaterThanOrEqual(0);
+    clock.advance(20);
+    probe.end({ status: 'completed', value: 1 });
+    expect(probe.startedAt).toBe(-1);
+    probe.begin(task, clock.now()).end({ status: 'timed-out', error: new QuiError('ERR_TASK_TIMEOUT', 't') });
+    probe.begin(task, clock.now()).end({ status: 'aborted', error: new Error('killed') });
+    probe.end({ status: 'completed', value: 1 }); // not running: ignored
+    expect([task.completed, task.failed]).toEqual([1, 1]);
+    expect([...task.succeeded.counts]).toEqual([0, 1, 0]);
+    expect([...task.failedRuns.counts]).toEqual([1, 0, 0]);
+  });
+});

@@ -1,0 +1,75 @@
+import { ManualClock } from '../../../src/clock';
+import { silentLogger } from '../../../src/logging';
+import { ok, err } from '../../../src/jobs/job-result';
+import {
+  startAttempt,
+  startSpans,
+  type AttemptHook,
+  type AttemptOutcome,
+  type AttemptSpan,
+} from '../../../src/tasks/run-attempt';
+import { jobFixture } from '../../helpers/job-fixture';
+
+const deps = { log: silentLogger(), clock: new ManualClock() };
+
+/** A hook that records what it sees; `wrap` makes its spans call the processor themselves. */
+function recorder(name: string, seen: string[], wrap = false): AttemptHook {
+  return {
+    start: (job, attempt, worker) => {
+      seen.push(`${name}.start ${job.id} #${attempt} ${worker}`);
+      const span: AttemptSpan = { end: (o: AttemptOutcome) => void seen.push(`${name}.end ${o.status}`) };
+      if (wrap)
+        span.run = (processor, j, ctx) => {
+          seen.push(`${name}.run`);
+          return processor(j, ctx);
+        };
+      return span;
+    },
+  };
+}
+
+describe('attempt hooks', () => {
+  it('gives no span without hooks, and the single hook its own span', () => {
+    const job = jobFixture();
+    expect(startSpans([], job, 1, 'w')).toBeUndefined();
+    const span: AttemptSpan = { end: () => {} };
+    expect(startSpans([{ start: () => span }], job, 1, 'w')).toBe(span);
+  });
+
+  it('calls the processor through span.run and ends the span with the outcome', async () => {
+    const seen: string[] = [];
+    const job = jobFixture();
+    const span = startSpans([recorder('a', seen, true)], job, 1, 'root/q/workers/worker');
+    const attempt = startAttempt(() => Promise.resolve(err(new Error('no'))), job, deps, span);
+    expect(seen).toEqual([`a.start ${job.id} #1 root/q/workers/worker`, 'a.run']);
+    await attempt.outcome;
+    expect(seen.at(-1)).toBe('a.end failed');
+  });
+
+  it('ends a synchronous attempt before startAttempt returns', () => {
+    const seen: string[] = [];
+    const span = startSpans([recorder('a', seen)], jobFixture(), 1, 'w');
+    const attempt = startAttempt(() => ok(1), jobFixture(), deps, span);
+    expect(attempt.result?.status).toBe('completed');
+    expect(seen.at(-1)).toBe('a.end completed');
+  });
+
+  it('ends every hook span once, and runs the processor once through the one that wraps', () => {
+    const seen: string[] = [];
+    const hooks = [recorder('m', seen), recorder('t', seen, true)];
+    const span = startSpans(hooks, jobFixture(), 2, 'w');
+    let calls = 0;
+    startAttempt(() => (calls++, ok()), jobFixture(), deps, span);
+    expect(calls).toBe(1);
+    expect(seen.filter((s) => !s.includes('start'))).toEqual(['t.run', 'm.end completed', 't.end completed']);
+  });
+
+  it('ends the span as aborted when the attempt is aborted, and only once', () => {
+    const seen: string[] = [];
+    const span = startSpans([recorder('a', seen)], jobFixture(), 1, 'w');
+    const attempt = startAttempt(() => new Promise(() => {}), jobFixture(), deps, span);
+    attempt.abort(new Error('killed'));
+    attempt.abort(new Error('again'));
+    expect(seen.filter((s) => s.includes('end'))).toEqual(['a.end aborted']);
+  });
+});
