@@ -35,12 +35,29 @@ export type {
   ChildInfo,
   ChildCounts,
   ChildKey,
+  InspectedChild,
+  SupervisorInfo,
 } from './supervision/supervisor-messages';
 
 export { startSystem } from './runtime/start-system';
 export type { QuiSystem, SystemOptions } from './runtime/start-system';
 export type { QuiConfig } from './runtime/qui-config';
 export type { SupervisorHandle } from './runtime/supervisor-handle';
+export type { SupervisionNode } from './runtime/supervision-tree';
+
+export { createDashboard } from './dashboard/create-dashboard';
+export type { Dashboard } from './dashboard/create-dashboard';
+export { DEFAULT_DASHBOARD_OPTIONS } from './dashboard/dashboard-options';
+export type {
+  AuthorizeResult,
+  DashboardAccess,
+  DashboardOptions,
+  ResolvedDashboardOptions,
+} from './dashboard/dashboard-options';
+export type { QueueControl } from './dashboard/queue-control';
+export { JOB_STATES } from './jobs/job-record';
+export type { JobError, JobRecord, JobState } from './jobs/job-record';
+export type { ProcessInfo, RecordPage } from './stores/job-records';
 export { QuiEventBus } from './events';
 export type {
   QuiEvents,
