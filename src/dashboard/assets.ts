@@ -77,7 +77,7 @@ a:hover { text-decoration: underline; }
 .top nav a[aria-current="page"], .top nav a:hover { color: #fff; background: #263246; text-decoration: none; }
 .mode { font-size: 12px; padding: 3px 8px; border-radius: 10px; background: #263246; color: #c9d2df; }
 .mode.write { background: #3b2f12; color: #f5d48c; }
-main { padding: 24px 28px 48px; max-width: 1440px; }
+main { padding: 24px 28px 48px; max-width: 1480px; }
 .page-head { display: flex; align-items: baseline; gap: 12px; margin-bottom: 16px; flex-wrap: wrap; }
 .page-head h1 { font-size: 20px; font-weight: 620; margin: 0; }
 .page-head .sub { margin: 0; color: var(--muted); }
@@ -87,8 +87,8 @@ h2 { font-size: 15px; font-weight: 620; margin: 22px 0 8px; }
 h3 { font-size: 14px; font-weight: 620; margin: 0; }
 .table-wrap { overflow-x: auto; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; }
 table.grid { border-collapse: collapse; width: 100%; }
-.grid th, .grid td { padding: 8px 12px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; vertical-align: middle; }
-.grid thead th { font-size: 12px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; background: #fbfcfd; }
+.grid th, .grid td { padding: 8px 11px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; vertical-align: middle; }
+.grid thead th { font-size: 11.5px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; background: #fbfcfd; }
 .grid tbody tr:last-child > * { border-bottom: 0; }
 .grid tbody tr:hover { background: #fafbff; }
 .grid tbody th { font-weight: 600; }
@@ -96,7 +96,7 @@ table.grid { border-collapse: collapse; width: 100%; }
 .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .muted, .hint { color: var(--muted); }
 .hint { font-size: 12px; font-weight: 400; }
-.clip { max-width: 360px; overflow: hidden; text-overflow: ellipsis; }
+.clip { max-width: 300px; overflow: hidden; text-overflow: ellipsis; }
 .empty { color: var(--muted); padding: 18px; background: var(--panel); border: 1px dashed var(--line); border-radius: 8px; margin: 0; }
 .badge { display: inline-block; font-size: 12px; line-height: 18px; padding: 0 8px; border-radius: 9px; background: var(--idle-bg); color: #344054; }
 .badge.running, .badge.completed, .badge.alive { background: var(--ok-bg); color: var(--ok); }
@@ -149,4 +149,8 @@ pre.value { background: #0f1720; color: #e6edf3; padding: 12px 14px; border-radi
 .subtrees { margin-left: 18px; padding-left: 14px; border-left: 2px solid var(--line); }
 meter { width: 110px; height: 10px; }
 @media (max-width: 900px) { .cols { grid-template-columns: 1fr; } main { padding: 16px; } }
+`;
+
+/** A small mark for the browser tab (without one, browsers ask for /favicon.ico outside the mount). */
+export const DASHBOARD_ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#17202d"/><circle cx="15" cy="15" r="7.5" fill="none" stroke="#7ea2ff" stroke-width="3"/><path d="M19.5 19.5 25 25" stroke="#7ea2ff" stroke-width="3" stroke-linecap="round"/></svg>
 `;

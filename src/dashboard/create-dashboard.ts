@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { QuiSystem } from '../runtime/start-system';
 import { toError } from '../errors';
 import { Activity } from './activity';
-import { DASHBOARD_CSS, DASHBOARD_JS } from './assets';
+import { DASHBOARD_CSS, DASHBOARD_ICON, DASHBOARD_JS } from './assets';
 import { crossSiteProblem, readJsonBody, runAction, type DashboardAction } from './dashboard-actions';
 import { resolveDashboardOptions, type DashboardAccess, type DashboardOptions } from './dashboard-options';
 import { relativeRoot } from './format';
@@ -86,6 +86,7 @@ export function createDashboard(system: QuiSystem, options?: DashboardOptions): 
     const method = req.method ?? 'GET';
     if (subPath === '/assets/dashboard.js')
       return send(res, 200, 'text/javascript; charset=utf-8', DASHBOARD_JS);
+    if (subPath === '/assets/icon.svg') return send(res, 200, 'image/svg+xml', DASHBOARD_ICON);
     if (subPath === '/assets/dashboard.css') return send(res, 200, 'text/css; charset=utf-8', DASHBOARD_CSS);
     const params = new URLSearchParams(search);
     if (method === 'POST') {

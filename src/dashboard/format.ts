@@ -25,7 +25,7 @@ export function timeCell(ms: number | undefined, nowMs: number): SafeHtml {
 
 /** A sparkline of one value per minute, oldest first, as an inline SVG (no script, no style attribute). @internal */
 export function sparkline(values: readonly number[], label: string, kind: 'ok' | 'bad'): SafeHtml {
-  const w = 120;
+  const w = 84;
   const h = 24;
   const max = Math.max(1, ...values);
   const step = values.length > 1 ? w / (values.length - 1) : w;

@@ -10,27 +10,32 @@ const q = encodeURIComponent;
 
 /** Dead and lost jobs of every queue with records: retry one, retry all, remove. @internal */
 export function deadPage(ctx: RenderContext, view: DeadView): SafeHtml {
-  const sections = view.queues.map((queue) => {
-    const rowActions = (r: { id: string; queue: string }): SafeHtml =>
-      html`${action(ctx, `queues/${q(r.queue)}/jobs/${q(r.id)}/retry`, 'Retry', undefined, 'primary')}${action(ctx, `queues/${q(r.queue)}/jobs/${q(r.id)}/remove`, 'Remove', undefined, 'danger')}`;
-    const part = (state: 'dead' | 'lost', records: DeadView['queues'][number]['dead']): SafeHtml =>
-      html`<div class="part" data-state="${state}">
-        <div class="part-head">
-          <h3>${state} <span class="n">${queue.counts[state]}</span></h3>
-          ${queue.counts[state] > 0 ? action(ctx, `queues/${q(queue.name)}/retry-all`, `Retry all ${state}`, { state }) : ''}${records.cursor ? html`<a href="${queueHref(ctx, queue.name, state, records.cursor)}">more…</a>` : ''}
-        </div>
-        ${jobTable(ctx, records.records, rowActions)}
-      </div>`;
-    return html`<section class="queue-block" data-queue="${queue.name}">
-      <h2><a href="${queueHref(ctx, queue.name)}">${queue.name}</a></h2>
-      ${part('dead', queue.dead)}${part('lost', queue.lost)}
-    </section>`;
-  });
+  const quiet = view.queues.filter((queue) => queue.counts.dead === 0 && queue.counts.lost === 0);
+  const sections = view.queues
+    .filter((queue) => !quiet.includes(queue))
+    .map((queue) => {
+      const rowActions = (r: { id: string; queue: string }): SafeHtml =>
+        html`${action(ctx, `queues/${q(r.queue)}/jobs/${q(r.id)}/retry`, 'Retry', undefined, 'primary')}${action(ctx, `queues/${q(r.queue)}/jobs/${q(r.id)}/remove`, 'Remove', undefined, 'danger')}`;
+      const part = (state: 'dead' | 'lost', records: DeadView['queues'][number]['dead']): SafeHtml =>
+        html`<div class="part" data-state="${state}">
+          <div class="part-head">
+            <h3>${state} <span class="n">${queue.counts[state]}</span></h3>
+            ${queue.counts[state] > 0 ? action(ctx, `queues/${q(queue.name)}/retry-all`, `Retry all ${state}`, { state }) : ''}${records.cursor ? html`<a href="${queueHref(ctx, queue.name, state, records.cursor)}">more…</a>` : ''}
+          </div>
+          ${jobTable(ctx, records.records, rowActions)}
+        </div>`;
+      return html`<section class="queue-block" data-queue="${queue.name}">
+        <h2><a href="${queueHref(ctx, queue.name)}">${queue.name}</a></h2>
+        ${part('dead', queue.dead)}${part('lost', queue.lost)}
+      </section>`;
+    });
   return html`<div class="page-head">
       <h1>Dead &amp; lost</h1>
       <p class="sub">jobs that failed for good, and jobs lost with a worker or a process</p>
     </div>
-    ${sections.length ? sections : html`<p class="empty">No queue keeps job records.</p>`}
+    ${sections}
+    ${quiet.length ? html`<p class="empty" data-field="quiet">Nothing dead or lost in ${quiet.map((queue) => queue.name).join(', ')}.</p>` : ''}
+    ${view.queues.length === 0 ? html`<p class="empty">No queue keeps job records.</p>` : ''}
     ${view.withoutRecords.length ? html`<p class="hint">Without job records (counters only): ${view.withoutRecords.join(', ')}.</p>` : ''}`;
 }
 

@@ -123,9 +123,14 @@ export function overviewPage(ctx: RenderContext, queues: readonly QueueSummary[]
     </div>`;
 }
 
+/** Long ids (UUIDs) cut to their first 8 characters in tables; the link's title holds the whole id. */
+function shortId(id: string): string {
+  return id.length > 12 ? `${id.slice(0, 8)}…` : id;
+}
+
 function jobRow(ctx: RenderContext, r: JobRecord, extra: ((r: JobRecord) => SafeHtml) | undefined): SafeHtml {
   return html`<tr data-job="${r.id}">
-    <td class="mono"><a href="${jobHref(ctx, r.queue, r.id)}">${r.id}</a></td>
+    <td class="mono"><a href="${jobHref(ctx, r.queue, r.id)}" title="${r.id}">${shortId(r.id)}</a></td>
     <td>${r.taskName ?? html`<span class="muted">—</span>`}</td>
     <td>${badge(r.state)}</td>
     <td>${r.priority}</td>

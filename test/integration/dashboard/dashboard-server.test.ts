@@ -3,7 +3,7 @@
  * CSRF, escaping, the action log and the live stream. Job records come from the STUB-RECORDS
  * helper (test/helpers/stub-records.ts) until the records API lands.
  */
-import { buildReport, sendEmail, startDemo, type Demo } from '../../fixtures/dashboard-demo';
+import { buildReport, failingMonths, sendEmail, startDemo, type Demo } from '../../fixtures/dashboard-demo';
 import { EventStream, nextEvent, post } from '../../helpers/dashboard-client';
 import { createTestLogger } from '../../helpers/test-logger';
 
@@ -19,6 +19,7 @@ async function start(options: Parameters<typeof startDemo>[0] = {}): Promise<Dem
 }
 
 async function deadReport(d: Demo, month: string): Promise<string> {
+  failingMonths.add(month);
   const dead = nextEvent(d.system, 'job.dead');
   await d.system.queue('reports').enqueue(buildReport.create({ month, fail: true }));
   return (await dead).job.id;
