@@ -87,6 +87,7 @@ export function layout(ctx: RenderContext, view: RenderedView, eventsView: strin
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${view.title} · ${ctx.title}</title>
+        <link rel="icon" href="${ctx.rel}assets/icon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="${ctx.rel}assets/dashboard.css" />
         <script src="${ctx.rel}assets/dashboard.js" defer></script>
       </head>
