@@ -141,7 +141,7 @@ export async function runAction(
       error instanceof QuiError ? error.code : ((error as { code?: unknown }).code as string | undefined);
     log.warn({ ...entry, err: error }, 'dashboard action refused');
     const status = code === 'ERR_JOB_NOT_FOUND' ? 404 : code === 'ERR_JOB_STATE' ? 409 : 500;
-    return fail(status, typeof code === 'string' ? code : 'ERR_INTERNAL', error.message);
+    return fail(status, typeof code === 'string' ? code : 'ERR_ACTION_FAILED', error.message);
   }
 }
 

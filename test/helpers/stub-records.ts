@@ -139,13 +139,23 @@ export function stubRecords(system: QuiSystem): {
     },
     processes: async (): Promise<ProcessInfo[]> => [
       {
+        // This process's own pool, as the records API's heartbeat would report it.
+        workers: await system
+          .supervisor(`${queue}.workers`)
+          .countChildren()
+          .then(
+            async (c) => ({
+              busy: Math.max(0, c.active - (await system.queue(queue).stats()).parkedPolls),
+              total: c.active,
+            }),
+            () => ({ busy: 0, total: 0 }),
+          ),
         processId: 'stub-process',
         host: hostname(),
         pid: process.pid,
         startedAtMs: STARTED_AT,
         lastBeatAtMs: wall(),
         expiresAtMs: wall() + 10_000,
-        workers: { busy: 0, total: 0 },
       },
     ],
   });
