@@ -29,7 +29,7 @@ export interface DashboardOptions {
    * The job records of a queue, by name. By default the queue's own client
    * (`system.queue(name)`) when it has the records API; a queue without records is shown from
    * its stats (counts, workers, throughput) with no job lists and no actions.
-   * @defaultValue the queue's client, when it has every `QueueControl` method
+   * @defaultValue the queue's client, when it has the `QueueControl` methods (`isPaused`, `processes` optional)
    */
   readonly records?: (queue: string) => QueueControl | undefined;
   /** Jobs per page on the queue and dead-and-lost pages (at most 200). @defaultValue 25 */

@@ -20,14 +20,15 @@ export interface QueueControl {
   removeJob(id: string): Promise<unknown>;
   pause(): Promise<void>;
   resume(): Promise<void>;
-  isPaused(): Promise<boolean>;
+  /** `undefined` when the records cannot tell. */
+  isPaused(): Promise<boolean | undefined>;
   cancel(id: string, reason?: string): Promise<unknown>;
   /** The processes sharing the queue's store, as their heartbeats say. */
   processes(): Promise<readonly ProcessInfo[]>;
 }
 
-/** The method names a client must have to be used as a `QueueControl` as it is. */
-const METHODS = [
+/** The methods a client must have to be used as a `QueueControl`. */
+const REQUIRED = [
   'getJob',
   'getJobs',
   'counts',
@@ -35,19 +36,31 @@ const METHODS = [
   'removeJob',
   'pause',
   'resume',
-  'isPaused',
   'cancel',
-  'processes',
 ] as const;
 
+type Method = (...args: never[]) => Promise<unknown>;
+
 /**
- * The one place that maps a queue client onto `QueueControl`: a client that has every method
- * (the records API) is used as it is; one that lacks any gives `undefined`, and the dashboard
- * shows the queue from its stats (no job lists, no actions). @internal
+ * The one place that maps a queue client onto `QueueControl`, so a renamed method of the records
+ * API is fixed here only: a client with every required method is used (its `isPaused` and
+ * `processes` when it has them, else "unknown" and none); one that lacks any gives `undefined`,
+ * and the dashboard shows the queue from its stats (no job lists, no actions). @internal
  */
 export function controlOf(client: unknown): QueueControl | undefined {
   if (typeof client !== 'object' || client === null) return undefined;
   const c = client as Record<string, unknown>;
-  for (const m of METHODS) if (typeof c[m] !== 'function') return undefined;
-  return client as QueueControl;
+  for (const m of REQUIRED) if (typeof c[m] !== 'function') return undefined;
+  const bind = (name: string): Method | undefined =>
+    typeof c[name] === 'function' ? (c[name] as Method).bind(client) : undefined;
+  const control = Object.fromEntries(REQUIRED.map((m) => [m, bind(m)])) as unknown as Omit<
+    QueueControl,
+    'isPaused' | 'processes'
+  >;
+  return {
+    ...control,
+    isPaused:
+      (bind('isPaused') as QueueControl['isPaused'] | undefined) ?? (() => Promise.resolve(undefined)),
+    processes: (bind('processes') as QueueControl['processes'] | undefined) ?? (() => Promise.resolve([])),
+  };
 }

@@ -56,24 +56,30 @@ describe('resolveDashboardOptions', () => {
 });
 
 describe('controlOf', () => {
-  const methods = [
-    'getJob',
-    'getJobs',
-    'counts',
-    'retryJob',
-    'removeJob',
-    'pause',
-    'resume',
-    'isPaused',
-    'cancel',
-    'processes',
-  ];
-  it('uses a client that has every records method, and nothing else', () => {
-    const full = Object.fromEntries(methods.map((m) => [m, () => undefined]));
-    expect(controlOf(full)).toBe(full);
-    const { cancel: _dropped, ...partial } = full;
-    expect(controlOf(partial)).toBeUndefined();
+  const required = ['getJob', 'getJobs', 'counts', 'retryJob', 'removeJob', 'pause', 'resume', 'cancel'];
+  const client = (names: string[]) => Object.fromEntries(names.map((m) => [m, async () => m]));
+
+  it('uses a client that has every required records method, bound to it', async () => {
+    const full: Record<string, unknown> = { ...client([...required, 'isPaused', 'processes']), self: 'me' };
+    full.getJob = async function (this: { self: string }) {
+      return Promise.resolve(this.self);
+    };
+    const control = controlOf(full);
+    expect(await control?.getJob('x')).toBe('me');
+    expect(await control?.isPaused()).toBe('isPaused');
+    expect(await control?.processes()).toBe('processes');
+  });
+
+  it('answers "unknown" for pause state and no processes when the client lacks them', async () => {
+    const control = controlOf(client(required));
+    expect(await control?.isPaused()).toBeUndefined();
+    expect(await control?.processes()).toEqual([]);
+  });
+
+  it('takes nothing from a client missing a required method, or from a stats-only client', () => {
+    expect(controlOf(client(required.filter((m) => m !== 'cancel')))).toBeUndefined();
     expect(controlOf({ name: 'q', stats: () => undefined })).toBeUndefined();
+    expect(controlOf(undefined)).toBeUndefined();
   });
 });
 
