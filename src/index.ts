@@ -35,12 +35,26 @@ export type {
   ChildInfo,
   ChildCounts,
   ChildKey,
+  InspectedChild,
+  SupervisorInfo,
 } from './supervision/supervisor-messages';
 
 export { startSystem } from './runtime/start-system';
 export type { QuiSystem, SystemOptions } from './runtime/start-system';
 export type { QuiConfig } from './runtime/qui-config';
 export type { SupervisorHandle } from './runtime/supervisor-handle';
+export type { SupervisionNode } from './runtime/supervision-tree';
+
+export { createDashboard } from './dashboard/create-dashboard';
+export type { Dashboard } from './dashboard/create-dashboard';
+export { DEFAULT_DASHBOARD_OPTIONS } from './dashboard/dashboard-options';
+export type {
+  AuthorizeResult,
+  DashboardAccess,
+  DashboardOptions,
+  ResolvedDashboardOptions,
+} from './dashboard/dashboard-options';
+export type { QueueControl } from './dashboard/queue-control';
 export { QuiEventBus } from './events';
 export type {
   QuiEvents,

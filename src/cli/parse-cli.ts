@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
+import { parseDashboard, type DashboardCommand } from './parse-dashboard';
 
 /** What the command line asks for. */
 export type CliCommand =
-  | { readonly type: 'help'; readonly topic: 'qui' | 'start' }
+  | { readonly type: 'help'; readonly topic: 'qui' | 'start' | 'dashboard' }
   | { readonly type: 'version' }
   | { readonly type: 'start'; readonly config: string }
+  | DashboardCommand
   /** Bad usage: `message` is one line, printed as `qui: <message>` with exit code 2. */
   | { readonly type: 'usage-error'; readonly message: string };
 
@@ -13,6 +15,7 @@ export const QUI_USAGE = `Usage: qui <command> [options]
 
 Commands:
   start <config>   Run the supervision tree a config module exports, until SIGTERM or SIGINT
+  dashboard        Run it and serve its dashboard on 127.0.0.1:3000 (qui dashboard --help)
 
 Options:
   -h, --help       Show this help (qui start --help: the start command's)
@@ -48,6 +51,8 @@ const OPTIONS = {
  * parseCli(['start', 'qui.config.ts']); // { type: 'start', config: 'qui.config.ts' }
  */
 export function parseCli(argv: readonly string[]): CliCommand {
+  // The dashboard command has options of its own: it reads its arguments itself.
+  if (argv[0] === 'dashboard') return parseDashboard(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -63,6 +68,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
     if (values.help) return { type: 'help', topic: 'qui' };
     return usageError('missing command');
   }
+  if (command === 'dashboard')
+    return usageError('options go after the command: qui dashboard --config <file>');
   if (command !== 'start') return usageError(`unknown command ${JSON.stringify(command)}`);
   if (values.help) return { type: 'help', topic: 'start' };
   if (values.version) return { type: 'version' };

@@ -11,6 +11,8 @@ import pino from 'pino';
 import { assertNever, toError } from '../errors';
 import { loadConfig } from './load-config';
 import { parseCli, QUI_USAGE, START_USAGE } from './parse-cli';
+import { DASHBOARD_USAGE } from './parse-dashboard';
+import { serveDashboard } from './serve-dashboard';
 import { runTree } from './run-tree';
 
 function version(): string {
@@ -30,7 +32,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const command = parseCli(argv);
   switch (command.type) {
     case 'help':
-      process.stdout.write(command.topic === 'start' ? START_USAGE : QUI_USAGE);
+      process.stdout.write(
+        command.topic === 'start' ? START_USAGE : command.topic === 'dashboard' ? DASHBOARD_USAGE : QUI_USAGE,
+      );
       return;
     case 'version':
       process.stdout.write(`${version()}\n`);
@@ -49,6 +53,23 @@ async function main(argv: readonly string[]): Promise<void> {
         await runTree(config, { logger });
       } catch (error) {
         logger.fatal({ err: toError(error) }, 'could not start the tree');
+        process.exit(1);
+      }
+      return;
+    }
+    case 'dashboard': {
+      let config;
+      try {
+        config = loadConfig(command.config);
+      } catch (error) {
+        return usageError(toError(error).message);
+      }
+      const logger = pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
+      try {
+        const { url } = await serveDashboard(config, command, { logger });
+        process.stdout.write(`qui dashboard: ${url} (read-only)\n`);
+      } catch (error) {
+        logger.fatal({ err: toError(error) }, 'could not start the dashboard');
         process.exit(1);
       }
       return;

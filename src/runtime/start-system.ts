@@ -9,6 +9,7 @@ import { queueClient, type QueueClient } from '../queue/queue-client';
 import type { QueueSpec } from '../queue/define-queue';
 import type { QuiEventBus } from '../events';
 import { supervisorHandle, type SupervisorHandle } from './supervisor-handle';
+import { supervisionTree, type SupervisionNode } from './supervision-tree';
 import { SystemCore } from './system-core';
 
 /** What `startSystem` takes. */
@@ -44,6 +45,13 @@ export interface QuiSystem {
   queue<TTask = unknown>(name: string): QueueClient<TTask>;
   /** The management API of a supervisor, by name or id. */
   supervisor(idOrName: string): SupervisorHandle;
+  /** The names of the queues defined in the running tree, in start order. */
+  queues(): readonly string[];
+  /**
+   * The running supervision tree, read-only, from the root down (`undefined` once stopped); a
+   * supervisor that does not answer within `timeoutMs` is left out with its subtree.
+   */
+  tree(options?: { readonly timeoutMs?: number }): Promise<SupervisionNode | undefined>;
   /** Shuts the tree down in reverse start order; resolves when every actor has stopped. */
   stop(): Promise<void>;
 }
@@ -87,11 +95,19 @@ export function systemFacade(core: SystemCore): QuiSystem {
     send: (name, message) => core.send(name, message),
     ask: (target, build, timeoutMs) => core.ask(target, build, timeoutMs),
     supervisor: (idOrName) => supervisorHandle(core, idOrName),
+    queues: () => queueNames(core),
+    tree: (options) => supervisionTree(core, options?.timeoutMs ?? 2_000),
     queue: (queue: string | QueueSpec) => queueClient(core, typeof queue === 'string' ? queue : queue.id),
     stop: () => core.stop(),
   };
   cores.set(system, core);
   return system;
+}
+
+function queueNames(core: SystemCore): string[] {
+  const names: string[] = [];
+  for (const key of core.resources.keys()) if (key.startsWith('queue:')) names.push(key.slice(6));
+  return names;
 }
 
 /**

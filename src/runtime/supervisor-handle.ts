@@ -11,6 +11,7 @@ import type {
   DeleteChildResult,
   RestartChildResult,
   StartChildResult,
+  SupervisorInfo,
   SupervisorMessage,
   TerminateChildResult,
 } from '../supervision/supervisor-messages';
@@ -31,6 +32,8 @@ export interface SupervisorHandle {
   /** Newest first. */
   whichChildren(): Promise<readonly ChildInfo[]>;
   countChildren(): Promise<ChildCounts>;
+  /** Read-only: strategy, restart intensity and how much of its window is used, children and their state. */
+  inspect(): Promise<SupervisorInfo>;
 }
 
 /** @internal */
@@ -50,6 +53,7 @@ export function supervisorHandle(core: SystemCore, idOrName: string): Supervisor
     deleteChild: (key) => ask((replyTo) => ({ type: 'sup.delete-child', key, replyTo })),
     whichChildren: () => ask((replyTo) => ({ type: 'sup.which-children', replyTo })),
     countChildren: () => ask((replyTo) => ({ type: 'sup.count-children', replyTo })),
+    inspect: () => ask((replyTo) => ({ type: 'sup.inspect', replyTo })),
   };
 }
 

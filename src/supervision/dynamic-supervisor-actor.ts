@@ -9,7 +9,14 @@ import { checkSpecShape } from './check-spec';
 import { isExpectedShutdownExit, StartFailedError, type SpawnChild } from './child-lifecycle';
 import { restartWindow, type RestartWindow } from './restart-intensity';
 import { childType, type ChildSpec, type DynamicSupervisorSpec } from './spec';
-import type { ChildCounts, ChildInfo, StartChildResult, SupervisorMessage } from './supervisor-messages';
+import type {
+  ChildCounts,
+  ChildInfo,
+  InspectedChild,
+  StartChildResult,
+  SupervisorInfo,
+  SupervisorMessage,
+} from './supervisor-messages';
 
 interface DynamicChild {
   readonly spec: ChildSpec;
@@ -66,6 +73,8 @@ export class DynamicSupervisor implements SupervisorState {
         return void msg.replyTo.send(this.which());
       case 'sup.count-children':
         return void msg.replyTo.send(this.count());
+      case 'sup.inspect':
+        return void msg.replyTo.send(this.inspect());
       default:
         return assertNever(msg);
     }
@@ -77,6 +86,27 @@ export class DynamicSupervisor implements SupervisorState {
       rows.push({ id: c.spec.id, ref: c.restarting ? 'restarting' : c.cell, type: childType(c.spec) });
     }
     return rows.reverse();
+  }
+
+  inspect(): SupervisorInfo {
+    const children: InspectedChild[] = [];
+    for (const c of this.children.values()) {
+      const running = !c.restarting && c.cell.alive;
+      children.push({
+        id: c.spec.id,
+        type: childType(c.spec),
+        state: c.restarting ? 'restarting' : running ? 'running' : 'stopped',
+        path: running ? c.cell.path : undefined,
+      });
+    }
+    return {
+      kind: 'dynamic-supervisor',
+      path: this.ctx.path,
+      strategy: 'one-for-one',
+      intensity: this.spec.intensity,
+      restartsInWindow: this.window.count(),
+      children,
+    };
   }
 
   count(): ChildCounts {

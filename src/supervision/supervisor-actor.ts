@@ -8,7 +8,13 @@ import { checkSpecShape } from './check-spec';
 import { isExpectedShutdownExit, shutdownChild, StartFailedError, type SpawnChild } from './child-lifecycle';
 import { restartWindow, type RestartWindow } from './restart-intensity';
 import { childType, type ChildSpec, type SupervisorSpec } from './spec';
-import type { ChildCounts, ChildInfo, StartChildResult, SupervisorMessage } from './supervisor-messages';
+import type {
+  ChildCounts,
+  ChildInfo,
+  StartChildResult,
+  SupervisorInfo,
+  SupervisorMessage,
+} from './supervisor-messages';
 
 interface ChildRecord {
   readonly spec: ChildSpec;
@@ -88,6 +94,8 @@ export class StaticSupervisor implements SupervisorState {
         return void msg.replyTo.send(this.which());
       case 'sup.count-children':
         return void msg.replyTo.send(this.count());
+      case 'sup.inspect':
+        return void msg.replyTo.send(this.inspect());
       default:
         return assertNever(msg);
     }
@@ -104,6 +112,22 @@ export class StaticSupervisor implements SupervisorState {
       });
     }
     return rows;
+  }
+
+  inspect(): SupervisorInfo {
+    return {
+      kind: 'supervisor',
+      path: this.ctx.path,
+      strategy: this.spec.strategy,
+      intensity: this.spec.intensity,
+      restartsInWindow: this.window.count(),
+      children: this.children.map((rec) => ({
+        id: rec.spec.id,
+        type: childType(rec.spec),
+        state: rec.restarting ? 'restarting' : rec.cell?.alive ? 'running' : 'stopped',
+        path: rec.cell?.alive ? rec.cell.path : undefined,
+      })),
+    };
   }
 
   count(): ChildCounts {

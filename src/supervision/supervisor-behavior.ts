@@ -52,6 +52,7 @@ const REQUESTS: ReadonlySet<string> = new Set([
   'sup.delete-child',
   'sup.which-children',
   'sup.count-children',
+  'sup.inspect',
 ]);
 
 /** Why `msg` cannot be handled as a `SupervisorMessage`, or undefined when it can. */

@@ -1,7 +1,8 @@
 import type { ActorCell } from '../actors/actor-cell';
 import type { ActorRef } from '../actors/actor-ref';
 import type { ExitReason } from '../actors/exit-reason';
-import type { ChildSpec } from './spec';
+import type { Intensity } from './restart-intensity';
+import type { ChildSpec, Strategy } from './spec';
 
 /** `startChild`'s outcomes, as OTP's `start_child`. */
 export type StartChildResult =
@@ -48,6 +49,30 @@ export interface ChildCounts {
   readonly workers: number;
 }
 
+/** One child as `inspect` sees it: `stopped` when its spec is held but no incarnation runs. */
+export interface InspectedChild {
+  readonly id: string;
+  readonly type: 'worker' | 'supervisor';
+  readonly state: 'running' | 'restarting' | 'stopped';
+  /** The running incarnation's path, when it runs. */
+  readonly path: string | undefined;
+}
+
+/**
+ * What a supervisor tells about itself (`SupervisorHandle.inspect`), read-only: its strategy (a
+ * dynamic supervisor restarts one for one), its restart intensity, and how many restarts its
+ * current window holds; the intensity trips when one more would exceed `intensity.maxRestarts`.
+ */
+export interface SupervisorInfo {
+  readonly kind: 'supervisor' | 'dynamic-supervisor';
+  readonly path: string;
+  readonly strategy: Strategy;
+  readonly intensity: Intensity;
+  readonly restartsInWindow: number;
+  /** Oldest first. */
+  readonly children: readonly InspectedChild[];
+}
+
 /** A child of a static supervisor is named by id; one of a dynamic supervisor by its ref. */
 export type ChildKey = string | ActorRef<never>;
 
@@ -76,4 +101,5 @@ export type SupervisorMessage =
       readonly replyTo: ActorRef<DeleteChildResult>;
     }
   | { readonly type: 'sup.which-children'; readonly replyTo: ActorRef<readonly ChildInfo[]> }
-  | { readonly type: 'sup.count-children'; readonly replyTo: ActorRef<ChildCounts> };
+  | { readonly type: 'sup.count-children'; readonly replyTo: ActorRef<ChildCounts> }
+  | { readonly type: 'sup.inspect'; readonly replyTo: ActorRef<SupervisorInfo> };

@@ -239,4 +239,37 @@ describe(`the packed ${NAME}`, () => {
     expect(await exited).toBe(0);
     expect(msgs).toEqual(expect.arrayContaining(['tree started', 'shutting down', 'stopped']));
   });
+
+  it('serves the dashboard, its script and its stylesheet from the installed package (qui dashboard)', async () => {
+    const child = spawn(
+      join(consumer, 'node_modules', '.bin', 'qui'),
+      ['dashboard', '--config', 'qui.config.js', '--port', '0'],
+      { cwd: consumer, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const exited = new Promise<number | null>((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.once('error', () => resolve(-1));
+    });
+    const line = await Promise.race([
+      new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve)),
+      exited.then((code) => `exited ${code}`),
+    ]);
+    const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(line)?.[1];
+    expect([line, url]).toEqual([line, expect.any(String)]);
+    const statuses: Record<string, [number, string | null]> = {};
+    for (const path of ['', 'assets/dashboard.js', 'assets/dashboard.css', 'queues/q', 'tree']) {
+      const res = await fetch(`${url}${path}`);
+      statuses[path] = [res.status, res.headers.get('content-type')];
+      expect((await res.text()).length).toBeGreaterThan(100);
+    }
+    expect(statuses).toEqual({
+      '': [200, 'text/html; charset=utf-8'],
+      'assets/dashboard.js': [200, 'text/javascript; charset=utf-8'],
+      'assets/dashboard.css': [200, 'text/css; charset=utf-8'],
+      'queues/q': [200, 'text/html; charset=utf-8'],
+      tree: [200, 'text/html; charset=utf-8'],
+    });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
 });

@@ -1,0 +1,166 @@
+import type { JobRecord, JobState } from '../jobs/job-record';
+import type { QueueStats } from '../queue/queue-messages';
+import type { QuiSystem } from '../runtime/start-system';
+import type { SupervisionNode } from '../runtime/supervision-tree';
+import type { ProcessInfo, RecordPage } from '../stores/job-records';
+import type { Activity, TimelineEntry } from './activity';
+import type { ResolvedDashboardOptions } from './dashboard-options';
+import { controlOf, type QueueControl } from './queue-control';
+
+/** One queue as the overview shows it. */
+export interface QueueSummary {
+  readonly name: string;
+  readonly stats: QueueStats;
+  /** Totals per state from the records, when the queue has them. */
+  readonly counts: Readonly<Record<JobState, number>> | undefined;
+  readonly paused: boolean | undefined;
+  /** Workers of its pool: busy ones are those not parked waiting for a job. */
+  readonly workers: { readonly busy: number; readonly total: number } | undefined;
+  readonly oldestWaitingAgeMs: number | undefined;
+  readonly series: { readonly completed: readonly number[]; readonly failed: readonly number[] };
+  readonly hasRecords: boolean;
+}
+
+export interface QueueView {
+  readonly summary: QueueSummary;
+  readonly state: JobState;
+  readonly page: RecordPage | undefined;
+}
+
+export interface JobView {
+  readonly queue: string;
+  readonly hasRecords: boolean;
+  readonly record: JobRecord | undefined;
+  readonly timeline: readonly TimelineEntry[];
+}
+
+export interface DeadView {
+  readonly queues: readonly {
+    readonly name: string;
+    readonly dead: RecordPage;
+    readonly lost: RecordPage;
+    readonly counts: Readonly<Record<JobState, number>>;
+  }[];
+  /** Queues shown from stats only (no records to list). */
+  readonly withoutRecords: readonly string[];
+}
+
+export interface ProcessRow extends ProcessInfo {
+  readonly queue: string;
+}
+
+/**
+ * Reads what a page shows, bounded: one stats call and at most one page of records per queue
+ * and state shown. @internal
+ */
+export class ReadModel {
+  constructor(
+    private readonly system: QuiSystem,
+    private readonly activity: Activity,
+    private readonly options: ResolvedDashboardOptions,
+  ) {}
+
+  queues(): readonly string[] {
+    return this.system.queues();
+  }
+
+  control(queue: string): QueueControl | undefined {
+    if (!this.system.queues().includes(queue)) return undefined;
+    return this.options.records ? this.options.records(queue) : controlOf(this.system.queue(queue));
+  }
+
+  async summary(name: string): Promise<QueueSummary> {
+    const control = this.control(name);
+    const [stats, counts, paused, workers] = await Promise.all([
+      this.system.queue(name).stats(),
+      control?.counts(),
+      control?.isPaused(),
+      this.workers(name),
+    ]);
+    return {
+      name,
+      stats,
+      counts,
+      paused,
+      workers:
+        workers === undefined
+          ? undefined
+          : { busy: Math.max(0, workers - stats.parkedPolls), total: workers },
+      oldestWaitingAgeMs: this.activity.oldestWaitingAgeMs(name),
+      series: this.activity.series(name),
+      hasRecords: control !== undefined,
+    };
+  }
+
+  async overview(): Promise<QueueSummary[]> {
+    return Promise.all(this.queues().map((q) => this.summary(q)));
+  }
+
+  async queue(name: string, state: JobState, cursor: string | undefined): Promise<QueueView> {
+    const control = this.control(name);
+    const [summary, page] = await Promise.all([
+      this.summary(name),
+      control?.getJobs({ state, limit: this.options.pageSize, ...(cursor ? { cursor } : {}) }),
+    ]);
+    return { summary, state, page };
+  }
+
+  async job(queue: string, id: string): Promise<JobView> {
+    const control = this.control(queue);
+    const record = await control?.getJob(id);
+    return { queue, hasRecords: control !== undefined, record, timeline: this.activity.timelineOf(id) };
+  }
+
+  async dead(only: string | undefined): Promise<DeadView> {
+    const names = only === undefined ? this.queues() : this.queues().filter((q) => q === only);
+    const withoutRecords: string[] = [];
+    const queues = [];
+    for (const name of names) {
+      const control = this.control(name);
+      if (!control) {
+        withoutRecords.push(name);
+        continue;
+      }
+      const limit = this.options.pageSize;
+      const [dead, lost, counts] = await Promise.all([
+        control.getJobs({ state: 'dead', limit }),
+        control.getJobs({ state: 'lost', limit }),
+        control.counts(),
+      ]);
+      queues.push({ name, dead, lost, counts });
+    }
+    return { queues, withoutRecords };
+  }
+
+  tree(): Promise<SupervisionNode | undefined> {
+    return this.system.tree();
+  }
+
+  /** Every process sharing a queue's store, one row per queue and process. */
+  async processes(): Promise<{ rows: ProcessRow[]; withoutRecords: string[] }> {
+    const rows: ProcessRow[] = [];
+    const withoutRecords: string[] = [];
+    for (const queue of this.queues()) {
+      const control = this.control(queue);
+      if (!control) {
+        withoutRecords.push(queue);
+        continue;
+      }
+      for (const p of await control.processes()) rows.push({ ...p, queue });
+    }
+    return { rows, withoutRecords };
+  }
+
+  now(): number {
+    return this.system.clock.wallNow();
+  }
+
+  /** The running workers of queue `name`'s pool, or undefined when it has none. */
+  private async workers(name: string): Promise<number | undefined> {
+    try {
+      return (await this.system.supervisor(`${name}.workers`).countChildren()).active;
+    } catch {
+      return undefined;
+    }
+  }
+}
