@@ -13,10 +13,10 @@ import {
   type StoreConfig,
   type StoreCounts,
 } from './job-store';
-import type { Slot } from './sqlite-record-row';
+import type { Slot, Undecodable } from './sqlite-record-row';
 import { SqliteJobRecords } from './sqlite-records';
 import { LANE_SHIFT, QUEUE_SHIFT, openQueue } from './sqlite-schema';
-import { unwatchSqlite, watchSqlite, type SqliteWatcher } from './sqlite-watch';
+import { unwatchSqlite, watchCommits, type SqliteWatcher } from './sqlite-watch';
 
 type Statement = BetterSqlite3.Statement;
 
@@ -58,7 +58,6 @@ export class SqliteJobStore implements JobStore {
     BetterSqlite3.Transaction<(n: number, nowMs: number) => (Job | Undecodable)[]> | undefined;
   /** The job records, when the queue keeps them (`StoreConfig.records`). */
   readonly records: SqliteJobRecords | undefined;
-  private readonly dataVersion: Statement;
   private readonly listeners = new Set<() => void>();
   private watcher: SqliteWatcher | undefined;
   private closed = false;
@@ -146,7 +145,6 @@ export class SqliteJobStore implements JobStore {
       const rows = takeFirst.all({ ...this.range, n }) as { seq: bigint; body: string }[];
       return rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)).map((r) => r.body);
     });
-    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
     const recordsConfig = config.records;
     this.records =
       recordsConfig === undefined
@@ -163,17 +161,7 @@ export class SqliteJobStore implements JobStore {
         this.promote(nowMs);
         const rows = takeFirst.all({ ...this.range, n }) as { seq: bigint; body: string }[];
         rows.sort((a, b) => (a.seq < b.seq ? -1 : 1));
-        return rows.map(({ body }) => {
-          try {
-            const job = decodeJob(body);
-            records.taken(job, body, nowMs);
-            return job;
-          } catch (thrown) {
-            const id = storedJobId(body);
-            if (id !== undefined) records.undecodable(id, thrown as Error, nowMs);
-            return { id, error: thrown as Error };
-          }
-        });
+        return records.takenRows(rows, nowMs);
       });
     db.transaction(() => this.relane()).immediate();
   }
@@ -256,23 +244,10 @@ export class SqliteJobStore implements JobStore {
 
   /** Starts the data_version watch, once: it wakes the listeners and reads the records' broadcasts. */
   private watch(): void {
-    if (this.watcher !== undefined) return;
-    let seen = this.dataVersion.get() as number;
-    this.watcher = {
-      check: () => {
-        let now: number;
-        try {
-          now = this.dataVersion.get() as number;
-        } catch {
-          return; // busy: look again next tick
-        }
-        if (now === seen) return;
-        seen = now;
-        for (const wake of this.listeners) wake();
-        this.records?.changed();
-      },
-    };
-    watchSqlite(this.watcher);
+    this.watcher ??= watchCommits(this.db, () => {
+      for (const wake of this.listeners) wake();
+      this.records?.changed();
+    });
   }
 
   nextDueAtMs(): number | undefined {
@@ -405,12 +380,6 @@ export class SqliteJobStore implements JobStore {
       if (id !== undefined) this.records?.moved(id, r.seq, slot.waiting as bigint);
     }
   }
-}
-
-/** A job a recorded take removed but could not decode. */
-interface Undecodable {
-  readonly id: string | undefined;
-  readonly error: Error;
 }
 
 /** A job as stored: its lane, and its due time when delayed. */

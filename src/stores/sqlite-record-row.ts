@@ -25,8 +25,11 @@ export interface Slot {
   readonly delayed: bigint | null;
 }
 
-/** The slot of a job no longer held (taken, ended). @internal */
-export const NO_SLOT: Slot = Object.freeze({ waiting: null, delayed: null });
+/** A job a take removed but could not decode: reported through `onUndecodable` after the commit. @internal */
+export interface Undecodable {
+  readonly id: string | undefined;
+  readonly error: Error;
+}
 
 /** The columns {@link toRecord} reads. @internal */
 export const RECORD_COLUMNS =

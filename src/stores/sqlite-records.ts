@@ -3,7 +3,7 @@ import type { Job } from '../jobs/job';
 import type { JobError } from '../jobs/job-error';
 import { JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
 import { JOB_END_STATES, type JobEndState, type ResolvedRetention } from '../jobs/job-retention';
-import { encodeJob, decodeJob } from './job-codec';
+import { decodeJob, encodeJob, storedJobId } from './job-codec';
 import {
   badCursorError,
   checkRecordQuery,
@@ -25,16 +25,14 @@ import { SqliteEvents } from './sqlite-events';
 import {
   errorText,
   nextAttempt,
-  NEXT_ENTERED,
-  RECORD_COLUMNS,
   toRecord,
   type RecordRow,
   type Slot,
   type SqliteRecordsHost,
+  type Undecodable,
 } from './sqlite-record-row';
+import { prepareRecordStatements, type RecordStatements } from './sqlite-record-statements';
 import { openRecords } from './sqlite-schema';
-
-type Statement = BetterSqlite3.Statement;
 
 /** What `remove`, `cancel` and `retry` read of a record first. */
 interface Held {
@@ -57,7 +55,7 @@ export class SqliteJobRecords implements JobRecords {
   private readonly processId: string;
   private readonly retention: ResolvedRetention;
   private readonly events: SqliteEvents;
-  private readonly s: Record<string, Statement>;
+  private readonly s: RecordStatements;
   /** Runs a function in one IMMEDIATE transaction (a savepoint inside the store's own). */
   private readonly txn: BetterSqlite3.Transaction<(fn: () => unknown) => unknown>;
 
@@ -72,88 +70,7 @@ export class SqliteJobRecords implements JobRecords {
     this.processId = config.processId;
     this.retention = config.retention;
     db.transaction(() => openRecords(db, queueId, JOB_STATES)).immediate();
-    const prep = (sql: string): Statement => db.prepare(sql);
-    const running = 'queue_id = @q AND id = @id AND state = @active AND process_id = @pid';
-    this.s = {
-      held: prep(
-        'SELECT state, process_id, waiting_seq, delayed_seq FROM qui_records WHERE queue_id = ? AND id = ?',
-      ).safeIntegers(true),
-      get: prep(`SELECT ${RECORD_COLUMNS} FROM qui_records WHERE queue_id = ? AND id = ?`),
-      page: prep(
-        `SELECT entered, ${RECORD_COLUMNS} FROM qui_records WHERE queue_id = ? AND state = ? AND entered < ?
-         ORDER BY entered DESC LIMIT ?`,
-      ),
-      counts: prep('SELECT state, n FROM qui_record_counts WHERE queue_id = ?'),
-      count: prep('SELECT n FROM qui_record_counts WHERE queue_id = ? AND state = ?').pluck(),
-      added: prep(
-        `INSERT INTO qui_records (queue_id, id, state, entered, job, attempts, waiting_seq, delayed_seq)
-         VALUES (@q, @id, @state, ${NEXT_ENTERED}, @job, @attempts, @waiting, @delayed)
-         ON CONFLICT (queue_id, id) DO UPDATE SET state = excluded.state, entered = excluded.entered,
-           job = excluded.job, attempts = excluded.attempts, started_at = NULL, finished_at = NULL,
-           error = NULL, result = NULL, progress = NULL, process_id = NULL, worker = NULL, reason = NULL,
-           waiting_seq = excluded.waiting_seq, delayed_seq = excluded.delayed_seq`,
-      ),
-      taken: prep(
-        `INSERT INTO qui_records (queue_id, id, state, entered, job, attempts, started_at, process_id)
-         VALUES (@q, @id, @state, ${NEXT_ENTERED}, @job, @attempts, @now, @pid)
-         ON CONFLICT (queue_id, id) DO UPDATE SET state = excluded.state, entered = excluded.entered,
-           attempts = excluded.attempts, started_at = excluded.started_at,
-           process_id = excluded.process_id, waiting_seq = NULL, delayed_seq = NULL`,
-      ),
-      promoted: prep(
-        `UPDATE qui_records SET waiting_seq = @waiting, delayed_seq = NULL,
-           state = CASE state WHEN 'delayed' THEN @state ELSE state END,
-           entered = CASE state WHEN 'delayed' THEN ${NEXT_ENTERED} ELSE entered END
-         WHERE queue_id = @q AND id = @id AND delayed_seq = @delayed`,
-      ),
-      moved: prep('UPDATE qui_records SET waiting_seq = ? WHERE queue_id = ? AND id = ? AND waiting_seq = ?'),
-      finish: prep(
-        `UPDATE qui_records SET state = @state, entered = ${NEXT_ENTERED}, finished_at = @now,
-           worker = @worker, result = @result, error = coalesce(@error, error), reason = @reason
-         WHERE ${running}`,
-      ),
-      failed: prep(
-        `UPDATE qui_records SET state = @state, entered = ${NEXT_ENTERED}, job = @job, attempts = @attempts,
-           error = @error, worker = @worker, waiting_seq = @waiting, delayed_seq = @delayed
-         WHERE ${running}`,
-      ),
-      progress: prep(`UPDATE qui_records SET progress = @progress WHERE ${running}`),
-      again: prep(
-        `UPDATE qui_records SET state = @state, entered = ${NEXT_ENTERED}, job = @job, attempts = @attempts,
-           finished_at = NULL, reason = NULL, result = NULL, waiting_seq = @waiting, delayed_seq = @delayed
-         WHERE queue_id = @q AND id = @id`,
-      ),
-      end: prep(
-        `UPDATE qui_records SET state = @state, entered = ${NEXT_ENTERED}, finished_at = @now,
-           reason = @reason, error = coalesce(@error, error), waiting_seq = NULL, delayed_seq = NULL
-         WHERE queue_id = @q AND id = @id`,
-      ),
-      orphans: prep(
-        `SELECT ${RECORD_COLUMNS} FROM qui_records r WHERE queue_id = @q AND state = 'active'
-           AND NOT EXISTS (SELECT 1 FROM qui_leases l
-             WHERE l.queue_id = r.queue_id AND l.process_id = r.process_id AND l.expires_at > @now)`,
-      ),
-      head: prep(
-        'SELECT entered, finished_at FROM qui_records WHERE queue_id = ? AND state = ? ORDER BY entered',
-      ),
-      pruneTo: prep('DELETE FROM qui_records WHERE queue_id = ? AND state = ? AND entered <= ?'),
-      delete: prep('DELETE FROM qui_records WHERE queue_id = ? AND id = ?'),
-      dropWaiting: prep('DELETE FROM qui_waiting WHERE seq = ?'),
-      dropDelayed: prep('DELETE FROM qui_delayed WHERE seq = ?'),
-      isPaused: prep('SELECT 1 FROM qui_paused WHERE queue_id = ?').pluck(),
-      pause: prep('INSERT OR IGNORE INTO qui_paused (queue_id) VALUES (?)'),
-      resume: prep('DELETE FROM qui_paused WHERE queue_id = ?'),
-      beat: prep(
-        `INSERT INTO qui_leases (queue_id, process_id, beat, last_beat_at, expires_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (queue_id, process_id) DO UPDATE SET beat = excluded.beat,
-           last_beat_at = excluded.last_beat_at, expires_at = excluded.expires_at`,
-      ),
-      leave: prep('DELETE FROM qui_leases WHERE queue_id = ? AND process_id = ?'),
-      leases: prep(
-        'SELECT beat, last_beat_at, expires_at FROM qui_leases WHERE queue_id = ? AND expires_at > ?',
-      ),
-      expire: prep('DELETE FROM qui_leases WHERE queue_id = ? AND expires_at <= ?'),
-    };
+    this.s = prepareRecordStatements(db);
     this.txn = db.transaction((fn: () => unknown) => fn());
     this.events = new SqliteEvents(db, queueId, () => host.watch());
   }
@@ -162,9 +79,9 @@ export class SqliteJobRecords implements JobRecords {
 
   /** `job` (encoded as `body`) was stored at `slot`: its record is written, replacing any of its id. */
   added(job: Job, body: string, slot: Slot): void {
-    const old = this.s.held!.get(this.q, job.id) as Held | undefined;
+    const old = this.s.held.get(this.q, job.id) as Held | undefined;
     if (old !== undefined) this.drop(old);
-    this.s.added!.run({
+    this.s.added.run({
       q: this.q,
       id: job.id,
       state: slot.waiting === null ? 'delayed' : 'waiting',
@@ -175,8 +92,27 @@ export class SqliteJobRecords implements JobRecords {
     });
   }
 
+  /**
+   * A take removed `rows`, in line order: each decoded job's record becomes active; a row that
+   * cannot be decoded ends its record lost, and comes back as an {@link Undecodable}.
+   */
+  takenRows(rows: readonly { readonly body: string }[], nowMs: number): (Job | Undecodable)[] {
+    return rows.map(({ body }) => {
+      let job: Job;
+      try {
+        job = decodeJob(body);
+      } catch (thrown) {
+        const id = storedJobId(body);
+        if (id !== undefined) this.undecodable(id, thrown as Error, nowMs);
+        return { id, error: thrown as Error };
+      }
+      this.taken(job, body, nowMs);
+      return job;
+    });
+  }
+
   /** `job` left the store for this process: its record is active. */
-  taken(job: Job, body: string, nowMs: number): void {
+  private taken(job: Job, body: string, nowMs: number): void {
     const attempts = job.attempts + 1;
     const p = {
       q: this.q,
@@ -187,28 +123,28 @@ export class SqliteJobRecords implements JobRecords {
       now: nowMs,
       pid: this.processId,
     };
-    this.s.taken!.run(p);
+    this.s.taken.run(p);
   }
 
   /** The job of record `id` moved from qui_delayed (`delayed`) to qui_waiting (`waiting`). */
   promoted(id: string, delayed: bigint, waiting: bigint): void {
-    this.s.promoted!.run({ q: this.q, id, state: 'waiting', delayed, waiting });
+    this.s.promoted.run({ q: this.q, id, state: 'waiting', delayed, waiting });
   }
 
   /** The job of record `id` moved within qui_waiting (the lanes changed at open). */
   moved(id: string, from: bigint, to: bigint): void {
-    this.s.moved!.run(to, this.q, id, from);
+    this.s.moved.run(to, this.q, id, from);
   }
 
   /** A take removed job `id` but could not decode it: its record ends lost, with the error. */
-  undecodable(id: string, error: Error, nowMs: number): void {
+  private undecodable(id: string, error: Error, nowMs: number): void {
     const err: JobError = { name: error.name, message: error.message };
     this.endRecord(id, 'lost', 'undecodable', err, nowMs);
   }
 
   /** Read by the store's takes: while paused they hand out nothing. */
   paused(): boolean {
-    return this.s.isPaused!.get(this.q) !== undefined;
+    return this.s.isPaused.get(this.q) !== undefined;
   }
 
   /** Another connection committed: reads its broadcasts. */
@@ -223,7 +159,7 @@ export class SqliteJobRecords implements JobRecords {
   // ---- JobRecords ----
 
   get(id: string): JobRecord | undefined {
-    const row = this.s.get!.get(this.q, id) as RecordRow | undefined;
+    const row = this.s.get.get(this.q, id) as RecordRow | undefined;
     return row === undefined ? undefined : toRecord(row);
   }
 
@@ -234,7 +170,7 @@ export class SqliteJobRecords implements JobRecords {
       if (!/^\d{1,15}$/.test(cursor)) throw badCursorError(cursor);
       before = Number(cursor);
     }
-    const rows = this.s.page!.all(this.q, state, before, limit + 1) as (RecordRow & { entered: number })[];
+    const rows = this.s.page.all(this.q, state, before, limit + 1) as (RecordRow & { entered: number })[];
     const more = rows.length > limit;
     if (more) rows.pop();
     const last = rows[rows.length - 1];
@@ -243,13 +179,13 @@ export class SqliteJobRecords implements JobRecords {
 
   counts(): Readonly<Record<JobState, number>> {
     const out = zeroCounts();
-    for (const row of this.s.counts!.all(this.q) as { state: JobState; n: number }[]) out[row.state] = row.n;
+    for (const row of this.s.counts.all(this.q) as { state: JobState; n: number }[]) out[row.state] = row.n;
     return out;
   }
 
   finish(id: string, end: RecordEnd, nowMs: number): boolean {
     return this.tx(() => {
-      const changed = this.s.finish!.run({
+      const changed = this.s.finish.run({
         ...this.owner(id),
         state: end.state,
         now: nowMs,
@@ -267,10 +203,10 @@ export class SqliteJobRecords implements JobRecords {
   retryLater(retry: Job, error: JobError, worker: string | undefined, nowMs: number): boolean {
     const body = encodeJob(retry);
     return this.tx(() => {
-      const held = this.s.held!.get(this.q, retry.id) as Held | undefined;
+      const held = this.s.held.get(this.q, retry.id) as Held | undefined;
       if (held?.state !== 'active' || held.process_id !== this.processId) return false;
       const slot = this.host.store(retry, nowMs);
-      this.s.failed!.run({
+      this.s.failed.run({
         ...this.owner(retry.id),
         state: 'failed',
         job: body,
@@ -285,12 +221,12 @@ export class SqliteJobRecords implements JobRecords {
   }
 
   progress(id: string, progress: string | undefined, _nowMs: number): boolean {
-    return this.s.progress!.run({ ...this.owner(id), progress: progress ?? null }).changes > 0;
+    return this.s.progress.run({ ...this.owner(id), progress: progress ?? null }).changes > 0;
   }
 
   retry(id: string, nowMs: number): JobRecord {
     return this.tx(() => {
-      const row = this.s.get!.get(this.q, id) as RecordRow | undefined;
+      const row = this.s.get.get(this.q, id) as RecordRow | undefined;
       if (row === undefined) throw jobNotFoundError(this.queue, id);
       if (row.state !== 'dead' && row.state !== 'lost') throw jobStateError(id, row.state, 'retry');
       this.again(id, decodeJob(row.job), nowMs);
@@ -300,18 +236,18 @@ export class SqliteJobRecords implements JobRecords {
 
   remove(id: string): boolean {
     return this.tx(() => {
-      const held = this.s.held!.get(this.q, id) as Held | undefined;
+      const held = this.s.held.get(this.q, id) as Held | undefined;
       if (held === undefined) return false;
       if (held.state === 'active') throw jobStateError(id, 'active', 'remove');
       this.drop(held);
-      this.s.delete!.run(this.q, id);
+      this.s.delete.run(this.q, id);
       return true;
     });
   }
 
   cancel(id: string, reason: string | undefined, nowMs: number): CancelOutcome {
     return this.tx((): CancelOutcome => {
-      const held = this.s.held!.get(this.q, id) as Held | undefined;
+      const held = this.s.held.get(this.q, id) as Held | undefined;
       if (held === undefined) throw jobNotFoundError(this.queue, id);
       switch (held.state) {
         case 'active':
@@ -328,8 +264,8 @@ export class SqliteJobRecords implements JobRecords {
   }
 
   setPaused(paused: boolean): void {
-    if (paused) this.s.pause!.run(this.q);
-    else this.s.resume!.run(this.q);
+    if (paused) this.s.pause.run(this.q);
+    else this.s.resume.run(this.q);
   }
 
   isPaused(): boolean {
@@ -337,15 +273,15 @@ export class SqliteJobRecords implements JobRecords {
   }
 
   heartbeat(beat: ProcessBeat, nowMs: number, ttlMs: number): void {
-    this.s.beat!.run(this.q, beat.processId, JSON.stringify(beat), nowMs, nowMs + ttlMs);
+    this.s.beat.run(this.q, beat.processId, JSON.stringify(beat), nowMs, nowMs + ttlMs);
   }
 
   leave(processId: string): void {
-    this.s.leave!.run(this.q, processId);
+    this.s.leave.run(this.q, processId);
   }
 
   processes(nowMs: number): readonly ProcessInfo[] {
-    const rows = this.s.leases!.all(this.q, nowMs) as {
+    const rows = this.s.leases.all(this.q, nowMs) as {
       beat: string;
       last_beat_at: number;
       expires_at: number;
@@ -360,7 +296,7 @@ export class SqliteJobRecords implements JobRecords {
   reap(nowMs: number, requeue: boolean): readonly JobRecord[] {
     return this.tx(() => {
       const changed: JobRecord[] = [];
-      for (const row of this.s.orphans!.all({ q: this.q, now: nowMs }) as RecordRow[]) {
+      for (const row of this.s.orphans.all({ q: this.q, now: nowMs }) as RecordRow[]) {
         const job = decodeJob(row.job);
         if (requeue && job.attempts < job.maxRetries) {
           this.again(row.id, job, nowMs);
@@ -369,7 +305,7 @@ export class SqliteJobRecords implements JobRecords {
           changed.push(this.endRecord(row.id, 'lost', 'process-gone', undefined, nowMs));
         }
       }
-      this.s.expire!.run(this.q, nowMs);
+      this.s.expire.run(this.q, nowMs);
       return changed;
     });
   }
@@ -403,15 +339,15 @@ export class SqliteJobRecords implements JobRecords {
 
   /** Deletes the job a record points at, if it is still held. */
   private drop(held: Held): void {
-    if (held.waiting_seq !== null) this.s.dropWaiting!.run(held.waiting_seq);
-    if (held.delayed_seq !== null) this.s.dropDelayed!.run(held.delayed_seq);
+    if (held.waiting_seq !== null) this.s.dropWaiting.run(held.waiting_seq);
+    if (held.delayed_seq !== null) this.s.dropDelayed.run(held.delayed_seq);
   }
 
   /** Stores `job` again as one more attempt, due now; its record becomes waiting. */
   private again(id: string, job: Job, nowMs: number): void {
     const next = nextAttempt(job);
     const slot = this.host.store(next, nowMs);
-    this.s.again!.run({
+    this.s.again.run({
       q: this.q,
       id,
       state: slot.waiting === null ? 'delayed' : 'waiting',
@@ -430,7 +366,7 @@ export class SqliteJobRecords implements JobRecords {
     error: JobError | undefined,
     nowMs: number,
   ): JobRecord {
-    this.s.end!.run({ q: this.q, id, state, now: nowMs, reason: reason ?? null, error: errorText(error) });
+    this.s.end.run({ q: this.q, id, state, now: nowMs, reason: reason ?? null, error: errorText(error) });
     const record = this.get(id) as JobRecord;
     this.pruneState(state, nowMs, PRUNE_ON_WRITE);
     return record;
@@ -443,10 +379,10 @@ export class SqliteJobRecords implements JobRecords {
   private pruneState(state: JobEndState, nowMs: number, max: number): number {
     if (max <= 0) return 0;
     const { maxAgeMs, maxCount } = this.retention[state];
-    let n = this.s.count!.get(this.q, state) as number;
+    let n = this.s.count.get(this.q, state) as number;
     let pruned = 0;
     let upTo: number | undefined;
-    for (const row of this.s.head!.iterate(this.q, state) as Iterable<{
+    for (const row of this.s.head.iterate(this.q, state) as Iterable<{
       entered: number;
       finished_at: number;
     }>) {
@@ -455,7 +391,7 @@ export class SqliteJobRecords implements JobRecords {
       n--;
       pruned++;
     }
-    if (upTo !== undefined) this.s.pruneTo!.run(this.q, state, upTo);
+    if (upTo !== undefined) this.s.pruneTo.run(this.q, state, upTo);
     return pruned;
   }
 }
