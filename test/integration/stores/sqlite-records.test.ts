@@ -120,3 +120,19 @@ it('keeps only the newest broadcasts in qui_events, and reads none back to their
   one.close();
   two.close();
 });
+
+it('rolls a take back when its record cannot be written: the job is still stored, never half taken', () => {
+  const file = fresh();
+  const store = sqliteStore({ path: file }).create({ queue: 'atomic', priorities: ['p'], records });
+  const job = makeJob('atomic', { priority: 'p' });
+  store.add(job, 0);
+  // The record's move now fails (its trigger's table is gone): the take must not commit the removal.
+  const db = new Database(file);
+  db.exec('DROP TABLE qui_record_counts');
+  db.close();
+  expect(() => store.take(0)).toThrow(/qui_record_counts/);
+  store.close();
+  const plain = sqliteStore({ path: file }).create({ queue: 'atomic', priorities: ['p'] });
+  expect(plain.take(0)?.id).toBe(job.id);
+  plain.close();
+});
