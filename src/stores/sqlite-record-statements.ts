@@ -36,11 +36,13 @@ export function prepareRecordStatements(db: BetterSqlite3.Database) {
          waiting_seq = excluded.waiting_seq, delayed_seq = excluded.delayed_seq`,
     ),
     taken: prep(
+      `UPDATE qui_records SET state = @state, entered = ${NEXT_ENTERED}, attempts = @attempts,
+         started_at = @now, process_id = @pid, waiting_seq = NULL, delayed_seq = NULL
+       WHERE queue_id = @q AND id = @id`,
+    ),
+    takenUnrecorded: prep(
       `INSERT INTO qui_records (queue_id, id, state, entered, job, attempts, started_at, process_id)
-       VALUES (@q, @id, @state, ${NEXT_ENTERED}, @job, @attempts, @now, @pid)
-       ON CONFLICT (queue_id, id) DO UPDATE SET state = excluded.state, entered = excluded.entered,
-         attempts = excluded.attempts, started_at = excluded.started_at,
-         process_id = excluded.process_id, waiting_seq = NULL, delayed_seq = NULL`,
+       VALUES (@q, @id, @state, ${NEXT_ENTERED}, @job, @attempts, @now, @pid)`,
     ),
     promoted: prep(
       `UPDATE qui_records SET waiting_seq = @waiting, delayed_seq = NULL,

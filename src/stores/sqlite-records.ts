@@ -113,17 +113,16 @@ export class SqliteJobRecords implements JobRecords {
 
   /** `job` left the store for this process: its record is active. */
   private taken(job: Job, body: string, nowMs: number): void {
-    const attempts = job.attempts + 1;
     const p = {
       q: this.q,
       id: job.id,
       state: 'active',
-      job: body,
-      attempts,
+      attempts: job.attempts + 1,
       now: nowMs,
       pid: this.processId,
     };
-    this.s.taken.run(p);
+    // A job stored while the queue kept no records has none: it gets one now.
+    if (this.s.taken.run(p).changes === 0) this.s.takenUnrecorded.run({ ...p, job: body });
   }
 
   /** The job of record `id` moved from qui_delayed (`delayed`) to qui_waiting (`waiting`). */

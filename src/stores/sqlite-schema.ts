@@ -52,7 +52,8 @@ export function openQueue(db: BetterSqlite3.Database, queue: string): number {
  * Records (only for queues opened with `StoreConfig.records`). Added with CREATE … IF NOT EXISTS:
  * a file of this schema gains them on first open with records, nothing is migrated, and a store
  * without records never reads or writes them.
- * - qui_records: one row per job (WITHOUT ROWID: the primary key b-tree holds the row). `job` is
+ * - qui_records: one row per job, rowid in insertion order (job ids are random: a table keyed by
+ *   them would write a random page per add; here only the small (queue, id) index does). `job` is
  *   the job as last stored or taken (encodeJob); `waiting_seq` / `delayed_seq` point at its row
  *   while the job is held, so cancel and remove delete it without a search. `entered` orders a
  *   state's records (pages newest first, pruning oldest first): a per-state sequence, never reused.
@@ -65,6 +66,7 @@ export function openQueue(db: BetterSqlite3.Database, queue: string): number {
  */
 export const RECORDS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS qui_records (
+  rid INTEGER PRIMARY KEY,
   queue_id INTEGER NOT NULL,
   id TEXT NOT NULL,
   state TEXT NOT NULL,
@@ -80,9 +82,9 @@ CREATE TABLE IF NOT EXISTS qui_records (
   worker TEXT,
   reason TEXT,
   waiting_seq INTEGER,
-  delayed_seq INTEGER,
-  PRIMARY KEY (queue_id, id)
-) WITHOUT ROWID;
+  delayed_seq INTEGER
+);
+CREATE UNIQUE INDEX IF NOT EXISTS qui_records_id ON qui_records (queue_id, id);
 CREATE INDEX IF NOT EXISTS qui_records_state ON qui_records (queue_id, state, entered);
 CREATE TABLE IF NOT EXISTS qui_record_counts (
   queue_id INTEGER NOT NULL,

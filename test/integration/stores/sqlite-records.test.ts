@@ -136,3 +136,16 @@ it('rolls a take back when its record cannot be written: the job is still stored
   expect(plain.take(0)?.id).toBe(job.id);
   plain.close();
 });
+
+it('gives a job stored while the queue kept no records an active record when a store with records takes it', () => {
+  const file = fresh();
+  const plain = sqliteStore({ path: file }).create({ queue: 'late', priorities: ['p'] });
+  const job = makeJob('late', { priority: 'p' });
+  plain.add(job, 0);
+  plain.close();
+  const store = sqliteStore({ path: file }).create({ queue: 'late', priorities: ['p'], records });
+  expect(store.take(7)?.id).toBe(job.id);
+  expect(store.records!.get(job.id)).toMatchObject({ state: 'active', attempts: 1, startedAtMs: 7 });
+  expect(store.records!.counts()).toMatchObject({ active: 1, waiting: 0 });
+  store.close();
+});
