@@ -32,7 +32,7 @@ import {
   type Undecodable,
 } from './sqlite-record-row';
 import { prepareRecordStatements, type RecordStatements } from './sqlite-record-statements';
-import { openRecords } from './sqlite-schema';
+import { openRecords, RECORDS_WAL_AUTOCHECKPOINT } from './sqlite-schema';
 
 /** What `remove`, `cancel` and `retry` read of a record first. */
 interface Held {
@@ -66,6 +66,8 @@ export class SqliteJobRecords implements JobRecords {
     config: RecordsConfig,
     private readonly host: SqliteRecordsHost,
   ) {
+    // Records write about 3x the pages of a bare job: checkpoint (and fsync) less often.
+    db.pragma(`wal_autocheckpoint = ${RECORDS_WAL_AUTOCHECKPOINT}`);
     this.q = queueId;
     this.processId = config.processId;
     this.retention = config.retention;

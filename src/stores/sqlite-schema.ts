@@ -123,6 +123,13 @@ CREATE TABLE IF NOT EXISTS qui_events (
 );
 `;
 
+/**
+ * `wal_autocheckpoint` (in pages of 4 KiB) of a connection keeping records, against SQLite's
+ * 1,000: a checkpoint, with its fsync, every ~40 MB of WAL instead of every ~4 MB. Measured on
+ * the store-throughput bench: 1.4x to 1.9x the add+take+finish rate. @internal
+ */
+export const RECORDS_WAL_AUTOCHECKPOINT = 10_000;
+
 /** Broadcasts kept in qui_events (for the whole file): a reader further behind misses the oldest. */
 export const EVENTS_KEPT = 10_000;
 
