@@ -13,6 +13,7 @@ import {
   type StoreConfig,
   type StoreCounts,
 } from './job-store';
+import type { JobRecords } from './job-records';
 import type { Slot, Undecodable } from './sqlite-record-row';
 import { SqliteJobRecords } from './sqlite-records';
 import { LANE_SHIFT, QUEUE_SHIFT, openQueue } from './sqlite-schema';
@@ -57,7 +58,9 @@ export class SqliteJobStore implements JobStore {
   private readonly takeRecorded:
     BetterSqlite3.Transaction<(n: number, nowMs: number) => (Job | Undecodable)[]> | undefined;
   /** The job records, when the queue keeps them (`StoreConfig.records`). */
-  readonly records: SqliteJobRecords | undefined;
+  readonly records: JobRecords | undefined;
+  /** The same object as `records`, with the calls the store makes inside its transactions. */
+  private readonly rec: SqliteJobRecords | undefined;
   private readonly listeners = new Set<() => void>();
   private watcher: SqliteWatcher | undefined;
   private closed = false;
@@ -125,7 +128,7 @@ export class SqliteJobStore implements JobStore {
         if (exceedsLimit(held, rows.length, limit)) throw queueFullError(queue, held, limit, rows.length);
       }
       const tails = new Map<number, bigint>();
-      const records = this.records;
+      const records = this.rec;
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as Row;
         const slot = this.store(row, tails);
@@ -146,14 +149,14 @@ export class SqliteJobStore implements JobStore {
       return rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)).map((r) => r.body);
     });
     const recordsConfig = config.records;
-    this.records =
+    this.records = this.rec =
       recordsConfig === undefined
         ? undefined
         : new SqliteJobRecords(db, queue, this.queueId, recordsConfig, {
             store: (job, nowMs) => this.store(this.row(job, nowMs), new Map()),
             watch: () => this.watch(),
           });
-    const records = this.records;
+    const records = this.rec;
     this.takeRecorded =
       records &&
       db.transaction((n: number, nowMs: number): (Job | Undecodable)[] => {
@@ -246,7 +249,7 @@ export class SqliteJobStore implements JobStore {
   private watch(): void {
     this.watcher ??= watchCommits(this.db, () => {
       for (const wake of this.listeners) wake();
-      this.records?.changed();
+      this.rec?.changed();
     });
   }
 
@@ -276,7 +279,7 @@ export class SqliteJobStore implements JobStore {
     this.closed = true;
     if (this.watcher !== undefined) unwatchSqlite(this.watcher);
     this.listeners.clear();
-    this.records?.close();
+    this.rec?.close();
     this.db.close();
   }
 
@@ -337,7 +340,7 @@ export class SqliteJobStore implements JobStore {
     const due = this.dueRows.all(this.queueId, nowMs) as (Omit<Row, 'runAtMs'> & { seq: number })[];
     if (due.length === 0) return;
     const tails = new Map<number, bigint>();
-    const records = this.records;
+    const records = this.rec;
     for (const row of due) {
       const slot = this.store(
         { priority: row.priority, lane: row.lane, runAtMs: undefined, body: row.body },
@@ -376,8 +379,8 @@ export class SqliteJobStore implements JobStore {
     for (const r of all) {
       const row = { priority: r.priority, lane: laneOf(r.priority), runAtMs: undefined, body: r.body };
       const slot = this.store(row, tails);
-      const id = this.records && storedJobId(r.body);
-      if (id !== undefined) this.records?.moved(id, r.seq, slot.waiting as bigint);
+      const id = this.rec && storedJobId(r.body);
+      if (id !== undefined) this.rec?.moved(id, r.seq, slot.waiting as bigint);
     }
   }
 }

@@ -86,8 +86,8 @@ it("commits a taken job's active record with its take: every job taken shows act
     });
     const records = store.records!;
     for (const id of took)
-      expect(records.get(id)).toMatchObject({ state: 'active', processId: 'crash-child' });
-    const counts = records.counts();
+      expect(await records.get(id)).toMatchObject({ state: 'active', processId: 'crash-child' });
+    const counts = await records.counts();
     const held = store.size();
     // Every job still held has a waiting record; every other acknowledged one is active (taken),
     // including a head taken just before the kill, unannounced.
@@ -95,7 +95,7 @@ it("commits a taken job's active record with its take: every job taken shows act
     expect(counts.active + counts.waiting).toBeGreaterThanOrEqual(added.length);
     expect(counts.active + counts.waiting).toBeLessThanOrEqual(added.length + 1);
     expect([took.size, took.size + 1]).toContain(counts.active);
-    for (const id of added) expect(['waiting', 'active']).toContain(records.get(id)?.state);
+    for (const id of added) expect(['waiting', 'active']).toContain((await records.get(id))?.state);
     store.close();
   }
 }, 60_000);

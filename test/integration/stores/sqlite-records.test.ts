@@ -55,7 +55,7 @@ it('creates no records tables and writes no record for a queue without records',
   expect(tables(file).filter((t) => t.startsWith('qui_rec'))).toEqual([]);
 });
 
-it('still cancels a waiting job after a reopen with the priorities in another order (its job moved)', () => {
+it('still cancels a waiting job after a reopen with the priorities in another order (its job moved)', async () => {
   const file = fresh();
   const factory = sqliteStore({ path: file });
   const before = factory.create({ queue: 'r', priorities: ['a', 'b'], records });
@@ -63,7 +63,7 @@ it('still cancels a waiting job after a reopen with the priorities in another or
   before.addMany([first, second], 0);
   before.close();
   const after = factory.create({ queue: 'r', priorities: ['b', 'a'], records });
-  expect(after.records!.cancel(first.id, 'no', 5).state).toBe('cancelled');
+  expect((await after.records!.cancel(first.id, 'no', 5)).state).toBe('cancelled');
   expect(after.take(10)?.id).toBe(second.id);
   expect(after.take(10)).toBeUndefined();
   expect(after.size()).toBe(0);
