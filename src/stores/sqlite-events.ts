@@ -66,9 +66,15 @@ export class SqliteEvents {
   /** Another connection committed: delivers the broadcasts it wrote for this queue. */
   read(): void {
     if (this.listeners.size === 0) return;
-    const upTo = this.last.get() as number;
-    if (upTo === this.seen) return;
-    const bodies = this.newer.all(this.seen, upTo, this.queueId, this.sender) as string[];
+    let upTo: number;
+    let bodies: string[];
+    try {
+      upTo = this.last.get() as number;
+      if (upTo === this.seen) return;
+      bodies = this.newer.all(this.seen, upTo, this.queueId, this.sender) as string[];
+    } catch {
+      return; // busy: read again on the next commit seen (this runs on the watch timer: never throw)
+    }
     this.seen = upTo;
     for (const body of bodies) this.deliver(JSON.parse(body) as StoreBroadcast);
   }
