@@ -13,19 +13,29 @@ const RATE = `rate, workers=${WORKERS}`;
 const PICKUP = `pickup, workers=${WORKERS}`;
 const SQLITE = `enqueue+process, workers=${SQLITE_WORKERS}`;
 const SQLITE_PICKUP = `pickup across processes, workers=${SQLITE_WORKERS}`;
+const SQLITE_STORE = 'store alone: add+take';
+const SQLITE_STORE_RECORDS = 'store alone, records on: add+take+finish';
 
 interface Sizes {
   rateJobs: number;
   pickups: number;
   sqliteJobs: number;
   sqlitePickups: number;
+  storeJobs: number;
   reps: number;
 }
 
 function sizes(quick: boolean): Sizes {
   return quick
-    ? { rateJobs: 500, pickups: 100, sqliteJobs: 500, sqlitePickups: 30, reps: 1 }
-    : { rateJobs: 20_000, pickups: 1_000, sqliteJobs: 50_000, sqlitePickups: 500, reps: 3 };
+    ? { rateJobs: 500, pickups: 100, sqliteJobs: 500, sqlitePickups: 30, storeJobs: 500, reps: 1 }
+    : {
+        rateJobs: 20_000,
+        pickups: 1_000,
+        sqliteJobs: 50_000,
+        sqlitePickups: 500,
+        storeJobs: 20_000,
+        reps: 3,
+      };
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -35,7 +45,7 @@ export const stores: Scenario = {
   title: 'durable stores: Redis against BullMQ, SQLite on a local file',
   workload(quick) {
     const s = sizes(quick);
-    return `Redis (qui-redis = Qui on redisStore; bullmq removeOnComplete), no-op jobs: rate = ${n(s.rateJobs)} jobs enqueued first (batches of 1,000), then ${WORKERS} workers (BullMQ: concurrency ${WORKERS}) started, jobs/s to the last completion; pickup = ${WORKERS} idle workers, ${n(s.pickups)} jobs enqueued one at a time ${INTERVAL_MS} ms apart by a separate producer (Qui: a second system with its own redisStore, woken through pub/sub), enqueue call → processor start, after 20 warm-up jobs. SQLite (qui-sqlite, synchronous normal, fresh temp file): ${SQLITE_WORKERS} workers running while ${n(s.sqliteJobs)} no-op jobs are enqueued with enqueueMany by ${n(SQLITE_CHUNK)}, jobs/s from the first enqueue to the last completion. SQLite pickup (qui-sqlite-pickup): ${SQLITE_WORKERS} idle workers and a producer process on the same file, ${n(s.sqlitePickups)} jobs one at a time (after 10 warm-up), from the request to the producer to the processor's start, woken by the store's PRAGMA data_version watch.`;
+    return `Redis (qui-redis = Qui on redisStore; bullmq removeOnComplete), no-op jobs: rate = ${n(s.rateJobs)} jobs enqueued first (batches of 1,000), then ${WORKERS} workers (BullMQ: concurrency ${WORKERS}) started, jobs/s to the last completion; pickup = ${WORKERS} idle workers, ${n(s.pickups)} jobs enqueued one at a time ${INTERVAL_MS} ms apart by a separate producer (Qui: a second system with its own redisStore, woken through pub/sub), enqueue call → processor start, after 20 warm-up jobs. SQLite (qui-sqlite, synchronous normal, fresh temp file): ${SQLITE_WORKERS} workers running while ${n(s.sqliteJobs)} no-op jobs are enqueued with enqueueMany by ${n(SQLITE_CHUNK)}, jobs/s from the first enqueue to the last completion. SQLite pickup (qui-sqlite-pickup): ${SQLITE_WORKERS} idle workers and a producer process on the same file, ${n(s.sqlitePickups)} jobs one at a time (after 10 warm-up), from the request to the producer to the processor's start, woken by the store's PRAGMA data_version watch. SQLite store alone (qui-sqlite-store): ${n(s.storeJobs)} jobs added, then taken one call at a time (each call its own commit); with records on (default retention) each taken job is also finished (completed), so a job's record is written three times.`;
   },
   metrics: [
     { key: 'jobsPerSec', unit: 'jobs/s' },
@@ -83,6 +93,19 @@ export const stores: Scenario = {
       reps: s.reps,
       timeoutMs: 60_000,
     });
+    for (const [records, label] of [
+      [false, SQLITE_STORE],
+      [true, SQLITE_STORE_RECORDS],
+    ] as const) {
+      runs.push({
+        contender: 'qui-sqlite-store',
+        label,
+        file: 'contenders/qui-sqlite-store.ts',
+        params: { jobs: s.storeJobs, records },
+        reps: s.reps,
+        timeoutMs: 60_000,
+      });
+    }
     return runs;
   },
   checks(results) {
@@ -109,6 +132,12 @@ export const stores: Scenario = {
         'jobs/s',
         '>=',
         20_000,
+      ),
+      ratioCheck(
+        results,
+        'qui-sqlite store, records on / off',
+        ['qui-sqlite-store', SQLITE_STORE_RECORDS, 'jobsPerSec'],
+        ['qui-sqlite-store', SQLITE_STORE, 'jobsPerSec'],
       ),
       valueCheck(
         results,

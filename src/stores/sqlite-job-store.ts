@@ -13,8 +13,11 @@ import {
   type StoreConfig,
   type StoreCounts,
 } from './job-store';
+import type { JobRecords } from './job-records';
+import type { Slot, Undecodable } from './sqlite-record-row';
+import { SqliteJobRecords } from './sqlite-records';
 import { LANE_SHIFT, QUEUE_SHIFT, openQueue } from './sqlite-schema';
-import { unwatchSqlite, watchSqlite, type SqliteWatcher } from './sqlite-watch';
+import { unwatchSqlite, watchCommits, type SqliteWatcher } from './sqlite-watch';
 
 type Statement = BetterSqlite3.Statement;
 
@@ -47,9 +50,17 @@ export class SqliteJobStore implements JobStore {
   private readonly countDue: Statement;
   private readonly countDelayed: Statement;
   private readonly countAll: Statement;
-  private readonly insertMany: BetterSqlite3.Transaction<(jobs: readonly Row[], limit?: number) => void>;
+  private readonly insertMany: BetterSqlite3.Transaction<
+    (rows: readonly Row[], limit?: number, jobs?: readonly Job[]) => void
+  >;
   private readonly takeSome: BetterSqlite3.Transaction<(n: number, nowMs: number) => string[]>;
-  private readonly dataVersion: Statement;
+  /** With records: a take, its promotions and the records' moves in one transaction. */
+  private readonly takeRecorded:
+    BetterSqlite3.Transaction<(n: number, nowMs: number) => (Job | Undecodable)[]> | undefined;
+  /** The job records, when the queue keeps them (`StoreConfig.records`). */
+  readonly records: JobRecords | undefined;
+  /** The same object as `records`, with the calls the store makes inside its transactions. */
+  private readonly rec: SqliteJobRecords | undefined;
   private readonly listeners = new Set<() => void>();
   private watcher: SqliteWatcher | undefined;
   private closed = false;
@@ -87,7 +98,7 @@ export class SqliteJobStore implements JobStore {
       )
       .pluck();
     this.dueRows = db.prepare(
-      'SELECT priority, lane, body FROM qui_delayed WHERE queue_id = ? AND run_at <= ? ORDER BY run_at, seq',
+      'SELECT seq, priority, lane, body FROM qui_delayed WHERE queue_id = ? AND run_at <= ? ORDER BY run_at, seq',
     );
     this.dropDue = db.prepare('DELETE FROM qui_delayed WHERE queue_id = ? AND run_at <= ?');
     this.nextDue = db.prepare('SELECT min(run_at) FROM qui_delayed WHERE queue_id = ?').pluck();
@@ -110,14 +121,19 @@ export class SqliteJobStore implements JobStore {
       .pluck()
       .safeIntegers(true);
     this.insertAt = db.prepare('INSERT INTO qui_waiting (seq, priority, body) VALUES (?, ?, ?)');
-    this.insertMany = db.transaction((rows: readonly Row[], limit?: number) => {
+    this.insertMany = db.transaction((rows: readonly Row[], limit?: number, jobs?: readonly Job[]) => {
       // Counted inside the IMMEDIATE transaction: no other connection can add in between.
       if (hasLimit(limit) && rows.length > 0) {
         const held = this.countAll.get({ ...this.range, queue: this.queueId }) as number;
         if (exceedsLimit(held, rows.length, limit)) throw queueFullError(queue, held, limit, rows.length);
       }
       const tails = new Map<number, bigint>();
-      for (const row of rows) this.store(row, tails);
+      const records = this.rec;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as Row;
+        const slot = this.store(row, tails);
+        if (records !== undefined) records.added((jobs as readonly Job[])[i] as Job, row.body, slot);
+      }
     });
     const takeFirst = db
       .prepare(
@@ -132,14 +148,32 @@ export class SqliteJobStore implements JobStore {
       const rows = takeFirst.all({ ...this.range, n }) as { seq: bigint; body: string }[];
       return rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)).map((r) => r.body);
     });
-    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
+    const recordsConfig = config.records;
+    this.records = this.rec =
+      recordsConfig === undefined
+        ? undefined
+        : new SqliteJobRecords(db, queue, this.queueId, recordsConfig, {
+            store: (job, nowMs) => this.store(this.row(job, nowMs), new Map()),
+            watch: () => this.watch(),
+          });
+    const records = this.rec;
+    this.takeRecorded =
+      records &&
+      db.transaction((n: number, nowMs: number): (Job | Undecodable)[] => {
+        if (records.paused()) return [];
+        this.promote(nowMs);
+        const rows = takeFirst.all({ ...this.range, n }) as { seq: bigint; body: string }[];
+        rows.sort((a, b) => (a.seq < b.seq ? -1 : 1));
+        return records.takenRows(rows, nowMs);
+      });
     db.transaction(() => this.relane()).immediate();
   }
 
   add(job: Job, nowMs: number, limit?: number): void {
     const row = this.row(job, nowMs);
-    // Without a limit, one statement (one commit); with one, count and insert in one transaction.
-    if (hasLimit(limit)) this.insertMany.immediate([row], limit);
+    // Without a limit or records, one statement (one commit); else all in one transaction.
+    if (this.records !== undefined) this.insertMany.immediate([row], limit, [job]);
+    else if (hasLimit(limit)) this.insertMany.immediate([row], limit);
     else this.store(row);
   }
 
@@ -149,11 +183,13 @@ export class SqliteJobStore implements JobStore {
     this.insertMany.immediate(
       jobs.map((job) => this.row(job, nowMs)),
       limit,
+      jobs,
     );
   }
 
   take(nowMs: number): Job | undefined {
     this.open();
+    if (this.takeRecorded !== undefined) return this.takeMany(1, nowMs)[0];
     for (;;) {
       // One statement while nothing delayed is due; else (or when empty) promote, then take, in one transaction.
       const body =
@@ -174,7 +210,17 @@ export class SqliteJobStore implements JobStore {
     if (!(n >= 1)) return [];
     const wanted = Math.floor(n);
     const out: Job[] = [];
+    const recorded = this.takeRecorded;
     for (let ask = wanted; ask > 0; ask = wanted - out.length) {
+      if (recorded !== undefined) {
+        const taken = recorded.immediate(ask, nowMs);
+        for (const item of taken) {
+          if ('error' in item) reportUndecodable(this.config, item.id, item.error);
+          else out.push(item);
+        }
+        if (taken.length < ask) break;
+        continue;
+      }
       const bodies = this.takeSome.immediate(ask, nowMs);
       for (const body of bodies) {
         const job = this.decode(body);
@@ -196,22 +242,15 @@ export class SqliteJobStore implements JobStore {
   onAvailable(listener: () => void): void {
     this.open();
     this.listeners.add(listener);
-    if (this.watcher !== undefined) return;
-    let seen = this.dataVersion.get() as number;
-    this.watcher = {
-      check: () => {
-        let now: number;
-        try {
-          now = this.dataVersion.get() as number;
-        } catch {
-          return; // busy: look again next tick
-        }
-        if (now === seen) return;
-        seen = now;
-        for (const wake of this.listeners) wake();
-      },
-    };
-    watchSqlite(this.watcher);
+    this.watch();
+  }
+
+  /** Starts the data_version watch, once: it wakes the listeners and reads the records' broadcasts. */
+  private watch(): void {
+    this.watcher ??= watchCommits(this.db, () => {
+      for (const wake of this.listeners) wake();
+      this.rec?.changed();
+    });
   }
 
   nextDueAtMs(): number | undefined {
@@ -240,6 +279,7 @@ export class SqliteJobStore implements JobStore {
     this.closed = true;
     if (this.watcher !== undefined) unwatchSqlite(this.watcher);
     this.listeners.clear();
+    this.rec?.close();
     this.db.close();
   }
 
@@ -269,18 +309,20 @@ export class SqliteJobStore implements JobStore {
    * Stores one row. Inside a transaction, `tails` (the last seq of each lane, read once) lets a
    * batch insert plain rows: no other writer can append meanwhile.
    */
-  private store(row: Row, tails?: Map<number, bigint>): void {
+  private store(row: Row, tails?: Map<number, bigint>): Slot {
     if (row.runAtMs !== undefined) {
-      this.insertDelayed.run(this.queueId, row.priority, row.lane, row.runAtMs, row.body);
-      return;
+      const info = this.insertDelayed.run(this.queueId, row.priority, row.lane, row.runAtMs, row.body);
+      return { waiting: null, delayed: BigInt(info.lastInsertRowid) };
     }
     const lane = Math.min(row.lane, this.lanes.size);
     const range = this.laneRanges[lane] as Range;
     let stored: boolean;
+    // Without tails (no transaction, so no records) the seq is not read back: 0n stands for it.
+    let seq = 0n;
     if (tails === undefined) {
       stored = this.append.run({ ...range, priority: row.priority, body: row.body }).changes > 0;
     } else {
-      const seq = (tails.get(lane) ?? (this.lastSeq.get(range) as bigint | null) ?? range.lo) + 1n;
+      seq = (tails.get(lane) ?? (this.lastSeq.get(range) as bigint | null) ?? range.lo) + 1n;
       tails.set(lane, seq);
       stored = seq < range.hi && this.insertAt.run(seq, row.priority, row.body).changes > 0;
     }
@@ -290,14 +332,23 @@ export class SqliteJobStore implements JobStore {
         `sqlite store: priority ${row.priority} has used up its 2^44 sequence numbers`,
       );
     }
+    return { waiting: seq, delayed: null };
   }
 
   /** Moves due delayed jobs to the tails of their lanes, by due time then insertion. In a transaction. */
   private promote(nowMs: number): void {
-    const due = this.dueRows.all(this.queueId, nowMs) as Omit<Row, 'runAtMs'>[];
+    const due = this.dueRows.all(this.queueId, nowMs) as (Omit<Row, 'runAtMs'> & { seq: number })[];
     if (due.length === 0) return;
     const tails = new Map<number, bigint>();
-    for (const row of due) this.store({ ...row, runAtMs: undefined }, tails);
+    const records = this.rec;
+    for (const row of due) {
+      const slot = this.store(
+        { priority: row.priority, lane: row.lane, runAtMs: undefined, body: row.body },
+        tails,
+      );
+      const id = records && storedJobId(row.body);
+      if (id !== undefined) records?.promoted(id, BigInt(row.seq), slot.waiting as bigint);
+    }
     this.dropDue.run(this.queueId, nowMs);
   }
 
@@ -326,7 +377,10 @@ export class SqliteJobStore implements JobStore {
     all.sort((a, b) => (a.seq < b.seq ? -1 : 1));
     const tails = new Map<number, bigint>();
     for (const r of all) {
-      this.store({ priority: r.priority, lane: laneOf(r.priority), runAtMs: undefined, body: r.body }, tails);
+      const row = { priority: r.priority, lane: laneOf(r.priority), runAtMs: undefined, body: r.body };
+      const slot = this.store(row, tails);
+      const id = this.rec && storedJobId(r.body);
+      if (id !== undefined) this.rec?.moved(id, r.seq, slot.waiting as bigint);
     }
   }
 }

@@ -59,8 +59,10 @@ export interface SqliteStoreFactory extends JobStoreFactory {
 /**
  * A durable store in an SQLite file: jobs survive a crash or restart of the process, in their
  * original order. `add` returns once the job is committed; `take` commits the job's deletion
- * before returning it (at-most-once). Methods answer synchronously. Needs the optional peer
- * dependency `better-sqlite3` (major 12).
+ * before returning it (at-most-once). Methods answer synchronously. Given `StoreConfig.records`,
+ * the store keeps job records in the same file, each moved in its job's own transaction, shared
+ * by every process on the file (tables and costs: docs/guides/durability.md). Needs the optional
+ * peer dependency `better-sqlite3` (major 12).
  * @throws {InvalidOptionsError} naming the field when `options` are invalid (unknown keys too).
  * @throws {QuiError} `ERR_MISSING_PEER` from `create` when better-sqlite3 is not installed.
  * @example

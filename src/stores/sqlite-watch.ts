@@ -1,3 +1,5 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
 /**
  * One timer per process for every SQLite store that watches its file for commits of other
  * connections: each tick calls every watcher's `check` (one `PRAGMA data_version` read each), so
@@ -37,4 +39,30 @@ export function unwatchSqlite(watcher: SqliteWatcher): void {
   if (watchers.size > 0 || timer === undefined) return;
   clearInterval(timer);
   timer = undefined;
+}
+
+/**
+ * Watches `db` for commits of other connections: `changed` is called on the first tick after
+ * each (one `PRAGMA data_version` read per tick; the value changes only for commits made through
+ * other connections, so the store's own writes never call it). Stop it with {@link unwatchSqlite}.
+ * @internal
+ */
+export function watchCommits(db: BetterSqlite3.Database, changed: () => void): SqliteWatcher {
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let seen = dataVersion.get() as number;
+  const watcher: SqliteWatcher = {
+    check: () => {
+      let now: number;
+      try {
+        now = dataVersion.get() as number;
+      } catch {
+        return; // busy: look again next tick
+      }
+      if (now === seen) return;
+      seen = now;
+      changed();
+    },
+  };
+  watchSqlite(watcher);
+  return watcher;
 }

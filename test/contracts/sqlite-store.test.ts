@@ -6,6 +6,7 @@ import { InvalidOptionsError } from '../../src/errors';
 import type { Job } from '../../src/jobs/job';
 import { sqliteStore } from '../../src/stores/sqlite-store';
 import { describeJobRecordsContract } from './job-records.contract';
+import { withRecords } from './job-records-harness';
 import { describeJobStoreContract, makeJob } from './job-store.contract';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qui-sqlite-contract-'));
@@ -18,10 +19,14 @@ describeJobStoreContract(
   () => undefined,
   { durable: true, shared: true },
 );
-describeJobRecordsContract('sqlite', () => sqliteStore({ path: file }), {
-  shared: true,
-  pending: 'TODO(branch stores): sqliteStore keeps no records yet; drop `pending` once it does',
-});
+// With records on, the store keeps every rule it keeps without them.
+describeJobStoreContract(
+  'sqlite with records',
+  () => withRecords(sqliteStore({ path: file })),
+  () => undefined,
+  { durable: true, shared: true },
+);
+describeJobRecordsContract('sqlite', () => sqliteStore({ path: file }), { shared: true });
 
 describe('sqliteStore options', () => {
   it.each([

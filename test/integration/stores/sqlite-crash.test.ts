@@ -3,12 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { DEFAULT_RETENTION } from '../../../src/jobs/job-retention';
 import { sqliteStore } from '../../../src/stores/sqlite-store';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qui-sqlite-crash-'));
 const file = path.join(dir, 'crash.db');
 const tsx = path.join(__dirname, '../../../node_modules/.bin/tsx');
 const child = path.join(__dirname, '../../fixtures/sqlite-crash-child.ts');
+const recordsFile = (trial: number): string => path.join(dir, `records-${trial}.db`);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 interface Trial {
@@ -17,10 +19,13 @@ interface Trial {
 }
 
 /** Runs the child until it has printed `killAfter` acknowledgements, then SIGKILLs it. */
-function runAndKill(trial: number, killAfter: number): Promise<Trial> {
+function runAndKill(trial: number, killAfter: number, records = false): Promise<Trial> {
   return new Promise((resolve, reject) => {
     // tsx runs the script in a node child of its own: kill the whole process group, as a crash would.
-    const proc = spawn(tsx, [child, file, String(trial)], {
+    const args = records
+      ? [child, recordsFile(trial), String(trial), 'records']
+      : [child, file, String(trial)];
+    const proc = spawn(tsx, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -68,3 +73,29 @@ it('keeps every acknowledged job that was not taken, in order, and never returns
     if (unacknowledged[0] !== undefined) expect(unacknowledged[0]).toBe(`${trial}-${added.length}`);
   }
 }, 120_000);
+
+it("commits a taken job's active record with its take: every job taken shows active after a SIGKILL, over 6 kills", async () => {
+  let state = 11;
+  const random = (n: number) => (state = (state * 48_271) % 2_147_483_647) % n;
+  for (let trial = 0; trial < 6; trial++) {
+    const { added, took } = await runAndKill(trial, 1 + random(400), true);
+    const store = sqliteStore({ path: recordsFile(trial) }).create({
+      queue: 'crash',
+      priorities: ['high', 'low'],
+      records: { processId: 'reader', retention: DEFAULT_RETENTION },
+    });
+    const records = store.records!;
+    for (const id of took)
+      expect(await records.get(id)).toMatchObject({ state: 'active', processId: 'crash-child' });
+    const counts = await records.counts();
+    const held = store.size();
+    // Every job still held has a waiting record; every other acknowledged one is active (taken),
+    // including a head taken just before the kill, unannounced.
+    expect(counts.waiting).toBe(held);
+    expect(counts.active + counts.waiting).toBeGreaterThanOrEqual(added.length);
+    expect(counts.active + counts.waiting).toBeLessThanOrEqual(added.length + 1);
+    expect([took.size, took.size + 1]).toContain(counts.active);
+    for (const id of added) expect(['waiting', 'active']).toContain((await records.get(id))?.state);
+    store.close();
+  }
+}, 60_000);
