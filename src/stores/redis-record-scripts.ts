@@ -47,30 +47,40 @@ end
 local function unstore(id)
   local at = redis.call('HMGET', rk(id), 'l', 'dm')
   if at[2] then redis.call('ZREM', KEYS[1 + n + tonumber(at[1])], at[2])
-  elseif at[1] then redis.call('LREM', KEYS[1 + tonumber(at[1])], 1, id) end
+  elseif at[1] and at[1] ~= '0' then redis.call('LREM', KEYS[1 + tonumber(at[1])], 1, id) end
   redis.call('HDEL', rk(id), 'l', 'dm')
 end
-local function apply(id, from)
+local function apply(id, from, kv)
   local sets = tonumber(ARGV[from])
-  for i = from + 1, from + 2 * sets, 2 do redis.call('HSET', rk(id), ARGV[i], ARGV[i + 1]) end
+  kv = kv or {}
+  for i = from + 1, from + 2 * sets do kv[#kv + 1] = ARGV[i] end
+  if #kv > 0 then redis.call('HSET', rk(id), unpack(kv)) end
   local dels = tonumber(ARGV[from + 1 + 2 * sets])
-  for i = from + 2 + 2 * sets, from + 1 + 2 * sets + dels do redis.call('HDEL', rk(id), ARGV[i]) end
-  return from + 2 + 2 * sets + dels
+  local last = from + 1 + 2 * sets + dels
+  if dels > 0 then redis.call('HDEL', rk(id), unpack(ARGV, from + 2 + 2 * sets, last)) end
+  return last + 1
 end
-local function prune(state, max, maxAge, maxCount)
+local function skip(from)
+  local sets = tonumber(ARGV[from])
+  return from + 2 + 2 * sets + tonumber(ARGV[from + 1 + 2 * sets])
+end
+local function prune(state, max, maxAge, maxCount, inline)
   local key = sk(state)
+  local count = redis.call('ZCARD', key)
   local pruned = 0
-  while pruned < max do
+  while pruned < max and count > 0 do
+    local over = maxCount >= 0 and count > maxCount
+    -- Inline, a write that pruned for the count cap leaves the age backlog to the timer's prune.
+    if not over and (maxAge < 0 or (inline and pruned > 0)) then break end
     local head = redis.call('ZRANGE', key, 0, 0)[1]
-    if not head then break end
-    if not (maxCount >= 0 and redis.call('ZCARD', key) > maxCount) then
-      if maxAge < 0 then break end
+    if not over then
       local fin = tonumber(redis.call('HGET', rk(head), 't1'))
       if not (fin and now - fin > maxAge) then break end
     end
     redis.call('ZREM', key, head)
     redis.call('DEL', rk(head))
     pruned = pruned + 1
+    count = count - 1
   end
   return pruned
 end
@@ -92,19 +102,34 @@ if limit >= 0 then
   if held + (#ARGV - 8 - acks) / 5 > limit then return -1 - held end
 end
 redis.call('SET', ARGV[6], '1', 'PX', ${TOKEN_TTL_MS})
-local added = 0
+local added = (#ARGV - 8 - acks) / 5
+-- One sequence range for the batch: each job's delayed member (if any) and its state entry.
+local q = redis.call('INCRBY', KEYS[1], 2 * added) - 2 * added
+local waiting, delayed = {}, {}
 for i = 9 + acks, #ARGV, 5 do
-  local id = ARGV[i + 2]
+  local id, lane, runAt = ARGV[i + 2], tonumber(ARGV[i]), ARGV[i + 1]
   local old = redis.call('HGET', rk(id), 's')
   if old then
     unstore(id)
     redis.call('ZREM', sk(old), id)
     redis.call('DEL', rk(id))
   end
-  redis.call('HSET', rk(id), 'b', ARGV[i + 4], 'a', ARGV[i + 3])
-  enter(id, store(id, tonumber(ARGV[i]), ARGV[i + 1]), nil)
-  added = added + 1
+  q = q + 2
+  if runAt == '' then
+    redis.call('RPUSH', KEYS[1 + lane], id)
+    redis.call('HSET', rk(id), 'b', ARGV[i + 4], 'a', ARGV[i + 3], 'l', lane, 's', 'waiting', 'q', q)
+    waiting[#waiting + 1] = q
+    waiting[#waiting + 1] = id
+  else
+    local m = string.format('%016d', q - 1) .. id
+    redis.call('ZADD', KEYS[1 + n + lane], runAt, m)
+    redis.call('HSET', rk(id), 'b', ARGV[i + 4], 'a', ARGV[i + 3], 'l', lane, 'dm', m, 's', 'delayed', 'q', q)
+    delayed[#delayed + 1] = q
+    delayed[#delayed + 1] = id
+  end
 end
+if #waiting > 0 then redis.call('ZADD', sk('waiting'), unpack(waiting)) end
+if #delayed > 0 then redis.call('ZADD', sk('delayed'), unpack(delayed)) end
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return added`;
 
@@ -170,39 +195,61 @@ for i = 1, n do
     redis.call('ZREMRANGEBYSCORE', KEYS[1 + n + i], '-inf', now)
   end
 end
-local entries = {}
+local entries, bodies = {}, {}
 for i = 1, n do
   if #entries >= max then break end
   local ids = redis.call('LPOP', KEYS[1 + i], max - #entries)
   if ids then
-    for _, id in ipairs(ids) do
-      local old = redis.call('HGET', rk(id), 's')
-      if old then
-        redis.call('HDEL', rk(id), 'l')
-        redis.call('HINCRBY', rk(id), 'a', 1)
-        redis.call('HSET', rk(id), 'pid', pid, 't0', now)
-        enter(id, 'active', old)
+    -- One sequence range, one ZREM from waiting and one ZADD to active for the whole pop.
+    local q0 = redis.call('INCRBY', KEYS[1], #ids) - #ids
+    local waited, active = {}, {}
+    for j, id in ipairs(ids) do
+      local at = redis.call('HMGET', rk(id), 's', 'a', 'b')
+      if at[1] then
+        local q = q0 + j
+        redis.call('HSET', rk(id), 's', 'active', 'q', q, 'a', tonumber(at[2]) + 1, 'pid', pid, 't0', now, 'l', '0')
+        if at[1] == 'waiting' then waited[#waited + 1] = id else redis.call('ZREM', sk(at[1]), id) end
+        active[#active + 1] = q
+        active[#active + 1] = id
         entries[#entries + 1] = i .. ':' .. id
+        bodies[#bodies + 1] = at[3]
       end
     end
+    if #waited > 0 then redis.call('ZREM', sk('waiting'), unpack(waited)) end
+    if #active > 0 then redis.call('ZADD', sk('active'), unpack(active)) end
   end
 end
 if #entries == 0 then return {} end
-return record(entries)`;
+redis.call('RPUSH', token, unpack(entries))
+redis.call('PEXPIRE', token, ${TOKEN_TTL_MS})
+return bodies`;
 
 /*
- * ARGV from 4: process id, job id, end state, max age, max count (-1 = none), then sets and
- * dels (see apply). Only while active under this process: answers 1, else 0 (nothing changed).
+ * ARGV from 4: process id, then per job: job id, now, end state, max age, max count (-1 = none),
+ * sets and dels (see apply). Each job ends only while active under this process; answers 1 or 0
+ * (nothing changed) per job, in order. ARGV[3] is unused: each job has its own now.
  */
 const FINISH_LUA = `${LIB}
-local id = ARGV[5]
-local at = redis.call('HMGET', rk(id), 's', 'pid')
-if at[1] ~= 'active' or at[2] ~= ARGV[4] then return 0 end
-apply(id, 9)
-redis.call('HSET', rk(id), 't1', now)
-enter(id, ARGV[6], 'active')
-prune(ARGV[6], ${PRUNE_ON_WRITE}, tonumber(ARGV[7]), tonumber(ARGV[8]))
-return 1`;
+local out = {}
+local i = 5
+while i <= #ARGV do
+  local id, state = ARGV[i], ARGV[i + 2]
+  now = tonumber(ARGV[i + 1])
+  local at = redis.call('HMGET', rk(id), 's', 'pid')
+  if at[1] == 'active' and at[2] == ARGV[4] then
+    redis.call('ZREM', sk('active'), id)
+    local q = redis.call('INCR', KEYS[1])
+    redis.call('ZADD', sk(state), q, id)
+    local next = apply(id, i + 5, {'s', state, 'q', q, 't1', now})
+    prune(state, ${PRUNE_ON_WRITE}, tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]), true)
+    i = next
+    out[#out + 1] = 1
+  else
+    i = skip(i + 5)
+    out[#out + 1] = 0
+  end
+end
+return out`;
 
 /*
  * ARGV from 4: process id, job id, lane, runAt ('' = due), channel, origin, then sets and dels.
@@ -243,7 +290,7 @@ apply(id, 7)
 redis.call('HSET', rk(id), 't1', now)
 enter(id, 'cancelled', s)
 local fields = redis.call('HGETALL', rk(id))
-prune('cancelled', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]))
+prune('cancelled', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]), true)
 return {'cancelled', unpack(fields)}`;
 
 /* ARGV from 4: job id. Answers 0 (unknown), -1 (active: refused), or 1 (removed, its job too). */
@@ -295,7 +342,7 @@ for _, id in ipairs(redis.call('ZRANGE', sk('active'), 0, -1)) do
       redis.call('HSET', rk(id), 't1', now, 'why', 'process-gone')
       enter(id, 'lost', 'active')
       lost[#lost + 1] = redis.call('HGETALL', rk(id))
-      prune('lost', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]))
+      prune('lost', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]), true)
     end
   end
 end

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { QuiError } from '../errors';
 import type { Job } from '../jobs/job';
 import type { JobError } from '../jobs/job-error';
 import { JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
@@ -55,6 +56,15 @@ export interface RedisRecordsHost {
   subscribe(): void;
 }
 
+/** Most finishes one script call carries. */
+const MAX_FINISHES = 500;
+
+interface PendingFinish {
+  readonly args: readonly (string | number)[];
+  resolve(applied: boolean): void;
+  reject(error: Error): void;
+}
+
 /** Marks this process's broadcasts on the bus: it delivers them itself, so skips their echo. */
 const PROCESS_TAG = `${randomUUID()}\n`;
 /** The record instances of this process, per Redis server and bus channel: local delivery. */
@@ -72,6 +82,8 @@ export class RedisJobRecords implements JobRecords {
   private readonly processId: string;
   private readonly retention: ResolvedRetention;
   private readonly localKey: string;
+  private readonly finishing: PendingFinish[] = [];
+  private flushing: Promise<void> | undefined;
 
   constructor(
     private readonly host: RedisRecordsHost,
@@ -140,9 +152,41 @@ export class RedisJobRecords implements JobRecords {
         values.why = end.reason;
         break;
     }
-    const rule = this.rule(end.state);
-    const args = [this.processId, id, end.state, ...rule, ...fields(values)];
-    return (await this.run(FINISH, nowMs, args)) === 1;
+    this.host.open();
+    const args = [id, nowMs, end.state, ...this.rule(end.state), ...fields(values)];
+    return new Promise((resolve, reject) => {
+      this.finishing.push({ args, resolve, reject });
+      // Finishes asked for in the same turn of the event loop share one script call.
+      if (this.finishing.length === 1) setImmediate(this.flushFinishes);
+    });
+  }
+
+  /** Runs the pending finishes, at most {@link MAX_FINISHES} per script call. */
+  private readonly flushFinishes = (): void => {
+    const batch = this.finishing.splice(0, MAX_FINISHES);
+    if (this.finishing.length > 0) setImmediate(this.flushFinishes);
+    const args = [this.processId, ...batch.flatMap((f) => f.args)];
+    const head = [this.host.base, this.host.lanes.size, 0];
+    const done = runScript(this.host.client, FINISH, this.host.keys, [...head, ...args]).then(
+      (reply) => batch.forEach((f, i) => f.resolve((reply as number[])[i] === 1)),
+      (thrown: unknown) => {
+        const error = new QuiError('ERR_STORE', 'redis store: finish failed', { cause: thrown });
+        for (const f of batch) f.reject(error);
+      },
+    );
+    this.flushing = done;
+  };
+
+  /** Resolves once every finish asked for so far has been answered (before the store closes). */
+  async drain(): Promise<void> {
+    while (this.finishing.length > 0 || this.flushing !== undefined) {
+      const flushing = this.flushing;
+      if (flushing === undefined) await new Promise((resolve) => setImmediate(resolve));
+      else {
+        await flushing;
+        if (this.flushing === flushing) this.flushing = undefined;
+      }
+    }
   }
 
   async retryLater(retry: Job, error: JobError, worker: string | undefined, nowMs: number): Promise<boolean> {

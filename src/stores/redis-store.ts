@@ -286,6 +286,7 @@ export class RedisJobStore implements JobStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.records?.drain();
     this.closed = true;
     this.listeners.clear();
     this.records?.close();
