@@ -10,11 +10,12 @@
  * `quiRedisRecordsAdapter` keeps job records with the default retention (completed: 1 hour or
  * 1,000 jobs), as BullMQ keeps its job hashes. When the queue itself asks its store for records
  * (its default `retain`), the adapter changes nothing; on a Qui whose queue does not yet, it turns
- * them on in the store and ends each record `completed` from the processor, as the queue's ledger
- * would: the same Redis work per job (records written by add and take, then one finish).
+ * them on in the store and, from the processor, ends each record `completed` and broadcasts
+ * `job.completed`, without holding up the worker, as the queue's ledger does on a shared store:
+ * the same Redis work per job (records written by add and take, one finish, one event).
  */
 import { randomUUID } from 'node:crypto';
-import type { JobStore, JobStoreFactory } from '../../src/index';
+import type { JobRecords, JobStore, JobStoreFactory } from '../../src/index';
 import type { AdapterFactory, JobData } from './queue-driver';
 import { loadQui } from './qui';
 import { deleteRedisKeys, REDIS, requireRedis, uniqueName } from './services';
@@ -22,6 +23,20 @@ import { deleteRedisKeys, REDIS, requireRedis, uniqueName } from './services';
 const BATCH = 1_000;
 
 const COMPLETED = { state: 'completed', result: undefined, error: undefined, worker: undefined } as const;
+
+/**
+ * What the queue's ledger writes when an attempt completes on a shared store, without holding up
+ * the worker: the record's end, then the `job.completed` event for the other processes.
+ */
+function emulateLedger(records: JobRecords, jobId: string): void {
+  void Promise.resolve(records.finish(jobId, COMPLETED, Date.now()))
+    .then((applied) => {
+      if (!applied) return undefined;
+      const payload = { jobId, attempts: 1, worker: undefined };
+      return records.broadcast({ type: 'job.event', origin: 'bench', event: 'job.completed', payload });
+    })
+    .catch(() => undefined);
+}
 
 /** Qui on `redisStore`, records as the queue's defaults say. */
 export const quiRedisAdapter: AdapterFactory = (options) => adapter(options, false);
@@ -74,9 +89,9 @@ const adapter = async (
     async startWorkers() {
       consumer = await start({
         count: concurrency,
-        processor: async (job) => {
+        processor: (job) => {
           onStart(job.task as JobData);
-          await finishing?.records?.finish(job.id, COMPLETED, Date.now());
+          if (finishing?.records !== undefined) emulateLedger(finishing.records, job.id);
           onComplete();
           return qui.ok();
         },

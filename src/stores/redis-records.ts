@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { QuiError } from '../errors';
 import type { Job } from '../jobs/job';
@@ -35,6 +34,7 @@ import {
   RETRY_LATER,
 } from './redis-record-scripts';
 import { exec, fields, idOf, pairs, toRecord, type Fields, type Values } from './redis-record-fields';
+import { RedisBus } from './redis-bus';
 import { runScript, type Script } from './redis-scripts';
 
 /** What the records need of the Redis store they live in. @internal */
@@ -65,11 +65,6 @@ interface PendingFinish {
   reject(error: Error): void;
 }
 
-/** Marks this process's broadcasts on the bus: it delivers them itself, so skips their echo. */
-const PROCESS_TAG = `${randomUUID()}\n`;
-/** The record instances of this process, per Redis server and bus channel: local delivery. */
-const local = new Map<string, Set<RedisJobRecords>>();
-
 /**
  * The Redis store's {@link JobRecords}: a hash per record, a sorted set per state (scored by the
  * sequence at which each record entered it), a lease sorted set and a process hash; every move is
@@ -78,12 +73,12 @@ const local = new Map<string, Set<RedisJobRecords>>();
  * @internal
  */
 export class RedisJobRecords implements JobRecords {
-  private readonly listeners = new Set<(message: StoreBroadcast) => void>();
   private readonly processId: string;
   private readonly retention: ResolvedRetention;
-  private readonly localKey: string;
+  private readonly bus: RedisBus;
   private readonly finishing: PendingFinish[] = [];
-  private flushing: Promise<void> | undefined;
+  /** Script calls and publishes not yet answered. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly host: RedisRecordsHost,
@@ -91,11 +86,7 @@ export class RedisJobRecords implements JobRecords {
   ) {
     this.processId = config.processId;
     this.retention = config.retention;
-    const { host: h, port, db, path } = (host.client.options ?? {}) as Record<string, unknown>;
-    this.localKey = `${String(path ?? h)}:${String(port)}/${String(db)}|${host.bus}`;
-    const peers = local.get(this.localKey) ?? new Set();
-    peers.add(this);
-    local.set(this.localKey, peers);
+    this.bus = new RedisBus(host.client, host.bus, (work) => this.track(work));
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -174,18 +165,20 @@ export class RedisJobRecords implements JobRecords {
         for (const f of batch) f.reject(error);
       },
     );
-    this.flushing = done;
+    this.track(done);
   };
 
-  /** Resolves once every finish asked for so far has been answered (before the store closes). */
+  /** Keeps `work` until it settles, so that `drain` can wait for it. */
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.then(() => this.inFlight.delete(work));
+  }
+
+  /** Resolves once every finish and broadcast asked for so far has been answered (before the store closes). */
   async drain(): Promise<void> {
-    while (this.finishing.length > 0 || this.flushing !== undefined) {
-      const flushing = this.flushing;
-      if (flushing === undefined) await new Promise((resolve) => setImmediate(resolve));
-      else {
-        await flushing;
-        if (this.flushing === flushing) this.flushing = undefined;
-      }
+    while (this.finishing.length > 0 || this.bus.pending || this.inFlight.size > 0) {
+      if (this.inFlight.size > 0) await Promise.all(this.inFlight);
+      else await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -296,40 +289,22 @@ export class RedisJobRecords implements JobRecords {
 
   async broadcast(message: StoreBroadcast): Promise<void> {
     this.host.open();
-    for (const peer of [...(local.get(this.localKey) ?? [])]) peer.deliver(message);
-    await this.host.client.publish(this.host.bus, PROCESS_TAG + JSON.stringify(message));
+    return this.bus.broadcast(message);
   }
 
   onBroadcast(listener: (message: StoreBroadcast) => void): () => void {
     this.host.open();
     this.host.subscribe();
-    const own = (message: StoreBroadcast): void => listener(message);
-    this.listeners.add(own);
-    return () => this.listeners.delete(own);
+    return this.bus.listen(listener);
   }
 
-  /** A message from the bus (the store's subscriber hands it over). */
+  /** A message from the bus channel (the store's subscriber hands it over). */
   receive(text: string): void {
-    if (text.startsWith(PROCESS_TAG)) return; // delivered in-process already
-    const cut = text.indexOf('\n');
-    let message: StoreBroadcast;
-    try {
-      message = JSON.parse(text.slice(cut + 1)) as StoreBroadcast;
-    } catch {
-      return; // not ours: delivery is at most once anyway
-    }
-    this.deliver(message);
+    this.bus.receive(text);
   }
 
   close(): void {
-    this.listeners.clear();
-    const peers = local.get(this.localKey);
-    peers?.delete(this);
-    if (peers?.size === 0) local.delete(this.localKey);
-  }
-
-  private deliver(message: StoreBroadcast): void {
-    for (const listener of [...this.listeners]) listener(message);
+    this.bus.close();
   }
 
   /** Stores the job of record `seen` again, due now, as one more attempt (see AGAIN). */

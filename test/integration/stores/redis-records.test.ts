@@ -198,4 +198,22 @@ describe('redisStore records: broadcasts', () => {
     expect(await arrived).toEqual(theirs);
     expect(seen).toEqual([mine, theirs]);
   });
+
+  it('delivers every broadcast of a batch another process published at once', async () => {
+    const store = open();
+    const seen: StoreBroadcast[] = [];
+    let done: () => void = () => undefined;
+    const all = new Promise<void>((resolve) => (done = resolve));
+    store.records!.onBroadcast((m) => {
+      if (seen.push(m) === 2) done();
+    });
+    await store.whenListening();
+    const batch: StoreBroadcast[] = [
+      { type: 'job.event', origin: 'p9', event: 'job.completed', payload: { jobId: 'a' } },
+      { type: 'job.event', origin: 'p9', event: 'job.dead', payload: { jobId: 'b' } },
+    ];
+    await admin.publish(`${base()}:bus`, `another-process\n${JSON.stringify(batch)}`);
+    await all;
+    expect(seen).toEqual(batch);
+  });
 });
