@@ -10,6 +10,7 @@ import {
 } from './redis-options';
 import { checkRedisName, redisQueueKeys } from './redis-keys';
 import { ADD_RECORDS, TAKE_RECORDS } from './redis-record-scripts';
+import type { JobRecords } from './job-records';
 import { RedisJobRecords } from './redis-records';
 import { ADD, MAX_TAKE, runScript, TAKE, type Script } from './redis-scripts';
 import {
@@ -65,7 +66,9 @@ export class RedisJobStore implements JobStore {
   private closed = false;
   private readonly onReady = (): void => this.notify();
   /** The job records, when the queue keeps them (`StoreConfig.records`). */
-  readonly records: RedisJobRecords | undefined;
+  readonly records: JobRecords | undefined;
+  /** The same object as `records`, with what only the store calls. */
+  private readonly own: RedisJobRecords | undefined;
 
   /** @internal */
   constructor(
@@ -85,7 +88,7 @@ export class RedisJobStore implements JobStore {
     this.bus = keys.bus;
     this.tokenPrefix = keys.tokenPrefix(this.origin);
     client.on('ready', this.onReady);
-    this.records =
+    this.own =
       config.records === undefined
         ? undefined
         : new RedisJobRecords(
@@ -103,6 +106,7 @@ export class RedisJobStore implements JobStore {
             },
             config.records,
           );
+    this.records = this.own;
   }
 
   async add(job: Job, nowMs: number, limit?: number): Promise<void> {
@@ -264,7 +268,7 @@ export class RedisJobStore implements JobStore {
     this.subscriber = sub;
     sub.on('error', noop);
     sub.on('message', (channel: string, text: string) => {
-      if (channel === this.bus) this.records?.receive(text);
+      if (channel === this.bus) this.own?.receive(text);
       else if (text !== this.origin) this.notify();
     });
     const channels = this.records === undefined ? [this.channel] : [this.channel, this.bus];
@@ -286,10 +290,10 @@ export class RedisJobStore implements JobStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.records?.drain();
+    await this.own?.drain();
     this.closed = true;
     this.listeners.clear();
-    this.records?.close();
+    this.own?.close();
     this.client.off('ready', this.onReady);
     const acks = this.acks.splice(0);
     if (acks.length > 0 && this.client.status === 'ready') await this.client.del(...acks).catch(noop);
