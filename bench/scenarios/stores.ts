@@ -45,7 +45,7 @@ export const stores: Scenario = {
   title: 'durable stores: Redis against BullMQ, SQLite on a local file',
   workload(quick) {
     const s = sizes(quick);
-    return `Redis (qui-redis = Qui on redisStore; bullmq removeOnComplete), no-op jobs: rate = ${n(s.rateJobs)} jobs enqueued first (batches of 1,000), then ${WORKERS} workers (BullMQ: concurrency ${WORKERS}) started, jobs/s to the last completion; pickup = ${WORKERS} idle workers, ${n(s.pickups)} jobs enqueued one at a time ${INTERVAL_MS} ms apart by a separate producer (Qui: a second system with its own redisStore, woken through pub/sub), enqueue call → processor start, after 20 warm-up jobs. SQLite (qui-sqlite, synchronous normal, fresh temp file): ${SQLITE_WORKERS} workers running while ${n(s.sqliteJobs)} no-op jobs are enqueued with enqueueMany by ${n(SQLITE_CHUNK)}, jobs/s from the first enqueue to the last completion. SQLite pickup (qui-sqlite-pickup): ${SQLITE_WORKERS} idle workers and a producer process on the same file, ${n(s.sqlitePickups)} jobs one at a time (after 10 warm-up), from the request to the producer to the processor's start, woken by the store's PRAGMA data_version watch. SQLite store alone (qui-sqlite-store): ${n(s.storeJobs)} jobs added, then taken one call at a time (each call its own commit); with records on (default retention) each taken job is also finished (completed), so a job's record is written three times.`;
+    return `Redis (qui-redis = Qui on redisStore; qui-redis-records = the same keeping job records, default retention; bullmq removeOnComplete), no-op jobs: rate = ${n(s.rateJobs)} jobs enqueued first (batches of 1,000), then ${WORKERS} workers (BullMQ: concurrency ${WORKERS}) started, jobs/s to the last completion; pickup = ${WORKERS} idle workers, ${n(s.pickups)} jobs enqueued one at a time ${INTERVAL_MS} ms apart by a separate producer (Qui: a second system with its own redisStore, woken through pub/sub), enqueue call → processor start, after 20 warm-up jobs. SQLite (qui-sqlite, synchronous normal, fresh temp file): ${SQLITE_WORKERS} workers running while ${n(s.sqliteJobs)} no-op jobs are enqueued with enqueueMany by ${n(SQLITE_CHUNK)}, jobs/s from the first enqueue to the last completion. SQLite pickup (qui-sqlite-pickup): ${SQLITE_WORKERS} idle workers and a producer process on the same file, ${n(s.sqlitePickups)} jobs one at a time (after 10 warm-up), from the request to the producer to the processor's start, woken by the store's PRAGMA data_version watch. SQLite store alone (qui-sqlite-store): ${n(s.storeJobs)} jobs added, then taken one call at a time (each call its own commit); with records on (default retention) each taken job is also finished (completed), so a job's record is written three times.`;
   },
   metrics: [
     { key: 'jobsPerSec', unit: 'jobs/s' },
@@ -56,7 +56,7 @@ export const stores: Scenario = {
   runs(quick) {
     const s = sizes(quick);
     const runs: RunSpec[] = [];
-    for (const contender of ['qui-redis', 'bullmq']) {
+    for (const contender of ['qui-redis', 'qui-redis-records', 'bullmq']) {
       const file = `contenders/${contender}.ts`;
       runs.push(
         {
@@ -114,6 +114,14 @@ export const stores: Scenario = {
         results,
         'qui-redis / bullmq rate',
         ['qui-redis', RATE, 'jobsPerSec'],
+        ['bullmq', RATE, 'jobsPerSec'],
+        '>=',
+        2,
+      ),
+      ratioCheck(
+        results,
+        'qui-redis-records / bullmq rate',
+        ['qui-redis-records', RATE, 'jobsPerSec'],
         ['bullmq', RATE, 'jobsPerSec'],
         '>=',
         2,

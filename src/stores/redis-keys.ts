@@ -12,6 +12,8 @@ import { describe } from '../validate';
  * @internal
  */
 export interface RedisQueueKeys {
+  /** `<prefix>{<queue>}`: the start of every key of the queue (records keys are built from it). */
+  readonly base: string;
   /** INCR sequence ordering delayed jobs due at the same ms. */
   readonly seq: string;
   /** One list of due jobs per priority, in lane order. */
@@ -20,6 +22,8 @@ export interface RedisQueueKeys {
   readonly delayed: readonly string[];
   /** Pub/sub channel of the queue's adds. */
   readonly channel: string;
+  /** Pub/sub channel of the records' broadcasts (`JobRecords.broadcast`). */
+  readonly bus: string;
   /** Start of the token keys of one store instance (guards against lost replies). */
   tokenPrefix(origin: string): string;
 }
@@ -50,10 +54,12 @@ export function checkRedisName(value: string, path: string): string {
 export function redisQueueKeys(prefix: string, queue: string, priorities: readonly string[]): RedisQueueKeys {
   const base = `${checkRedisName(prefix, 'prefix')}{${checkRedisName(queue, 'queue')}}`;
   return Object.freeze({
+    base,
     seq: `${base}:seq`,
     wait: Object.freeze(priorities.map((p) => `${base}:wait:${p}`)),
     delayed: Object.freeze(priorities.map((p) => `${base}:delayed:${p}`)),
     channel: `${base}:added`,
+    bus: `${base}:bus`,
     tokenPrefix: (origin: string) => `${base}:token:${origin}:`,
   });
 }

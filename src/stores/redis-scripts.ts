@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 
 /** How long a token key (a guard against lost replies) lives if nobody deletes it. */
-const TOKEN_TTL_MS = 3_600_000;
+export const TOKEN_TTL_MS = 3_600_000;
 
 /** Most jobs one take script pops: Lua's `unpack` has a stack limit of about 8,000. */
 export const MAX_TAKE = 1_000;
@@ -116,8 +116,30 @@ export interface Script {
   readonly lua: string;
   readonly sha: string;
 }
-const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
+/** A script of `lua`, with its SHA1. */
+export const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
 /** Adds jobs (one script call per add or addMany). */
 export const ADD = script(ADD_LUA);
 /** Pops up to `max` due jobs, promoting due delayed jobs first. */
 export const TAKE = script(TAKE_LUA);
+
+/** The part of an ioredis client that runs scripts. */
+interface ScriptRunner {
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(lua: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
+
+/** EVALSHA, falling back to EVAL when Redis has not seen the script (first use, restart). */
+export async function runScript(
+  client: ScriptRunner,
+  s: Script,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  try {
+    return await client.evalsha(s.sha, keys.length, ...keys, ...args);
+  } catch (thrown) {
+    if (!(thrown instanceof Error) || !thrown.message.startsWith('NOSCRIPT')) throw thrown;
+    return client.eval(s.lua, keys.length, ...keys, ...args);
+  }
+}

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { InvalidOptionsError, QuiError } from '../errors';
-import { checkObject, checkString, describe, type Fail } from '../validate';
+import { QuiError } from '../errors';
 import type { Job } from '../jobs/job';
 import { decodeJob, encodeJob, storedJobId } from './job-codec';
+import {
+  DEFAULT_REDIS_STORE_OPTIONS,
+  resolveRedisStoreOptions,
+  type RedisStoreOptions,
+} from './redis-options';
 import { checkRedisName, redisQueueKeys } from './redis-keys';
-import { ADD, MAX_TAKE, TAKE, type Script } from './redis-scripts';
+import { ADD_RECORDS, TAKE_RECORDS } from './redis-record-scripts';
+import type { JobRecords } from './job-records';
+import { RedisJobRecords } from './redis-records';
+import { ADD, MAX_TAKE, runScript, TAKE, type Script } from './redis-scripts';
 import {
   hasLimit,
   priorityLanes,
@@ -19,55 +26,8 @@ import {
   type StoreCounts,
 } from './job-store';
 
-/**
- * An ioredis client (`new Redis(…)`), described by the two methods the store checks for, so that
- * Qui's types do not need ioredis installed.
- */
-export interface RedisClientLike {
-  duplicate(...args: never[]): unknown;
-  evalsha(...args: never[]): unknown;
-}
-
-/** Options of {@link redisStore}. Give `url` or `client`, not both. */
-export interface RedisStoreOptions {
-  /**
-   * Where Redis is; the store opens (and closes) its own connections.
-   * @defaultValue 'redis://127.0.0.1:6379' when no `client` is given
-   */
-  readonly url?: string;
-  /** An ioredis client to use instead of `url`. The store never closes it, only its own duplicate. */
-  readonly client?: RedisClientLike;
-  /**
-   * Prefix of every key and channel, so that apps (or tests) sharing a Redis stay apart. It may not
-   * hold `{` or `}`: each key is `<prefix>{<queue>}:…`, the queue name being the hash tag.
-   * @defaultValue 'qui:'
-   */
-  readonly prefix?: string;
-}
-
-/** Defaults of {@link RedisStoreOptions}. */
-export const DEFAULT_REDIS_STORE_OPTIONS = Object.freeze({ url: 'redis://127.0.0.1:6379', prefix: 'qui:' });
-
-const fail: Fail = (path, problem) => new InvalidOptionsError(path, problem);
-
-/** Validates {@link RedisStoreOptions}, naming the faulty field. @internal */
-export function resolveRedisStoreOptions(
-  options: unknown,
-): Readonly<{ url?: string; client?: Redis; prefix: string }> {
-  const o = checkObject(options, '', ['url', 'client', 'prefix'], fail);
-  const url = o.url === undefined ? undefined : checkString(o.url, 'url', fail);
-  const client = o.client as { duplicate?: unknown; evalsha?: unknown } | undefined;
-  if (client !== undefined) {
-    const ok = typeof client?.duplicate === 'function' && typeof client.evalsha === 'function';
-    if (!ok) throw fail('client', `must be an ioredis client, got ${describe(client)}`);
-    if (url !== undefined) throw fail('client', 'cannot be given together with url: give one of them');
-  }
-  const prefix =
-    o.prefix === undefined
-      ? DEFAULT_REDIS_STORE_OPTIONS.prefix
-      : checkRedisName(checkString(o.prefix, 'prefix', fail), 'prefix');
-  return Object.freeze({ url, client: client as Redis | undefined, prefix });
-}
+export type { RedisClientLike, RedisStoreOptions } from './redis-options';
+export { DEFAULT_REDIS_STORE_OPTIONS } from './redis-options';
 
 /** Most acknowledgements or orphans carried by one script call. */
 const MAX_CARRIED = 256;
@@ -91,7 +51,9 @@ export class RedisJobStore implements JobStore {
   private readonly takeKeys: readonly string[];
   private readonly delayedKeys: readonly string[];
   private readonly waitKeys: readonly string[];
+  private readonly base: string;
   private readonly channel: string;
+  private readonly bus: string;
   private readonly tokenPrefix: string;
   /** Marks this instance's publishes, so that it does not wake itself. */
   private readonly origin = randomUUID();
@@ -103,6 +65,10 @@ export class RedisJobStore implements JobStore {
   private listening: Promise<void> | undefined;
   private closed = false;
   private readonly onReady = (): void => this.notify();
+  /** The job records, when the queue keeps them (`StoreConfig.records`). */
+  readonly records: JobRecords | undefined;
+  /** The same object as `records`, with what only the store calls. */
+  private readonly own: RedisJobRecords | undefined;
 
   /** @internal */
   constructor(
@@ -117,9 +83,30 @@ export class RedisJobStore implements JobStore {
     this.delayedKeys = keys.delayed;
     this.takeKeys = [...this.waitKeys, ...this.delayedKeys];
     this.keys = [keys.seq, ...this.takeKeys];
+    this.base = keys.base;
     this.channel = keys.channel;
+    this.bus = keys.bus;
     this.tokenPrefix = keys.tokenPrefix(this.origin);
     client.on('ready', this.onReady);
+    this.own =
+      config.records === undefined
+        ? undefined
+        : new RedisJobRecords(
+            {
+              client,
+              keys: this.keys,
+              base: keys.base,
+              bus: keys.bus,
+              channel: this.channel,
+              origin: this.origin,
+              queue: config.queue,
+              lanes,
+              open: () => this.open(),
+              subscribe: () => this.subscribe(),
+            },
+            config.records,
+          );
+    this.records = this.own;
   }
 
   async add(job: Job, nowMs: number, limit?: number): Promise<void> {
@@ -129,12 +116,14 @@ export class RedisJobStore implements JobStore {
   async addMany(jobs: readonly Job[], nowMs: number, limit?: number): Promise<void> {
     this.open();
     // Encode (and so validate) every job before the script runs: all or none.
+    const records = this.records !== undefined;
     const args: (string | number)[] = [];
     for (const job of jobs) {
       const lane = this.lanes.get(job.priority);
       if (lane === undefined) throw unknownPriorityError(job, this.lanes);
-      const delayed = job.runAtMs !== undefined && job.runAtMs > nowMs;
-      args.push(lane + 1, delayed ? String(job.runAtMs) : '', encodeJob(job));
+      const runAt = job.runAtMs !== undefined && job.runAtMs > nowMs ? String(job.runAtMs) : '';
+      if (records) args.push(lane + 1, runAt, job.id, job.attempts, encodeJob(job));
+      else args.push(lane + 1, runAt, encodeJob(job));
     }
     if (jobs.length === 0) return;
     const acks = this.acks.splice(0, MAX_CARRIED);
@@ -142,8 +131,12 @@ export class RedisJobStore implements JobStore {
     const max = hasLimit(limit) ? Math.max(0, Math.floor(limit)) : -1;
     let reply: number;
     try {
-      const head = [this.lanes.size, this.channel, this.origin, token, max, acks.length, ...acks];
-      reply = (await this.run(ADD, this.keys, [...head, ...args])) as number;
+      const head = [this.channel, this.origin, token, max, acks.length, ...acks];
+      reply = (
+        records
+          ? await this.run(ADD_RECORDS, this.keys, [this.base, this.lanes.size, nowMs, ...head, ...args])
+          : await this.run(ADD, this.keys, [this.lanes.size, ...head, ...args])
+      ) as number;
     } catch (thrown) {
       this.acks.push(...acks);
       const problem = 'redis store: add failed; the jobs may or may not be stored';
@@ -190,10 +183,16 @@ export class RedisJobStore implements JobStore {
     const acks = this.acks.splice(0, MAX_CARRIED);
     const orphans = this.orphans.splice(0, MAX_CARRIED);
     const token = this.nextToken();
-    const args = [this.lanes.size, nowMs, token, max, orphans.length, ...orphans, acks.length, ...acks];
+    const args = [token, max, orphans.length, ...orphans, acks.length, ...acks];
     let bodies: string[];
     try {
-      bodies = (await this.run(TAKE, this.takeKeys, args)) as string[];
+      // With records, the script also marks each job active under this process (and takes none while paused).
+      const processId = this.config.records?.processId;
+      bodies = (
+        processId === undefined
+          ? await this.run(TAKE, this.takeKeys, [this.lanes.size, nowMs, ...args])
+          : await this.run(TAKE_RECORDS, this.keys, [this.base, this.lanes.size, nowMs, processId, ...args])
+      ) as string[];
     } catch (thrown) {
       // The script may have run and popped jobs whose reply was lost: recover them next time.
       this.orphans.push(...orphans, token);
@@ -259,17 +258,24 @@ export class RedisJobStore implements JobStore {
   onAvailable(listener: () => void): void {
     this.open();
     this.listeners.add(listener);
+    this.subscribe();
+  }
+
+  /** Opens the subscriber connection once: wake-ups, and with records their broadcasts too. */
+  private subscribe(): void {
     if (this.subscriber !== undefined) return;
     const sub = this.client.duplicate({ autoResubscribe: false, lazyConnect: false });
     this.subscriber = sub;
     sub.on('error', noop);
-    sub.on('message', (_channel: string, origin: string) => {
-      if (origin !== this.origin) this.notify();
+    sub.on('message', (channel: string, text: string) => {
+      if (channel === this.bus) this.own?.receive(text);
+      else if (text !== this.origin) this.notify();
     });
+    const channels = this.records === undefined ? [this.channel] : [this.channel, this.bus];
     // Subscribe on every (re)connect ourselves, and wake the queue only once it is listening again.
     this.listening = new Promise((resolve) => {
       sub.on('ready', () => {
-        sub.subscribe(this.channel).then(() => {
+        sub.subscribe(...channels).then(() => {
           resolve();
           this.notify();
         }, noop);
@@ -284,8 +290,10 @@ export class RedisJobStore implements JobStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.own?.drain();
     this.closed = true;
     this.listeners.clear();
+    this.own?.close();
     this.client.off('ready', this.onReady);
     const acks = this.acks.splice(0);
     if (acks.length > 0 && this.client.status === 'ready') await this.client.del(...acks).catch(noop);
@@ -308,18 +316,8 @@ export class RedisJobStore implements JobStore {
     return `${this.tokenPrefix}${++this.tokenSeq}`;
   }
 
-  /** EVALSHA, falling back to EVAL when Redis has not seen the script (first use, restart). */
-  private async run(
-    s: Script,
-    keys: readonly string[],
-    args: readonly (string | number)[],
-  ): Promise<unknown> {
-    try {
-      return await this.client.evalsha(s.sha, keys.length, ...keys, ...args);
-    } catch (thrown) {
-      if (!(thrown instanceof Error) || !thrown.message.startsWith('NOSCRIPT')) throw thrown;
-      return this.client.eval(s.lua, keys.length, ...keys, ...args);
-    }
+  private run(s: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    return runScript(this.client, s, keys, args);
   }
 
   private async exec(multi: ReturnType<Redis['multi']>): Promise<unknown[]> {

@@ -3,6 +3,7 @@ import { InvalidOptionsError } from '../../src/errors';
 import { TAKE } from '../../src/stores/redis-scripts';
 import { redisStore } from '../../src/stores/redis-store';
 import { describeJobRecordsContract } from './job-records.contract';
+import { withRecords } from './job-records-harness';
 import { describeJobStoreContract, makeJob } from './job-store.contract';
 import { requireRedis } from '../helpers/services';
 
@@ -32,10 +33,14 @@ describeJobStoreContract(
   () => undefined,
   { durable: true, shared: true },
 );
-describeJobRecordsContract('redis', () => redisStore({ url, prefix }), {
-  shared: true,
-  pending: 'TODO(branch stores): redisStore keeps no records yet; drop `pending` once it does',
-});
+// With records on, the store keeps every rule it keeps without them.
+describeJobStoreContract(
+  'redis with records',
+  () => withRecords(redisStore({ url, prefix })),
+  () => undefined,
+  { durable: true, shared: true },
+);
+describeJobRecordsContract('redis', () => redisStore({ url, prefix }), { shared: true });
 
 describe('redisStore', () => {
   const priorities = ['high', 'low'];

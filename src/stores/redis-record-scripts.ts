@@ -1,0 +1,397 @@
+/**
+ * The Lua scripts of the Redis store's job records: each write that moves a job moves its record
+ * in the same script, so no crash and no race leaves a record claiming a state its job is not in.
+ * Used only when the queue keeps records; without them the store runs the scripts of
+ * redis-scripts.ts, which know nothing of records.
+ *
+ * Every script gets KEYS = seq, wait[1..n], delayed[1..n] and ARGV[1] = the queue's key base
+ * (`<prefix>{<queue>}`), ARGV[2] = n, ARGV[3] = now; its own arguments follow. Record keys are
+ * built from the base, so they share the queue's hash tag (and hash slot).
+ *
+ * Keys: `<base>:job:<id>` a hash per record (fields below); `<base>:state:<state>` a sorted set
+ * per state, member = job id, score = an INCR sequence taken when the job entered the state (so
+ * pages read newest first, and pruning takes the oldest); `<base>:paused`, set while paused.
+ * Record fields: b body (the job as stored, JSON), s state, q sequence, a attempts, l lane while
+ * the job is held in one (waiting, delayed, failed), dm its member in the delayed set, t0 started,
+ * t1 finished, e error (JSON), r result (JSON), p progress (JSON), pid process, wk worker, why reason.
+ * With records, the wait lists and delayed sets hold job ids; the body lives in the record.
+ * @internal
+ */
+import { PRUNE_ON_WRITE } from './job-records';
+import { script, TOKEN_TTL_MS } from './redis-scripts';
+
+const LIB = `
+local B = ARGV[1]
+local n = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local function rk(id) return B .. ':job:' .. id end
+local function sk(state) return B .. ':state:' .. state end
+local function enter(id, state, old)
+  if old then redis.call('ZREM', sk(old), id) end
+  local q = redis.call('INCR', KEYS[1])
+  redis.call('ZADD', sk(state), q, id)
+  redis.call('HSET', rk(id), 's', state, 'q', q)
+end
+local function store(id, lane, runAt)
+  if runAt == '' then
+    redis.call('RPUSH', KEYS[1 + lane], id)
+    redis.call('HSET', rk(id), 'l', lane)
+    redis.call('HDEL', rk(id), 'dm')
+    return 'waiting'
+  end
+  local m = string.format('%016d', redis.call('INCR', KEYS[1])) .. id
+  redis.call('ZADD', KEYS[1 + n + lane], runAt, m)
+  redis.call('HSET', rk(id), 'l', lane, 'dm', m)
+  return 'delayed'
+end
+local function unstore(id)
+  local at = redis.call('HMGET', rk(id), 'l', 'dm')
+  if at[2] then redis.call('ZREM', KEYS[1 + n + tonumber(at[1])], at[2])
+  elseif at[1] and at[1] ~= '0' then redis.call('LREM', KEYS[1 + tonumber(at[1])], 1, id) end
+  redis.call('HDEL', rk(id), 'l', 'dm')
+end
+local function apply(id, from, kv)
+  local sets = tonumber(ARGV[from])
+  kv = kv or {}
+  for i = from + 1, from + 2 * sets do kv[#kv + 1] = ARGV[i] end
+  if #kv > 0 then redis.call('HSET', rk(id), unpack(kv)) end
+  local dels = tonumber(ARGV[from + 1 + 2 * sets])
+  local last = from + 1 + 2 * sets + dels
+  if dels > 0 then redis.call('HDEL', rk(id), unpack(ARGV, from + 2 + 2 * sets, last)) end
+  return last + 1
+end
+local function skip(from)
+  local sets = tonumber(ARGV[from])
+  return from + 2 + 2 * sets + tonumber(ARGV[from + 1 + 2 * sets])
+end
+local function prune(state, max, maxAge, maxCount, inline)
+  local key = sk(state)
+  local count = redis.call('ZCARD', key)
+  local pruned = 0
+  while pruned < max and count > 0 do
+    local over = maxCount >= 0 and count > maxCount
+    -- Inline, a write that pruned for the count cap leaves the age backlog to the timer's prune.
+    if not over and (maxAge < 0 or (inline and pruned > 0)) then break end
+    local head = redis.call('ZRANGE', key, 0, 0)[1]
+    if not over then
+      local fin = tonumber(redis.call('HGET', rk(head), 't1'))
+      if not (fin and now - fin > maxAge) then break end
+    end
+    redis.call('ZREM', key, head)
+    redis.call('DEL', rk(head))
+    pruned = pruned + 1
+    count = count - 1
+  end
+  return pruned
+end
+`;
+
+/*
+ * ARGV from 4: channel, origin, token key, limit (-1 = none), ack count, acks…, then per job:
+ * lane, runAt ('' = due), id, attempts, body. As ADD: a repeated token adds nothing, a refused
+ * limit answers -1 - held. A record of the same id is replaced (its stored job dropped).
+ */
+const ADD_LUA = `${LIB}
+local limit = tonumber(ARGV[7])
+local acks = tonumber(ARGV[8])
+for i = 9, 8 + acks do redis.call('DEL', ARGV[i]) end
+if redis.call('EXISTS', ARGV[6]) == 1 then return 0 end
+if limit >= 0 then
+  local held = 0
+  for i = 1, n do held = held + redis.call('LLEN', KEYS[1 + i]) + redis.call('ZCARD', KEYS[1 + n + i]) end
+  if held + (#ARGV - 8 - acks) / 5 > limit then return -1 - held end
+end
+redis.call('SET', ARGV[6], '1', 'PX', ${TOKEN_TTL_MS})
+local added = (#ARGV - 8 - acks) / 5
+-- One sequence range for the batch: each job's delayed member (if any) and its state entry.
+local q = redis.call('INCRBY', KEYS[1], 2 * added) - 2 * added
+local waiting, delayed = {}, {}
+for i = 9 + acks, #ARGV, 5 do
+  local id, lane, runAt = ARGV[i + 2], tonumber(ARGV[i]), ARGV[i + 1]
+  local old = redis.call('HGET', rk(id), 's')
+  if old then
+    unstore(id)
+    redis.call('ZREM', sk(old), id)
+    redis.call('DEL', rk(id))
+  end
+  q = q + 2
+  if runAt == '' then
+    redis.call('RPUSH', KEYS[1 + lane], id)
+    redis.call('HSET', rk(id), 'b', ARGV[i + 4], 'a', ARGV[i + 3], 'l', lane, 's', 'waiting', 'q', q)
+    waiting[#waiting + 1] = q
+    waiting[#waiting + 1] = id
+  else
+    local m = string.format('%016d', q - 1) .. id
+    redis.call('ZADD', KEYS[1 + n + lane], runAt, m)
+    redis.call('HSET', rk(id), 'b', ARGV[i + 4], 'a', ARGV[i + 3], 'l', lane, 'dm', m, 's', 'delayed', 'q', q)
+    delayed[#delayed + 1] = q
+    delayed[#delayed + 1] = id
+  end
+end
+if #waiting > 0 then redis.call('ZADD', sk('waiting'), unpack(waiting)) end
+if #delayed > 0 then redis.call('ZADD', sk('delayed'), unpack(delayed)) end
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return added`;
+
+/*
+ * ARGV from 4: process id, token key, max, orphan count, orphans…, ack count, acks….
+ * As TAKE, on ids: a re-sent call answers the same jobs again; an orphan's jobs are recovered
+ * (those put back in line become waiting again); while paused nothing is taken; due delayed jobs
+ * are promoted (a delayed record becomes waiting, a failed one stays failed); each job popped is
+ * marked active (process, started now, attempts + 1). Answers the bodies, in order.
+ */
+const TAKE_LUA = `${LIB}
+local pid = ARGV[4]
+local token = ARGV[5]
+local max = tonumber(ARGV[6])
+local o = tonumber(ARGV[7])
+local a = tonumber(ARGV[8 + o])
+for i = 9 + o, 8 + o + a do redis.call('DEL', ARGV[i]) end
+local function split(entry)
+  local c = string.find(entry, ':', 1, true)
+  return tonumber(string.sub(entry, 1, c - 1)), string.sub(entry, c + 1)
+end
+local function answer(entries)
+  local bodies = {}
+  for _, entry in ipairs(entries) do
+    local _, id = split(entry)
+    local body = redis.call('HGET', rk(id), 'b')
+    if body then bodies[#bodies + 1] = body end
+  end
+  return bodies
+end
+local function record(entries)
+  redis.call('RPUSH', token, unpack(entries))
+  redis.call('PEXPIRE', token, ${TOKEN_TTL_MS})
+  return answer(entries)
+end
+local again = redis.call('LRANGE', token, 0, -1)
+if #again > 0 then return answer(again) end
+for i = 8, 7 + o do
+  local held = redis.call('LRANGE', ARGV[i], 0, -1)
+  if #held > 0 then
+    redis.call('DEL', ARGV[i])
+    for j = #held, max + 1, -1 do
+      local lane, id = split(held[j])
+      redis.call('LPUSH', KEYS[1 + lane], id)
+      redis.call('HSET', rk(id), 'l', lane)
+      redis.call('HINCRBY', rk(id), 'a', -1)
+      enter(id, 'waiting', 'active')
+      held[j] = nil
+    end
+    return record(held)
+  end
+end
+if redis.call('EXISTS', B .. ':paused') == 1 then return {} end
+for i = 1, n do
+  local due = redis.call('ZRANGEBYSCORE', KEYS[1 + n + i], '-inf', now)
+  if #due > 0 then
+    for _, member in ipairs(due) do
+      local id = string.sub(member, 17)
+      redis.call('RPUSH', KEYS[1 + i], id)
+      redis.call('HDEL', rk(id), 'dm')
+      if redis.call('HGET', rk(id), 's') == 'delayed' then enter(id, 'waiting', 'delayed') end
+    end
+    redis.call('ZREMRANGEBYSCORE', KEYS[1 + n + i], '-inf', now)
+  end
+end
+local entries, bodies = {}, {}
+for i = 1, n do
+  if #entries >= max then break end
+  local ids = redis.call('LPOP', KEYS[1 + i], max - #entries)
+  if ids then
+    -- One sequence range, one ZREM from waiting and one ZADD to active for the whole pop.
+    local q0 = redis.call('INCRBY', KEYS[1], #ids) - #ids
+    local waited, active = {}, {}
+    for j, id in ipairs(ids) do
+      local at = redis.call('HMGET', rk(id), 's', 'a', 'b')
+      if at[1] then
+        local q = q0 + j
+        redis.call('HSET', rk(id), 's', 'active', 'q', q, 'a', tonumber(at[2]) + 1, 'pid', pid, 't0', now, 'l', '0')
+        if at[1] == 'waiting' then waited[#waited + 1] = id else redis.call('ZREM', sk(at[1]), id) end
+        active[#active + 1] = q
+        active[#active + 1] = id
+        entries[#entries + 1] = i .. ':' .. id
+        bodies[#bodies + 1] = at[3]
+      end
+    end
+    if #waited > 0 then redis.call('ZREM', sk('waiting'), unpack(waited)) end
+    if #active > 0 then redis.call('ZADD', sk('active'), unpack(active)) end
+  end
+end
+if #entries == 0 then return {} end
+redis.call('RPUSH', token, unpack(entries))
+redis.call('PEXPIRE', token, ${TOKEN_TTL_MS})
+return bodies`;
+
+/*
+ * ARGV from 4: process id, then per job: job id, now, end state, max age, max count (-1 = none),
+ * sets and dels (see apply). Each job ends only while active under this process; answers 1 or 0
+ * (nothing changed) per job, in order. ARGV[3] is unused: each job has its own now.
+ */
+const FINISH_LUA = `${LIB}
+local out = {}
+local i = 5
+while i <= #ARGV do
+  local id, state = ARGV[i], ARGV[i + 2]
+  now = tonumber(ARGV[i + 1])
+  local at = redis.call('HMGET', rk(id), 's', 'pid')
+  if at[1] == 'active' and at[2] == ARGV[4] then
+    redis.call('ZREM', sk('active'), id)
+    local q = redis.call('INCR', KEYS[1])
+    redis.call('ZADD', sk(state), q, id)
+    local next = apply(id, i + 5, {'s', state, 'q', q, 't1', now})
+    prune(state, ${PRUNE_ON_WRITE}, tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]), true)
+    i = next
+    out[#out + 1] = 1
+  else
+    i = skip(i + 5)
+    out[#out + 1] = 0
+  end
+end
+return out`;
+
+/*
+ * ARGV from 4: process id, job id, lane, runAt ('' = due), channel, origin, then sets and dels.
+ * Only while active under this process: stores the retry (sets hold its body and attempts) and
+ * marks the record failed; answers 1, else 0.
+ */
+const RETRY_LATER_LUA = `${LIB}
+local id = ARGV[5]
+local at = redis.call('HMGET', rk(id), 's', 'pid')
+if at[1] ~= 'active' or at[2] ~= ARGV[4] then return 0 end
+apply(id, 10)
+if store(id, tonumber(ARGV[6]), ARGV[7]) == 'waiting' then redis.call('PUBLISH', ARGV[8], ARGV[9]) end
+enter(id, 'failed', 'active')
+return 1`;
+
+/* ARGV from 4: process id, job id, then sets and dels. Only while active under this process. */
+const PROGRESS_LUA = `${LIB}
+local id = ARGV[5]
+local at = redis.call('HMGET', rk(id), 's', 'pid')
+if at[1] ~= 'active' or at[2] ~= ARGV[4] then return 0 end
+apply(id, 6)
+return 1`;
+
+/*
+ * ARGV from 4: job id, max age, max count (of cancelled), then sets and dels.
+ * Answers {'none'}, {'active', pid}, {'ended', state}, or {'cancelled', record fields…}: a job
+ * waiting, delayed or failed leaves its lane or set and its record ends cancelled.
+ */
+const CANCEL_LUA = `${LIB}
+local id = ARGV[4]
+local at = redis.call('HMGET', rk(id), 's', 'pid')
+local s = at[1]
+if not s then return {'none'} end
+if s == 'active' then return {'active', at[2] or ''} end
+if s ~= 'waiting' and s ~= 'delayed' and s ~= 'failed' then return {'ended', s} end
+unstore(id)
+apply(id, 7)
+redis.call('HSET', rk(id), 't1', now)
+enter(id, 'cancelled', s)
+local fields = redis.call('HGETALL', rk(id))
+prune('cancelled', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]), true)
+return {'cancelled', unpack(fields)}`;
+
+/* ARGV from 4: job id. Answers 0 (unknown), -1 (active: refused), or 1 (removed, its job too). */
+const REMOVE_LUA = `${LIB}
+local id = ARGV[4]
+local s = redis.call('HGET', rk(id), 's')
+if not s then return 0 end
+if s == 'active' then return -1 end
+unstore(id)
+redis.call('ZREM', sk(s), id)
+redis.call('DEL', rk(id))
+return 1`;
+
+/*
+ * ARGV from 4: job id, the sequence the caller read, lane, channel, origin, then sets and dels
+ * (the new body and attempts; fields to clear). Stores the job again, due now, and marks the
+ * record waiting, only if the record has not moved since it was read (same sequence): a
+ * retry or a requeue applies once, however many processes try. Answers the record fields or {}.
+ */
+const AGAIN_LUA = `${LIB}
+local id = ARGV[4]
+local at = redis.call('HMGET', rk(id), 's', 'q')
+if not at[1] or at[2] ~= ARGV[5] then return {} end
+apply(id, 9)
+store(id, tonumber(ARGV[6]), '')
+enter(id, 'waiting', at[1])
+redis.call('PUBLISH', ARGV[7], ARGV[8])
+return redis.call('HGETALL', rk(id))`;
+
+/*
+ * ARGV from 4: requeue (1/0), max age, max count (of lost).
+ * Every active job whose process holds no lease past now: with requeue and retries left, it is
+ * answered as a candidate {id, seq} for AGAIN; else its record ends lost (process-gone) here.
+ * Expired leases are then dropped. Answers {lost records (field lists)…}, {candidates…}.
+ */
+const REAP_LUA = `${LIB}
+local requeue = ARGV[4] == '1'
+local leases = B .. ':leases'
+local lost, again = {}, {}
+for _, id in ipairs(redis.call('ZRANGE', sk('active'), 0, -1)) do
+  local at = redis.call('HMGET', rk(id), 'pid', 'q', 'b')
+  local expires = at[1] and tonumber(redis.call('ZSCORE', leases, at[1]))
+  if not (expires and expires > now) then
+    local job = requeue and cjson.decode(at[3])
+    if job and job.attempts < job.maxRetries then
+      again[#again + 1] = id
+      again[#again + 1] = at[2]
+    else
+      redis.call('HSET', rk(id), 't1', now, 'why', 'process-gone')
+      enter(id, 'lost', 'active')
+      lost[#lost + 1] = redis.call('HGETALL', rk(id))
+      prune('lost', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]), true)
+    end
+  end
+end
+for _, p in ipairs(redis.call('ZRANGEBYSCORE', leases, '-inf', now)) do
+  redis.call('ZREM', leases, p)
+  redis.call('HDEL', B .. ':procs', p)
+end
+return {lost, again}`;
+
+/* ARGV from 4: max, then max age and max count per end state (completed, dead, lost, cancelled). */
+const PRUNE_LUA = `${LIB}
+local max = tonumber(ARGV[4])
+local pruned = 0
+local states = {'completed', 'dead', 'lost', 'cancelled'}
+for i, state in ipairs(states) do
+  pruned = pruned + prune(state, max - pruned, tonumber(ARGV[3 + 2 * i]), tonumber(ARGV[4 + 2 * i]))
+end
+return pruned`;
+
+/*
+ * ARGV from 4: state, the highest sequence to read ('+inf' or '(<seq>'), limit.
+ * Answers {more (1/0), record field lists…}, newest first.
+ */
+const LIST_LUA = `${LIB}
+local limit = tonumber(ARGV[6])
+local ids = redis.call('ZREVRANGEBYSCORE', sk(ARGV[4]), ARGV[5], '-inf', 'LIMIT', 0, limit + 1)
+local out = {#ids > limit and 1 or 0}
+for i = 1, math.min(#ids, limit) do out[#out + 1] = redis.call('HGETALL', rk(ids[i])) end
+return out`;
+
+/** Adds jobs and writes their records. */
+export const ADD_RECORDS = script(ADD_LUA);
+/** Pops due jobs and marks their records active. */
+export const TAKE_RECORDS = script(TAKE_LUA);
+/** Ends an active record, pruning a little of its end state. */
+export const FINISH = script(FINISH_LUA);
+/** Stores a retry of an active job and marks its record failed. */
+export const RETRY_LATER = script(RETRY_LATER_LUA);
+/** Stores progress on an active record. */
+export const PROGRESS = script(PROGRESS_LUA);
+/** Cancels a job that is not running. */
+export const CANCEL = script(CANCEL_LUA);
+/** Removes a record and its stored job. */
+export const REMOVE = script(REMOVE_LUA);
+/** Stores a job again as one more attempt, if its record has not moved. */
+export const AGAIN = script(AGAIN_LUA);
+/** Ends the active jobs of processes without a lease as lost (or names them for a requeue). */
+export const REAP = script(REAP_LUA);
+/** Prunes ended records past retention. */
+export const PRUNE = script(PRUNE_LUA);
+/** Reads a page of one state. */
+export const LIST = script(LIST_LUA);
