@@ -32,6 +32,9 @@ export interface WaitForOptions {
 /** Records per page of `getJobs` when the query gives no `limit`. */
 export const DEFAULT_PAGE_LIMIT = 50;
 
+/** States whose job is still in the store. */
+const STORED: ReadonlySet<string> = new Set<JobState>(['waiting', 'delayed', 'failed']);
+
 const ENDED: ReadonlySet<string> = new Set<JobEndState>(JOB_END_STATES);
 
 /** True for a record in an end state (`completed`, `dead`, `lost`, `cancelled`). @internal */
@@ -91,13 +94,18 @@ export class JobControl {
     const record = await records.get(id);
     if (record?.deadLetterOf) return this.rt.retryDeadLetter(record, records);
     const retried = await records.retry(id, this.now());
+    this.rt.ledger.totals.enqueued++; // stored again: a new life for the books
     this.rt.wake();
     return retried;
   }
 
   async removeJob(id: string): Promise<boolean> {
     checkId(id);
-    return (await this.records()).remove(id);
+    const records = await this.records();
+    const record = await records.get(id);
+    const removed = await records.remove(id);
+    if (removed && record && STORED.has(record.state)) this.rt.ledger.totals.removed++;
+    return removed;
   }
 
   async pause(): Promise<void> {

@@ -70,6 +70,7 @@ export class JobLedger {
     dead: 0,
     lost: 0,
     cancelled: 0,
+    removed: 0,
   };
   /** Jobs handed out by `queue.dequeue`: they are the caller's now (not in the totals' shape). */
   dequeued = 0;

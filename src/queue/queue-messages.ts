@@ -23,6 +23,7 @@ export interface QueueStats {
 }
 
 export interface QueueTotals {
+  /** Jobs stored: enqueues, dead-letter copies received, and jobs put back by `retryJob`. */
   readonly enqueued: number;
   readonly handedOut: number;
   readonly completed: number;
@@ -37,6 +38,8 @@ export interface QueueTotals {
   readonly lost: number;
   /** Jobs cancelled by `QueueClient.cancel` (before they ran, or while running) through this process. */
   readonly cancelled: number;
+  /** Jobs removed by `QueueClient.removeJob` while still stored (waiting, delayed, failed). */
+  readonly removed: number;
 }
 
 /**

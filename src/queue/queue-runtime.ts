@@ -104,8 +104,10 @@ export class QueueRuntime {
     let back: JobRecord | undefined;
     if (store.records) {
       const existing = await store.records.get(source.jobId);
-      if (existing && (existing.state === 'dead' || existing.state === 'lost'))
+      if (existing && (existing.state === 'dead' || existing.state === 'lost')) {
         back = await store.records.retry(source.jobId, now);
+        target.ledger.totals.enqueued++;
+      }
     }
     if (!back) {
       // The source record is gone (pruned, or the source keeps none): a new job of that queue.
@@ -114,7 +116,13 @@ export class QueueRuntime {
       back = (store.records ? await store.records.get(job.id) : undefined) ?? waitingRecord(job);
     }
     target.wake();
-    await records.remove(copy.id);
+    if (
+      (await records.remove(copy.id)) &&
+      copy.state !== 'dead' &&
+      copy.state !== 'lost' &&
+      copy.state !== 'cancelled'
+    )
+      this.ledger.totals.removed++;
     return back;
   }
 

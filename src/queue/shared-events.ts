@@ -105,9 +105,7 @@ export function fromShared(
     case 'job.progress':
       return { type, event: { job, progress: parse(p.value), worker, origin } };
     case 'job.lost': {
-      const r = (
-        typeof p.reason === 'object' && p.reason !== null ? p.reason : { type: 'store' }
-      );
+      const r = typeof p.reason === 'object' && p.reason !== null ? p.reason : { type: 'store' };
       const reason = (
         r.type === 'process-gone'
           ? { type: 'process-gone', processId: r.processId }
