@@ -2,7 +2,6 @@ import { QuiError } from '../../../src/errors';
 import type { JobRecord } from '../../../src/jobs/job-record';
 import { err, ok, type JobResult } from '../../../src/jobs/job-result';
 import { defineQueue } from '../../../src/queue/define-queue';
-import type { QueueClient } from '../../../src/queue/queue-client';
 import type { JobStoreFactory } from '../../../src/stores/job-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import type { Processor, ProcessorContext } from '../../../src/tasks/run-attempt';
@@ -79,19 +78,19 @@ export function describeQueueRecords(
       );
       return {
         ...t,
-        q: t.system.queue<Task>('q') as QueueClient<Task>,
+        q: t.system.queue<Task>('q'),
         jobs: new JobEvents(t.system.events),
       };
     }
 
-    const code = (c: string) => expect.objectContaining({ code: c });
+    const code = (c: string): unknown => expect.objectContaining({ code: c });
 
     it('getJob follows a job from waiting to completed, with its result; an unknown id is undefined', async () => {
       const t = await start({ workers: undefined });
       const job = await t.q.enqueue({ do: 'ok', value: 1 });
       expect(await t.q.getJob(job.id)).toMatchObject({ id: job.id, state: 'waiting', attempts: 0 });
       expect(await t.q.getJob('no-such-job')).toBeUndefined();
-      await expect(t.q.getJob('' as string)).rejects.toThrow(/^id: /);
+      await expect(t.q.getJob('')).rejects.toThrow(/^id: /);
     });
 
     it('records a completed job with its result, process and worker, and waitFor gives it', async () => {
@@ -129,7 +128,7 @@ export function describeQueueRecords(
       }
       const first = await t.q.getJobs({ state: 'waiting', limit: 2 });
       expect(first.records.map((r) => r.id)).toEqual([ids[4], ids[3]]);
-      const second = await t.q.getJobs({ state: 'waiting', limit: 2, cursor: first.cursor as string });
+      const second = await t.q.getJobs({ state: 'waiting', limit: 2, cursor: first.cursor });
       expect(second.records.map((r) => r.id)).toEqual([ids[2], ids[1]]);
       expect((await t.q.getJobs({ state: 'waiting' })).records).toHaveLength(5);
       expect(await t.q.counts()).toMatchObject({ waiting: 5, active: 0, completed: 0, dead: 0 });
