@@ -7,11 +7,13 @@ import { toRecordResult, type JobRecord } from '../jobs/job-record';
 import type { Logger } from '../logging';
 import type { JobRecords, RecordEnd } from '../stores/job-records';
 import type { Awaitable, JobStore } from '../stores/job-store';
-import type { RunningAttempt } from '../tasks/run-attempt';
 import type { QueueTotals } from './queue-messages';
+import { isThenable, retriedWrite, storeError, type WriteDeps } from './retried-write';
+import { RunningAttempts } from './running-attempts';
 import {
   jobOfRecord,
   lostReasonText,
+  shareEvent,
   shareLostReason,
   type SharedEvent,
   type SharedEventType,
@@ -19,11 +21,7 @@ import {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/**
- * Waits between the tries of a store write for a job already taken (a retry, a return, a
- * dead-letter copy): 5 tries in all, about 3 s. What still fails is reported as `job.lost`.
- */
-export const STORE_RETRY_DELAYS_MS: readonly number[] = Object.freeze([50, 200, 800, 2_000]);
+export { STORE_RETRY_DELAYS_MS } from './retried-write';
 
 /** How long closing the system waits for a queue's pending store writes before closing its store. */
 export const CLOSE_WAIT_MS = 10_000;
@@ -78,10 +76,8 @@ export class JobLedger {
   store: JobStore | undefined;
   /** The store's records, set once it is open, when the queue keeps them: every end is written there. */
   records: JobRecords | undefined;
-  /** With records: attempts running in this process, by job id (what `job.cancel` aborts). */
-  readonly running = new Map<string, RunningAttempt>();
-  /** Cancels asked of running attempts: job id → reason. */
-  private readonly cancels = new Map<string, string | undefined>();
+  /** With records: attempts running in this process (what `job.cancel` aborts). */
+  readonly running = new RunningAttempts();
   private pending = 0;
   private idle: Array<() => void> = [];
 
@@ -141,7 +137,7 @@ export class JobLedger {
     } catch (thrown) {
       error = toJobError(thrown);
     }
-    this.end(job, { state: 'completed', result, error, worker }, 'job.completed', result);
+    this.end(job, { state: 'completed', result, error, worker }, 'job.completed', { value: result });
   }
 
   /** An attempt failed and will be retried: the retry copy goes back to the store (its record `failed`). */
@@ -181,7 +177,7 @@ export class JobLedger {
     const recordDead = (): void => {
       if (jobError === undefined) return;
       this.share('job.failed', { job, worker, error: jobError });
-      this.end(job, { state: 'dead', error: jobError, worker }, 'job.dead', undefined, jobError);
+      this.end(job, { state: 'dead', error: jobError, worker }, 'job.dead', { error: jobError });
     };
     const name = this.deps.deadLetterName;
     if (name === undefined) return recordDead();
@@ -205,19 +201,9 @@ export class JobLedger {
     this.deps.events.emit('job.lost', { job, reason, worker });
     if (this.records === undefined) return;
     const error = (reason as { error?: unknown }).error;
-    this.end(
-      job,
-      {
-        state: 'lost',
-        reason: lostReasonText(reason),
-        error: error === undefined ? undefined : toJobError(error),
-        worker,
-      },
-      'job.lost',
-      undefined,
-      undefined,
-      reason,
-    );
+    const jobError = error === undefined ? undefined : toJobError(error);
+    const end: RecordEnd = { state: 'lost', reason: lostReasonText(reason), error: jobError, worker };
+    this.end(job, end, 'job.lost', { reason: shareLostReason(reason) });
   }
 
   /** A running attempt was aborted by `cancel`: the job ends `cancelled`, never retried. */
@@ -226,7 +212,7 @@ export class JobLedger {
     if (this.deps.events.has('job.cancelled'))
       this.deps.events.emit('job.cancelled', { job, reason, worker });
     if (this.records === undefined) return;
-    this.end(job, { state: 'cancelled', reason, worker }, 'job.cancelled', undefined, undefined, reason);
+    this.end(job, { state: 'cancelled', reason, worker }, 'job.cancelled', { reason });
   }
 
   /** `cancel` ended a job that was not running (its record is `cancelled` already). */
@@ -263,14 +249,13 @@ export class JobLedger {
     const events = this.deps.events;
     if (records !== undefined) {
       const text = toRecordResult(value, 'progress');
+      const warn = (thrown: unknown): void =>
+        this.deps.log.warn({ err: toError(thrown), jobId: job.id }, 'storing progress failed');
       try {
         const done = records.progress(job.id, text, this.deps.clock.wallNow());
-        if (isThenable(done))
-          Promise.resolve(done).then(undefined, (thrown: unknown) =>
-            this.deps.log.warn({ err: toError(thrown), jobId: job.id }, 'storing progress failed'),
-          );
+        if (isThenable(done)) Promise.resolve(done).then(undefined, warn);
       } catch (thrown) {
-        this.deps.log.warn({ err: toError(thrown), jobId: job.id }, 'storing progress failed');
+        warn(thrown);
       }
       this.share('job.progress', { job, worker, value: text });
     }
@@ -278,99 +263,31 @@ export class JobLedger {
   }
 
   /**
-   * A `job.cancel` broadcast: aborts job `id`'s attempt if it runs here (its worker then ends it
-   * `cancelled`); nothing otherwise.
+   * Ends a taken job's record; the event crosses to other processes once the write applied
+   * (`extra`: its value, error or reason as they cross). A write that keeps failing is logged.
    */
-  abortRunning(id: string, reason: string | undefined): void {
-    const attempt = this.running.get(id);
-    if (!attempt) return;
-    this.cancels.set(id, reason);
-    attempt.abort(
-      new QuiError(
-        'ERR_JOB_CANCELLED',
-        `job ${id} was cancelled${reason === undefined ? '' : `: ${reason}`}`,
-      ),
-    );
-  }
-
-  /**
-   * Called by the worker as its attempt settles (with records on): forgets the attempt, and
-   * tells whether it was cancelled (`{ reason }`).
-   */
-  settledRunning(id: string): { readonly reason: string | undefined } | undefined {
-    this.running.delete(id);
-    if (!this.cancels.has(id)) return undefined;
-    const reason = this.cancels.get(id);
-    this.cancels.delete(id);
-    return { reason };
-  }
-
-  /** Ends a taken job's record; the event crosses to other processes once the write applied. */
-  private end(
-    job: Job,
-    end: RecordEnd,
-    type: SharedEventType,
-    value?: string,
-    error?: ReturnType<typeof toJobError>,
-    reason?: JobLostReason | string,
-  ): void {
+  private end(job: Job, end: RecordEnd, type: SharedEventType, extra: Partial<SharedEvent>): void {
     const records = this.records as JobRecords;
     const after = (applied: unknown): void => {
       this.deps.ended?.(job.id);
-      if (applied === false || this.deps.shared !== true) return;
-      const payload: SharedEvent = {
-        job,
-        worker: end.worker,
-        value,
-        error,
-        attempts: job.attempts + 1,
-        reason: typeof reason === 'object' ? shareLostReason(reason) : reason,
-      };
-      this.share(type, payload);
+      if (applied !== false && this.deps.shared === true)
+        this.share(type, { job, worker: end.worker, attempts: job.attempts + 1, ...extra });
     };
+    const finish = (): Awaitable<boolean> => records.finish(job.id, end, this.deps.clock.wallNow());
     // The memory store answers at once: no retry machinery on the hot path.
     try {
-      const written = records.finish(job.id, end, this.deps.clock.wallNow());
+      const written = finish();
       if (!isThenable(written)) return after(written);
     } catch {
-      // fall through to the retried write
+      // retried below
     }
-    this.write(
-      job,
-      `${end.state} record`,
-      () => records.finish(job.id, end, this.deps.clock.wallNow()),
-      after,
-    );
+    this.persist(job, `${end.state} record`, after, () => undefined, finish);
   }
 
   /** Broadcasts a lifecycle event to the other processes sharing the store (at most once). */
   private share(type: SharedEventType, payload: SharedEvent): void {
-    const records = this.records;
-    if (records === undefined || this.deps.shared !== true) return;
-    const log = (thrown: unknown): void =>
-      this.deps.log.debug({ err: toError(thrown), event: type }, 'broadcasting an event failed');
-    try {
-      const sent = records.broadcast({
-        type: 'job.event',
-        origin: this.deps.processId ?? '',
-        event: type,
-        payload,
-      });
-      if (isThenable(sent)) Promise.resolve(sent).then(undefined, log);
-    } catch (thrown) {
-      log(thrown);
-    }
-  }
-
-  /** A record write with bounded retries; what still fails is logged (the record stays as it was). */
-  private write(job: Job, what: string, run: () => Awaitable<unknown>, after: (v: unknown) => void): void {
-    this.persist(
-      job,
-      what,
-      after,
-      () => undefined, // logged by persist
-      run,
-    );
+    if (this.records !== undefined && this.deps.shared === true)
+      shareEvent(this.records, this.deps.processId ?? '', this.deps.log, type, payload);
   }
 
   /** The store removed an entry it could not decode: that job is lost. */
@@ -432,7 +349,7 @@ export class JobLedger {
 
   /**
    * Writes `job` (or runs `run`, a record write) with bounded retries; exactly one of `stored` /
-   * `failed` runs.
+   * `failed` runs. Counted as pending until then.
    */
   private persist(
     job: Job,
@@ -442,54 +359,21 @@ export class JobLedger {
     run?: () => Awaitable<unknown>,
   ): void {
     this.pending++;
-    const done = (): void => {
-      if (--this.pending === 0) for (const fn of this.idle.splice(0)) fn();
-    };
-    const attempt = (store: JobStore, tryNo: number): void => {
-      const retryOrFail = (thrown: unknown): void => {
-        const error = toError(thrown);
-        const delay = STORE_RETRY_DELAYS_MS[tryNo];
-        const jobId = job.id;
-        if (delay === undefined || (error instanceof QuiError && error.code === 'ERR_QUEUE_FULL')) {
-          this.deps.log.error({ err: error, jobId, tries: tryNo + 1 }, `storing a ${what} failed for good`);
-          failed(storeError(error, `storing the ${what} of job ${jobId} failed after ${tryNo + 1} tries`));
-          return done();
-        }
-        this.deps.log.warn({ err: error, jobId, try: tryNo + 1 }, `storing a ${what} failed; retrying`);
-        this.deps.clock.setTimeout(() => attempt(store, tryNo + 1), delay);
-      };
-      let written: Awaitable<unknown>;
-      try {
-        written = run ? run() : store.add(job, this.deps.clock.wallNow());
-      } catch (thrown) {
-        return retryOrFail(thrown);
-      }
-      const ok = (value: unknown): void => {
-        stored(value);
-        done();
-      };
-      if (isThenable(written)) Promise.resolve(written).then(ok, retryOrFail);
-      else ok(written);
-    };
-    if (this.store) return attempt(this.store, 0);
-    this.deps.open().then(
-      (store) => attempt(store, 0),
-      (thrown: unknown) => {
-        failed(storeError(thrown, `opening the store of queue ${this.deps.queue} failed`));
-        done();
-      },
-    );
+    retriedWrite((this.writes ??= this.writeDeps()), job, what, stored, failed, run);
   }
+
+  private writes: WriteDeps | undefined;
+
+  private writeDeps = (): WriteDeps => ({
+    clock: this.deps.clock,
+    log: this.deps.log,
+    queue: this.deps.queue,
+    store: () => this.store,
+    open: () => this.deps.open(),
+    done: () => {
+      if (--this.pending === 0) for (const fn of this.idle.splice(0)) fn();
+    },
+  });
 }
 
-/** A store's rejection as `ERR_STORE` with the original as `cause`; Qui's own errors pass as they are. */
-export function storeError(thrown: unknown, message: string): QuiError {
-  if (thrown instanceof QuiError) return thrown;
-  return new QuiError('ERR_STORE', `${message}: ${toError(thrown).message}`, { cause: thrown });
-}
-
-export function isThenable<T>(value: Awaitable<T>): value is PromiseLike<T> {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-  );
-}
+export { isThenable, storeError } from './retried-write';

@@ -139,7 +139,7 @@ export class QueueRuntime {
         return;
       }
       case 'job.cancel':
-        return this.ledger.abortRunning(message.jobId, message.reason);
+        return this.ledger.running.abort(message.jobId, message.reason);
       case 'queue.paused':
         if (!message.paused) this.wake();
         return;

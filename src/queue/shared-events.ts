@@ -1,7 +1,9 @@
-import { QuiError, type ErrorCode } from '../errors';
+import { QuiError, toError, type ErrorCode } from '../errors';
 import type { JobLostReason, QuiEvents } from '../events';
 import type { Job } from '../jobs/job';
 import { toJobError, type JobError } from '../jobs/job-error';
+import type { Logger } from '../logging';
+import type { JobRecords } from '../stores/job-records';
 import { recordOptions, taskNameOf, type JobRecord } from '../jobs/job-record';
 
 /** The lifecycle events that cross processes on a shared store. */
@@ -169,4 +171,23 @@ export function waitingRecord(job: Job): JobRecord {
     deadLetterOf: job.deadLetterOf,
     trace: job.trace,
   });
+}
+
+/** Broadcasts a lifecycle event to the processes sharing the store: at most once, a failure logged at debug. @internal */
+export function shareEvent(
+  records: JobRecords,
+  origin: string,
+  log: Logger,
+  type: SharedEventType,
+  payload: SharedEvent,
+): void {
+  const failed = (thrown: unknown): void =>
+    log.debug({ err: toError(thrown), event: type }, 'broadcasting an event failed');
+  try {
+    const sent = records.broadcast({ type: 'job.event', origin, event: type, payload });
+    if (typeof (sent as { then?: unknown } | undefined)?.then === 'function')
+      (sent as PromiseLike<void>).then(undefined, failed);
+  } catch (thrown) {
+    failed(thrown);
+  }
 }

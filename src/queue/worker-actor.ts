@@ -108,7 +108,7 @@ export class Worker {
     }
     this.running = { job, attempt };
     // With records, a running attempt can be cancelled from any process: the ledger finds it here.
-    if (this.ledger.records) this.ledger.running.set(job.id, attempt);
+    if (this.ledger.records) this.ledger.running.add(job.id, attempt);
     void attempt.outcome.then((outcome) => {
       const self = this.ctx.self;
       if (self.alive) self.send({ type: 'worker.settled', job, outcome });
@@ -131,7 +131,7 @@ export class Worker {
     const events = this.rt.services.events;
     const worker = this.ctx.path;
     if (this.ledger.records) {
-      const cancel = this.ledger.settledRunning(job.id);
+      const cancel = this.ledger.running.settled(job.id);
       if (cancel && outcome.status === 'aborted') return this.ledger.cancelled(job, cancel.reason, worker);
     }
     if (outcome.status === 'completed') {
@@ -191,7 +191,7 @@ export class Worker {
     const running = this.running;
     if (!running) return;
     this.running = undefined;
-    if (this.ledger.records) this.ledger.settledRunning(running.job.id);
+    if (this.ledger.records) this.ledger.running.settled(running.job.id);
     running.attempt.abort(new QuiError('ERR_STOPPED', `worker ${this.ctx.path} was killed`));
     this.ledger.lose(running.job, { type: 'killed' }, this.ctx.path);
   }
