@@ -26,6 +26,8 @@ export { STORE_RETRY_DELAYS_MS } from './retried-write';
 /** How long closing the system waits for a queue's pending store writes before closing its store. */
 export const CLOSE_WAIT_MS = 10_000;
 
+const NO_EXTRA: Partial<SharedEvent> = Object.freeze({});
+
 /** What a ledger needs from the running system. @internal */
 export interface LedgerDeps {
   readonly queue: string;
@@ -137,7 +139,8 @@ export class JobLedger {
     } catch (thrown) {
       error = toJobError(thrown);
     }
-    this.end(job, { state: 'completed', result, error, worker }, 'job.completed', { value: result });
+    const extra = this.deps.shared === true ? { value: result } : NO_EXTRA;
+    this.end(job, { state: 'completed', result, error, worker }, 'job.completed', extra);
   }
 
   /** An attempt failed and will be retried: the retry copy goes back to the store (its record `failed`). */
@@ -268,20 +271,33 @@ export class JobLedger {
    */
   private end(job: Job, end: RecordEnd, type: SharedEventType, extra: Partial<SharedEvent>): void {
     const records = this.records as JobRecords;
-    const after = (applied: unknown): void => {
-      this.deps.ended?.(job.id);
-      if (applied !== false && this.deps.shared === true)
-        this.share(type, { job, worker: end.worker, attempts: job.attempts + 1, ...extra });
-    };
-    const finish = (): Awaitable<boolean> => records.finish(job.id, end, this.deps.clock.wallNow());
-    // The memory store answers at once: no retry machinery on the hot path.
+    // The memory store answers at once: no closures, no retry machinery on the hot path.
     try {
-      const written = finish();
-      if (!isThenable(written)) return after(written);
+      const written = records.finish(job.id, end, this.deps.clock.wallNow());
+      if (!isThenable(written)) return this.ended(job, end, type, extra, written);
     } catch {
       // retried below
     }
-    this.persist(job, `${end.state} record`, after, () => undefined, finish);
+    this.persist(
+      job,
+      `${end.state} record`,
+      (applied) => this.ended(job, end, type, extra, applied),
+      () => undefined,
+      () => records.finish(job.id, end, this.deps.clock.wallNow()),
+    );
+  }
+
+  /** A record write applied (or not): `waitFor` looks again, and the event crosses to other processes. */
+  private ended(
+    job: Job,
+    end: RecordEnd,
+    type: SharedEventType,
+    extra: Partial<SharedEvent>,
+    applied: unknown,
+  ): void {
+    this.deps.ended?.(job.id);
+    if (applied !== false && this.deps.shared === true)
+      this.share(type, { job, worker: end.worker, attempts: job.attempts + 1, ...extra });
   }
 
   /** Broadcasts a lifecycle event to the other processes sharing the store (at most once). */
