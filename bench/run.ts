@@ -26,6 +26,7 @@ import { latency } from './scenarios/latency';
 import { poolSize } from './scenarios/pool-size';
 import { priority } from './scenarios/priority';
 import { queueLength } from './scenarios/queue-length';
+import { records } from './scenarios/records';
 import { soak } from './scenarios/soak';
 import { stores } from './scenarios/stores';
 import { supervision } from './scenarios/supervision';
@@ -43,6 +44,7 @@ const SCENARIOS: readonly Scenario[] = [
   wrapping,
   stores,
   isolation,
+  records,
 ];
 
 interface Cli {
