@@ -4,10 +4,16 @@
  */
 import { ratioCheck, valueCheck, type Check, type RunSpec, type Scenario } from '../lib/scenario';
 
-function sizes(quick: boolean): { jobs: number; workers: number[]; heapJobs: number; reps: number } {
+function sizes(quick: boolean): {
+  jobs: number;
+  workers: number[];
+  heapJobs: number;
+  cancels: number;
+  reps: number;
+} {
   return quick
-    ? { jobs: 2_000, workers: [10], heapJobs: 10_000, reps: 1 }
-    : { jobs: 50_000, workers: [10, 100], heapJobs: 100_000, reps: 3 };
+    ? { jobs: 2_000, workers: [10], heapJobs: 10_000, cancels: 20, reps: 1 }
+    : { jobs: 50_000, workers: [10, 100], heapJobs: 100_000, cancels: 200, reps: 3 };
 }
 
 export const records: Scenario = {
@@ -15,12 +21,14 @@ export const records: Scenario = {
   title: 'job records (memory store)',
   workload(quick) {
     const s = sizes(quick);
-    return `${s.jobs.toLocaleString('en-US')} no-op jobs enqueued in bulk, then processed by ${s.workers.join(', ')} workers: Qui with retain: false and with the default retention (a record per job, ended completed), and the raw-nact ceiling. Heap: ${s.heapJobs.toLocaleString('en-US')} waiting jobs in a memory store, records off and on, after gc (--expose-gc), the jobs already built.`;
+    return `${s.jobs.toLocaleString('en-US')} no-op jobs enqueued in bulk, then processed by ${s.workers.join(', ')} workers: Qui with retain: false and with the default retention (a record per job, ended completed), and the raw-nact ceiling. Heap: ${s.heapJobs.toLocaleString('en-US')} waiting jobs in a memory store, records off and on, after gc (--expose-gc), the jobs already built. Cancel on Redis: ${s.cancels} running jobs cancelled one at a time from a producer system, timed from the cancel call to the consumer's processor seeing its signal abort.`;
   },
   metrics: [
     { key: 'jobsPerSec', unit: 'jobs/s' },
     { key: 'recordsOffBytesPerJob', unit: 'B/job' },
     { key: 'recordsOnBytesPerJob', unit: 'B/job' },
+    { key: 'cancelP50Ms', unit: 'ms' },
+    { key: 'cancelP99Ms', unit: 'ms' },
   ],
   runs(quick) {
     const s = sizes(quick);
@@ -49,6 +57,13 @@ export const records: Scenario = {
       params: { jobs: s.heapJobs },
       reps: s.reps,
       nodeArgs: ['--expose-gc'],
+    });
+    runs.push({
+      contender: 'qui-redis',
+      label: 'cancel',
+      file: 'contenders/qui-redis-cancel.ts',
+      params: { jobs: s.cancels },
+      reps: quick ? 1 : 2,
     });
     return runs;
   },
@@ -88,6 +103,16 @@ export const records: Scenario = {
         'B',
         '<=',
         400,
+      ),
+    );
+    checks.push(
+      valueCheck(
+        results,
+        'cancel of a running job on Redis, p99',
+        ['qui-redis', 'cancel', 'cancelP99Ms'],
+        'ms',
+        '<=',
+        100,
       ),
     );
     return checks;
