@@ -51,9 +51,18 @@ export class RecordsUpkeep {
     return Math.round(this.deps.heartbeatMs * LEASE_BEATS);
   }
 
-  /** Beats once (the lease must exist before the first take), then schedules the rounds. */
+  /**
+   * Beats once (the lease must exist before the first take), then schedules the rounds. A failed
+   * first beat is logged, not thrown: the store is down, so takes fail too, and the rounds beat again.
+   */
   async start(): Promise<void> {
-    if (this.deps.shared) await this.beat();
+    if (this.deps.shared) {
+      try {
+        await this.beat();
+      } catch (thrown) {
+        this.deps.log.warn({ err: toError(thrown) }, 'first heartbeat failed; beating again next round');
+      }
+    }
     this.schedule();
   }
 
