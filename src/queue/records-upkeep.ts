@@ -83,6 +83,8 @@ export class RecordsUpkeep {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = this.deps.clock.setTimeout(() => void this.tick(), Math.max(1, this.deps.heartbeatMs / 2));
+    // Upkeep alone never keeps a process up (a script that enqueues and returns still exits).
+    (this.timer as { unref?: () => void }).unref?.();
   }
 
   private async beat(): Promise<void> {
