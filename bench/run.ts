@@ -27,6 +27,7 @@ import { metricsOverhead } from './scenarios/metrics';
 import { poolSize } from './scenarios/pool-size';
 import { priority } from './scenarios/priority';
 import { queueLength } from './scenarios/queue-length';
+import { records } from './scenarios/records';
 import { soak } from './scenarios/soak';
 import { stores } from './scenarios/stores';
 import { supervision } from './scenarios/supervision';
@@ -45,6 +46,7 @@ const SCENARIOS: readonly Scenario[] = [
   stores,
   isolation,
   metricsOverhead,
+  records,
 ];
 
 interface Cli {

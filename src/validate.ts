@@ -1,7 +1,10 @@
-// Small, path-naming checks shared by every `resolveX`. Each throws the error its caller chose
-// (InvalidSpecError for specs, InvalidOptionsError for call options) with the field's path.
+/*
+ * Small, path-naming checks shared by every `resolveX`. Each throws the error its caller chose
+ * (InvalidSpecError for specs, InvalidOptionsError for call options) with the field's path.
+ * The checks are internal; `Fail` is public because `resolveRetention` takes one.
+ */
 
-/** Makes the error a check throws, from the field's path and what is wrong with it. */
+/** Makes the error a check throws for the field at `path` (`retain.dead.maxAgeMs`). */
 export type Fail = (path: string, problem: string) => Error;
 
 /** Joins a parent path and a key: `join('', 'a')` is `a`, `join('a', 'b')` is `a.b`. */

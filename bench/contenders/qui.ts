@@ -4,12 +4,16 @@
  * once, so "start the workers after the bulk enqueue" is a gate: a processor called before
  * `startWorkers` waits for it. At most N jobs (one per worker) are held that way; they are
  * reported as `heldAtStart` and, in the priority workload, left out of the inversion count
- * (each was handed out while it was the only kind of job waiting).
+ * (each was handed out while it was the only kind of job waiting). A `retain` parameter of
+ * 'off' defines the queue with `retain: false` (no job records); absent, the queue keeps records
+ * with the default retention, as a user's queue does.
  */
+import { readParams } from '../lib/child';
 import { runQueueContender, type JobData } from '../lib/queue-driver';
 import { createGate, loadQui } from '../lib/qui';
 
 const BULK = 10_000;
+const { retain } = readParams<{ retain?: 'off' | 'default' }>();
 
 runQueueContender(async ({ concurrency, onStart, onComplete }) => {
   const qui = await loadQui();
@@ -22,6 +26,7 @@ runQueueContender(async ({ concurrency, onStart, onComplete }) => {
   const queueSpec = qui.defineQueue({
     name: 'bench',
     priorities: ['high', 'low'],
+    ...(retain === 'off' ? { retain: false as const } : {}),
     workers: {
       count: concurrency,
       processor: (job) => (gate.open ? run(job.task as JobData) : gate.wait(() => run(job.task as JobData))),

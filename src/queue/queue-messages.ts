@@ -23,6 +23,7 @@ export interface QueueStats {
 }
 
 export interface QueueTotals {
+  /** Jobs stored: enqueues, dead-letter copies received, and jobs put back by `retryJob`. */
   readonly enqueued: number;
   readonly handedOut: number;
   readonly completed: number;
@@ -35,6 +36,10 @@ export interface QueueTotals {
    * failing (a retry, a return, a dead-letter copy), or a store entry that could not be decoded.
    */
   readonly lost: number;
+  /** Jobs cancelled by `QueueClient.cancel` (before they ran, or while running) through this process. */
+  readonly cancelled: number;
+  /** Jobs removed by `QueueClient.removeJob` while still stored (waiting, delayed, failed). */
+  readonly removed: number;
 }
 
 /**

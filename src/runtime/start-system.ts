@@ -25,6 +25,11 @@ export interface SystemOptions {
 /** A running Qui system: its tree, its named actors, its events. */
 export interface QuiSystem {
   readonly name: string;
+  /**
+   * This system's id, random per system (a UUID): records name it as the process that ran a job,
+   * and events from other processes on a shared store carry theirs as `origin`.
+   */
+  readonly processId: string;
   readonly events: QuiEventBus;
   readonly logger: Logger;
   readonly clock: Clock;
@@ -85,6 +90,7 @@ export function coreOf(system: QuiSystem): SystemCore | undefined {
 export function systemFacade(core: SystemCore): QuiSystem {
   const system: QuiSystem = {
     name: core.name,
+    processId: core.processId,
     events: core.events,
     logger: core.logger,
     clock: core.clock,

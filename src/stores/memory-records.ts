@@ -172,7 +172,8 @@ export class MemoryJobRecords implements JobRecords {
         extra.reason = end.reason;
         break;
     }
-    this.end(entry, end.state, nowMs, false);
+    this.move(entry, end.state); // no snapshot: finish answers a boolean (the hot path)
+    this.pruneState(end.state, nowMs, PRUNE_ON_WRITE);
     return true;
   }
 

@@ -37,10 +37,13 @@ export class MemoryJobStore implements JobStore {
   /** Delayed jobs still in the heap that records dropped. */
   private heapDropped = 0;
   private closed = false;
+  /** The records, typed as the memory store's own (its store-side hooks are internal). */
+  private readonly book: MemoryJobRecords | undefined;
+
   /** The job records, when the queue keeps them (`StoreConfig.records`). */
-  readonly records: JobRecords | undefined;
-  /** The same object as `records`, with the store-side hooks. */
-  private readonly rec: MemoryJobRecords | undefined;
+  get records(): JobRecords | undefined {
+    return this.book;
+  }
 
   /** @internal */
   constructor(
@@ -50,28 +53,27 @@ export class MemoryJobStore implements JobStore {
   ) {
     this.lanes = Array.from(laneOf.keys(), () => new Denque<Job>());
     this.laneDropped = this.lanes.map(() => 0);
-    this.rec =
+    this.book =
       config?.records === undefined
         ? undefined
         : new MemoryJobRecords(config.queue, config.records, {
             store: (job, nowMs) => this.insert(this.lane(job), job, nowMs),
             discard: (job, where) => this.discard(job, where),
           });
-    this.records = this.rec;
   }
 
   add(job: Job, nowMs: number, limit?: number): void {
     const lane = this.lane(job);
     this.checkLimit(1, limit);
     const where = this.insert(lane, job, nowMs);
-    if (this.rec !== undefined) this.rec.added(job, where);
+    if (this.book !== undefined) this.book.added(job, where);
   }
 
   addMany(jobs: readonly Job[], nowMs: number, limit?: number): void {
     // Check every job, and the limit, before storing any: all or none.
     const lanes = jobs.map((job) => this.lane(job));
     if (jobs.length > 0) this.checkLimit(jobs.length, limit);
-    const records = this.rec;
+    const records = this.book;
     for (let i = 0; i < jobs.length; i++) {
       const where = this.insert(lanes[i] as Denque<Job>, jobs[i] as Job, nowMs);
       if (records !== undefined) records.added(jobs[i] as Job, where);
@@ -80,7 +82,7 @@ export class MemoryJobStore implements JobStore {
 
   take(nowMs: number): Job | undefined {
     if (this.closed) throw storeClosedError('memory');
-    const records = this.rec;
+    const records = this.book;
     if (records !== undefined && records.paused) return undefined;
     this.promote(nowMs);
     if (this.due === 0) return undefined;
@@ -122,7 +124,7 @@ export class MemoryJobStore implements JobStore {
       (name, i) => (waiting[name] = (this.lanes[i] as Denque<Job>).length - (this.laneDropped[i] as number)),
     );
     let delayed = 0;
-    const records = this.rec;
+    const records = this.book;
     // Counting must not promote (that would reorder against later adds): count due ones in place.
     this.delayed.forEach((job, runAtMs) => {
       if (records !== undefined && !records.holds(job, HEAP)) return;
@@ -143,7 +145,7 @@ export class MemoryJobStore implements JobStore {
     this.due = 0;
     this.laneDropped.fill(0);
     this.heapDropped = 0;
-    this.rec?.clear();
+    this.book?.clear();
   }
 
   private checkLimit(adding: number, limit: number | undefined): void {
@@ -183,7 +185,7 @@ export class MemoryJobStore implements JobStore {
   /** Moves every delayed job due by `nowMs` to the tail of its priority, earliest first. */
   private promote(nowMs: number): void {
     const heap = this.delayed;
-    const records = this.rec;
+    const records = this.book;
     let next = heap.peekKey();
     while (next !== undefined && next <= nowMs) {
       const job = heap.pop() as Job;

@@ -13,6 +13,12 @@ export interface ProcessorContext {
   /** 1 for the first attempt, 2 for the first retry… */
   readonly attempt: number;
   readonly job: Job;
+  /**
+   * Reports progress: kept on the job's record (`record.progress`, when the queue keeps records)
+   * and sent as a `job.progress` event. Any JSON value; the latest wins.
+   * @throws {QuiError} `ERR_RESULT_TOO_LARGE` (more than MAX_RESULT_CHARS of JSON) or `ERR_RESULT_NOT_JSON`.
+   */
+  progress(value: unknown): void;
 }
 
 /**
@@ -96,6 +102,8 @@ export interface AttemptDeps {
   readonly log: Logger;
   /** Arms the timeout; inject a ManualClock in tests. */
   readonly clock: Clock;
+  /** Where `ctx.progress(value)` goes (the queue's ledger); without it, progress is ignored. */
+  readonly onProgress?: (job: Job, value: unknown) => void;
 }
 
 /**
@@ -134,7 +142,7 @@ class Attempt<TTask> implements RunningAttempt {
     private readonly deps: AttemptDeps,
     private readonly span: AttemptSpan | undefined,
   ) {
-    this.ctx = new AttemptContext(deps.log, job.attempts + 1, job);
+    this.ctx = new AttemptContext(deps, job.attempts + 1, job);
     let returned: unknown;
     try {
       returned = span?.run ? span.run(processor, job, this.ctx) : processor(job, this.ctx);
@@ -208,12 +216,19 @@ class Attempt<TTask> implements RunningAttempt {
 class AttemptContext implements ProcessorContext {
   private controller: AbortController | undefined;
   private reason: Error | undefined;
+  readonly log: Logger;
 
   constructor(
-    readonly log: Logger,
+    private readonly deps: AttemptDeps,
     readonly attempt: number,
     readonly job: Job,
-  ) {}
+  ) {
+    this.log = deps.log;
+  }
+
+  progress(value: unknown): void {
+    this.deps.onProgress?.(this.job, value);
+  }
 
   get signal(): AbortSignal {
     if (this.controller === undefined) {

@@ -8,6 +8,8 @@ export interface QueueBooks {
   readonly completed: number;
   readonly dead: number;
   readonly lost: number;
+  readonly cancelled: number;
+  readonly removed: number;
   readonly dequeued: number;
   readonly held: number;
 }
@@ -20,8 +22,9 @@ function runtimes(core: SystemCore): QueueRuntime[] {
 
 /**
  * Stops the system and checks every queue's books: each job enqueued ended as completed, dead,
- * lost (with a `job.lost` event) or dequeued by a caller, or is still held by the store:
- * `enqueued = completed + dead + lost + dequeued + held`. A dead-letter queue's copies count as
+ * lost (with a `job.lost` event), cancelled, removed or dequeued by a caller, or is still held by
+ * the store: `enqueued = completed + dead + lost + cancelled + removed + dequeued + held`
+ * (a job `retryJob` put back counts as enqueued again). A dead-letter queue's copies count as
  * its own enqueues. The store's size is read just before it closes, once the ledger's writes
  * have settled. Returns the books for further checks.
  */
@@ -40,6 +43,8 @@ export async function expectAllAccounted(core: SystemCore): Promise<QueueBooks[]
         completed: t.completed,
         dead: t.dead,
         lost: t.lost,
+        cancelled: t.cancelled,
+        removed: t.removed,
         dequeued: ledger.dequeued,
         held: ledger.store ? await ledger.store.size() : 0,
       });
@@ -50,7 +55,7 @@ export async function expectAllAccounted(core: SystemCore): Promise<QueueBooks[]
   for (const b of books) {
     expect({
       queue: b.queue,
-      unaccounted: b.enqueued - b.completed - b.dead - b.lost - b.dequeued - b.held,
+      unaccounted: b.enqueued - b.completed - b.dead - b.lost - b.cancelled - b.removed - b.dequeued - b.held,
     }).toEqual({
       queue: b.queue,
       unaccounted: 0,

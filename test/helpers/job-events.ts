@@ -1,7 +1,15 @@
 import type { QuiEventBus, QuiEvents } from '../../src/events';
 
 type JobEventType =
-  'job.enqueued' | 'job.started' | 'job.completed' | 'job.failed' | 'job.retrying' | 'job.dead' | 'job.lost';
+  | 'job.enqueued'
+  | 'job.started'
+  | 'job.completed'
+  | 'job.failed'
+  | 'job.retrying'
+  | 'job.dead'
+  | 'job.lost'
+  | 'job.cancelled'
+  | 'job.progress';
 const TYPES: readonly JobEventType[] = [
   'job.enqueued',
   'job.started',
@@ -10,6 +18,8 @@ const TYPES: readonly JobEventType[] = [
   'job.retrying',
   'job.dead',
   'job.lost',
+  'job.cancelled',
+  'job.progress',
 ];
 
 /** Records job events and lets a test wait for the Nth of a type (counting those already seen). */
@@ -22,6 +32,8 @@ export class JobEvents {
     'job.retrying': [],
     'job.dead': [],
     'job.lost': [],
+    'job.cancelled': [],
+    'job.progress': [],
   };
   private waiters: Array<() => boolean> = [];
 

@@ -98,6 +98,14 @@ describe.each(['thread', 'process'] as const)('isolated workers (%s)', (mode) =>
     });
   });
 
+  it('pass ctx.progress from the thread or process to the record and the job.progress event', async () => {
+    const { q, jobs } = await isolated(mode);
+    const job = await q.enqueue({ task: 'progress' });
+    const record = await q.waitFor(job.id);
+    expect(record).toMatchObject({ state: 'completed', result: 'reported', progress: { pct: 100 } });
+    expect(jobs.seen['job.progress'].map((e) => e.progress)).toEqual([{ pct: 50 }, { pct: 100 }]);
+  });
+
   it('fail the attempt with ERR_NOT_SENDABLE when the result cannot be sent back', async () => {
     const { q, jobs } = await isolated(mode);
     await q.enqueue({ task: 'unsendable' }, { maxRetries: 0 });

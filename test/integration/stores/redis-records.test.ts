@@ -167,11 +167,11 @@ describe('redisStore records: processes racing', () => {
     const jobs = Array.from({ length: 30 }, () => job());
     await store.addMany(jobs, 0);
     await store.takeMany(30, 0);
-    const applied = jobs.slice(0, 20).map((j) => store.records!.finish(j.id, COMPLETED, 5));
+    const applied = jobs.slice(0, 20).map((j) => Promise.resolve(store.records!.finish(j.id, COMPLETED, 5)));
     expect(await Promise.all(applied)).toEqual(jobs.slice(0, 20).map(() => true));
     // A second instance of the same process, with nothing of its own to acknowledge at close.
     const closing = open();
-    const late = jobs.slice(20).map((j) => closing.records!.finish(j.id, COMPLETED, 6));
+    const late = jobs.slice(20).map((j) => Promise.resolve(closing.records!.finish(j.id, COMPLETED, 6)));
     await closing.close();
     expect(await Promise.all(late)).toEqual(late.map(() => true));
     expect(await open().records!.counts()).toEqual(counts({ completed: 30 }));

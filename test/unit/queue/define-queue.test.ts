@@ -1,5 +1,6 @@
 import { InvalidSpecError } from '../../../src/errors';
-import { defineQueue } from '../../../src/queue/define-queue';
+import { defineQueue, queueOfSpec } from '../../../src/queue/define-queue';
+import { DEFAULT_RETENTION } from '../../../src/jobs/job-retention';
 import { ok } from '../../../src/jobs/job-result';
 import { memoryStore } from '../../../src/stores/memory-store';
 import { defineTask } from '../../../src/tasks/define-task';
@@ -92,6 +93,11 @@ describe('defineQueue', () => {
     [{ name: 'q', defaults: { priority: 'urgent' } }, 'defaults.priority', /must be one of high, low/],
     [{ name: 'q', defaults: { maxRetries: -1 } }, 'defaults.maxRetries', /./],
     [{ name: 'q', tasks: [task, task] }, 'tasks[1].name', /already registered/],
+    [{ name: 'q', retain: true }, 'retain', /./],
+    [{ name: 'q', retain: { dead: { maxAgeMs: -1 } } }, 'retain.dead.maxAgeMs', />= 0/],
+    [{ name: 'q', onLost: 'requeue' }, 'onLost', /'lose' or 'retry', got "requeue"/],
+    [{ name: 'q', lease: { heartbeatMs: 5 } }, 'lease.heartbeatMs', /integer >= 10, got 5/],
+    [{ name: 'q', lease: { hearbeatMs: 500 } }, 'lease.hearbeatMs', /is not a known option/],
   ])('rejects %p naming %s', (options, path, message) => {
     let error: unknown;
     try {
@@ -102,6 +108,12 @@ describe('defineQueue', () => {
     expect(error).toBeInstanceOf(InvalidSpecError);
     expect(error).toMatchObject({ code: 'ERR_INVALID_SPEC', path });
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('keeps records by default (DEFAULT_RETENTION), at-most-once on lost jobs, a 5 s heartbeat', () => {
+    const resolved = queueOfSpec(defineQueue({ name: 'q' }));
+    expect(resolved).toMatchObject({ retain: DEFAULT_RETENTION, onLost: 'lose', heartbeatMs: 5_000 });
+    expect(queueOfSpec(defineQueue({ name: 'q', retain: false }))?.retain).toBe(false);
   });
 
   it('takes processTask over its tasks when no processor is given', () => {
