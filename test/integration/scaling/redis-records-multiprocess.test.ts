@@ -163,9 +163,7 @@ afterAll(async () => {
     expect(held).toHaveLength(WORKERS);
     victim.child.kill('SIGKILL');
     await exited(victim.child);
-    const records = await Promise.all(
-      held.map((id) => q.waitFor(id, { timeoutMs: 2 * HEARTBEAT_MS + 500 })),
-    );
+    const records = await Promise.all(held.map((id) => q.waitFor(id, { timeoutMs: 2 * HEARTBEAT_MS + 500 })));
     expect(records.every((r) => r.state === 'lost' && r.reason === 'process-gone')).toBe(true);
     expect(lost.sort()).toEqual([...held].sort());
     // The survivors' jobs still run.
