@@ -16,7 +16,4 @@ afterAll(async () => {
 });
 
 // One prefix per store made: every test starts from empty queues.
-// TODO(coordinator): drop `pending` once the Redis store keeps records (branch rrec).
-describeQueueRecords('redis', () => redisStore({ url, prefix: `${base}${++n}:` }), {
-  pending: 'TODO(branch rrec): redisStore keeps no records yet',
-});
+describeQueueRecords('redis', () => redisStore({ url, prefix: `${base}${++n}:` }), {});

@@ -8,7 +8,4 @@ const dir = mkdtempSync(join(tmpdir(), 'qui-queue-records-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-// TODO(coordinator): drop `pending` once the SQLite store keeps records (branch srec).
-describeQueueRecords('sqlite', () => sqliteStore({ path: join(dir, `q${++n}.db`) }), {
-  pending: 'TODO(branch srec): sqliteStore keeps no records yet',
-});
+describeQueueRecords('sqlite', () => sqliteStore({ path: join(dir, `q${++n}.db`) }), {});

@@ -9,11 +9,8 @@ import { requireRedis } from '../../helpers/services';
 
 /**
  * Issue 10's multi-process test: a producer and three `qui start` consumers on one Redis queue
- * keeping records. Enabled once the Redis store keeps records (branch rrec): until then
- * `redisStore().create(...).records` is undefined and the records calls give ERR_RECORDS_OFF.
- * TODO(coordinator): drop PENDING once rrec is merged.
+ * keeping records.
  */
-const PENDING = 'TODO(branch rrec): the Redis store keeps no records yet';
 
 const REDIS_URL = requireRedis();
 const PREFIX = `qui-test:records-mp:${process.pid}:`;
@@ -117,7 +114,7 @@ afterAll(async () => {
   await redis.quit();
 });
 
-(PENDING ? describe.skip : describe)('job records across processes on Redis (issue 10)', () => {
+describe('job records across processes on Redis (issue 10)', () => {
   it("the producer sees every job's final state and the counts the consumers made", async () => {
     const sys = await startAll('records-all');
     const q = sys.queue('records-all');
