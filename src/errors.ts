@@ -25,7 +25,9 @@ export type ErrorCode =
   | 'ERR_JOB_STATE'
   | 'ERR_RESULT_TOO_LARGE'
   | 'ERR_RESULT_NOT_JSON'
-  | 'ERR_RECORDS_OFF';
+  | 'ERR_RECORDS_OFF'
+  | 'ERR_WAIT_TIMEOUT'
+  | 'ERR_JOB_CANCELLED';
 
 /** The one base class of Qui's errors; `code` is stable, `message` is for people. */
 export class QuiError extends Error {

@@ -16,14 +16,45 @@ export interface QuiEvents {
   'system.failed': { readonly reason: ExitReason };
   'job.enqueued': { readonly job: Job };
   'job.started': { readonly job: Job; readonly attempt: number; readonly worker: string };
-  'job.completed': { readonly job: Job; readonly value: unknown; readonly worker: string };
+  'job.completed': {
+    readonly job: Job;
+    readonly value: unknown;
+    readonly worker: string;
+    /** The process it came from, for an event from another process on a shared store (see `QuiSystem.processId`); `undefined` for a local one. */
+    readonly origin?: string;
+  };
   /** One attempt failed (error result, throw, rejection or timeout). */
-  'job.failed': { readonly job: Job; readonly error: Error; readonly worker: string };
+  'job.failed': {
+    readonly job: Job;
+    readonly error: Error;
+    readonly worker: string;
+    readonly origin?: string;
+  };
   'job.retrying': { readonly job: Job; readonly error: Error; readonly delayMs: number };
   /** The job failed for good: no retries left, or an unrecoverable error. */
-  'job.dead': { readonly job: Job; readonly error: Error; readonly attempts: number };
+  'job.dead': {
+    readonly job: Job;
+    readonly error: Error;
+    readonly attempts: number;
+    readonly origin?: string;
+  };
   /** The job left the store and will not run again (at-most-once): see {@link JobLostEvent}. */
   'job.lost': JobLostEvent;
+  /** The job was cancelled (`QueueClient.cancel`): before it ran, or its running attempt was aborted. */
+  'job.cancelled': {
+    readonly job: Job;
+    readonly reason: string | undefined;
+    /** The worker whose attempt was aborted; `undefined` for a job that was not running. */
+    readonly worker: string | undefined;
+    readonly origin?: string;
+  };
+  /** A processor reported progress (`ctx.progress(value)`). */
+  'job.progress': {
+    readonly job: Job;
+    readonly progress: unknown;
+    readonly worker: string;
+    readonly origin?: string;
+  };
 }
 
 /**
@@ -32,7 +63,11 @@ export interface QuiEvents {
  * store write for it (a retry, a return, a dead-letter copy) still failed after its retries, or
  * its dead-letter queue was not running. (A job that never ran goes back to its store.)
  */
-export type JobLostReason = ExitReason | { readonly type: 'store'; readonly error: Error };
+export type JobLostReason =
+  | ExitReason
+  | { readonly type: 'store'; readonly error: Error }
+  /** The process running it stopped heart-beating (SIGKILL, OOM): a surviving process reaped it. */
+  | { readonly type: 'process-gone'; readonly processId: string | undefined };
 
 /**
  * A job lost: `job` is the job as last known, `worker` the path of the worker that held it, if any.
@@ -40,12 +75,18 @@ export type JobLostReason = ExitReason | { readonly type: 'store'; readonly erro
  * the store kept for it, when it kept one.
  */
 export type JobLostEvent =
-  | { readonly job: Job; readonly reason: JobLostReason; readonly worker: string | undefined }
+  | {
+      readonly job: Job;
+      readonly reason: JobLostReason;
+      readonly worker: string | undefined;
+      readonly origin?: string;
+    }
   | {
       readonly job: undefined;
       readonly jobId: string | undefined;
       readonly reason: { readonly type: 'decode'; readonly error: Error };
       readonly worker: undefined;
+      readonly origin?: string;
     };
 
 export type QuiEventType = keyof QuiEvents;
@@ -72,6 +113,10 @@ export type JobFailedEvent = QuiEvents['job.failed'];
 export type JobRetryingEvent = QuiEvents['job.retrying'];
 /** The payload of `job.dead`. */
 export type JobDeadEvent = QuiEvents['job.dead'];
+/** The payload of `job.cancelled`. */
+export type JobCancelledEvent = QuiEvents['job.cancelled'];
+/** The payload of `job.progress`. */
+export type JobProgressEvent = QuiEvents['job.progress'];
 
 /** A typed view of a Node EventEmitter. `on` returns a function that unsubscribes. */
 export class QuiEventBus {

@@ -56,6 +56,8 @@ export type {
   JobFailedEvent,
   JobRetryingEvent,
   JobDeadEvent,
+  JobCancelledEvent,
+  JobProgressEvent,
   JobLostEvent,
   JobLostReason,
 } from './events';
@@ -82,11 +84,25 @@ export type {
 export type { JobStore, JobStoreFactory, StoreConfig, StoreCounts, Awaitable } from './stores/job-store';
 
 export { defineQueue } from './queue/define-queue';
-export type { QueueOptions, WorkersOptions, QueueSpec, QueueTaskOf } from './queue/define-queue';
+export type {
+  QueueOptions,
+  WorkersOptions,
+  LeaseOptions,
+  QueueSpec,
+  QueueTaskOf,
+} from './queue/define-queue';
+export { DEFAULT_HEARTBEAT_MS } from './queue/resolve-queue';
 export { isJobOf } from './queue/is-job-of';
 export type { QueueEventOf } from './queue/is-job-of';
 export type { IsolationResourceLimits } from './queue/isolation/resolve-isolation';
-export type { QueueClient, EnqueueItem } from './queue/queue-client';
+export type {
+  QueueClient,
+  EnqueueItem,
+  GetJobsQuery,
+  JobPage,
+  JobCounts,
+  WaitForOptions,
+} from './queue/queue-client';
 export type { QueueMessage, QueueStats, QueueTotals, EnqueueReply } from './queue/queue-messages';
 export type { WorkerMessage, WorkerStatus } from './queue/worker-messages';
 export { ok, err, isJobResult } from './jobs/job-result';

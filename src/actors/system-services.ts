@@ -7,6 +7,8 @@ import type { QuiEventBus } from '../events';
  */
 export interface SystemServices {
   readonly events: QuiEventBus;
+  /** This system's id, random per system: written on the records of the jobs it takes. */
+  readonly processId: string;
   /** True once the system has stopped (or is stopping its stores). */
   readonly stopped: boolean;
   /** True once `stop()` was called or the system has stopped. */

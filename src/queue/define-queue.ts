@@ -5,7 +5,7 @@ import { queueBehavior } from './queue-actor';
 import { resolveQueue, type QueueOptions, type ResolvedQueue } from './resolve-queue';
 import { workerBehavior } from './worker-actor';
 
-export type { QueueOptions, WorkersOptions } from './resolve-queue';
+export type { QueueOptions, WorkersOptions, LeaseOptions } from './resolve-queue';
 
 const queues = new WeakMap<object, ResolvedQueue>();
 const pools = new WeakSet<object>();

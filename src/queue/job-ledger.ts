@@ -2,9 +2,20 @@ import type { Clock } from '../clock';
 import { QuiError, toError } from '../errors';
 import type { JobLostReason, QuiEventBus } from '../events';
 import type { Job } from '../jobs/job';
+import { toJobError } from '../jobs/job-error';
+import { toRecordResult, type JobRecord } from '../jobs/job-record';
 import type { Logger } from '../logging';
+import type { JobRecords, RecordEnd } from '../stores/job-records';
 import type { Awaitable, JobStore } from '../stores/job-store';
+import type { RunningAttempt } from '../tasks/run-attempt';
 import type { QueueTotals } from './queue-messages';
+import {
+  jobOfRecord,
+  lostReasonText,
+  shareLostReason,
+  type SharedEvent,
+  type SharedEventType,
+} from './shared-events';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -33,6 +44,12 @@ export interface LedgerDeps {
   readonly deadLetterName: string | undefined;
   /** Builds a new job of this queue for `task`, with its defaults (a dead-letter copy). */
   readonly build: (task: unknown) => Job;
+  /** This process's id (the `origin` of what it broadcasts). */
+  readonly processId?: string;
+  /** True when other processes share the store: lifecycle events are broadcast to them. */
+  readonly shared?: boolean;
+  /** Job `id`'s record reached an end state (`waitFor` looks again). */
+  readonly ended?: (id: string) => void;
 }
 
 /**
@@ -52,11 +69,18 @@ export class JobLedger {
     retried: 0,
     dead: 0,
     lost: 0,
+    cancelled: 0,
   };
   /** Jobs handed out by `queue.dequeue`: they are the caller's now (not in the totals' shape). */
   dequeued = 0;
   /** Set once the store is open. */
   store: JobStore | undefined;
+  /** The store's records, set once it is open, when the queue keeps them: every end is written there. */
+  records: JobRecords | undefined;
+  /** With records: attempts running in this process, by job id (what `job.cancel` aborts). */
+  readonly running = new Map<string, RunningAttempt>();
+  /** Cancels asked of running attempts: job id → reason. */
+  private readonly cancels = new Map<string, string | undefined>();
   private pending = 0;
   private idle: Array<() => void> = [];
 
@@ -101,16 +125,42 @@ export class JobLedger {
     this.totals.handedOut++;
   }
 
-  /** An attempt completed: the hot path, a counter and nothing else. */
-  completed(): void {
+  /**
+   * An attempt completed: the hot path. Without records, a counter and nothing else; with them,
+   * the record ends `completed` with the result (or, when the result cannot be kept, the error
+   * saying why: the job still completed).
+   */
+  completed(job: Job, value: unknown, worker: string): void {
     this.totals.completed++;
+    if (this.records === undefined) return;
+    let result: string | undefined;
+    let error;
+    try {
+      result = toRecordResult(value);
+    } catch (thrown) {
+      error = toJobError(thrown);
+    }
+    this.end(job, { state: 'completed', result, error, worker }, 'job.completed', result);
   }
 
-  /** An attempt failed and will be retried: the retry copy goes back to the store. */
-  retry(job: Job, worker: string | undefined): void {
+  /** An attempt failed and will be retried: the retry copy goes back to the store (its record `failed`). */
+  retry(job: Job, worker: string | undefined, error?: Error): void {
     this.totals.failed++;
     this.totals.retried++;
-    this.persist(job, 'retry', this.deps.wake, (error) => this.lose(job, { type: 'store', error }, worker));
+    const records = this.records;
+    const lost = (e: Error): void => this.lose(job, { type: 'store', error: e }, worker);
+    if (records === undefined) return this.persist(job, 'retry', this.deps.wake, lost);
+    const jobError = toJobError(error);
+    this.persist(
+      job,
+      'retry',
+      () => {
+        this.deps.wake();
+        this.share('job.failed', { job, worker, error: jobError });
+      },
+      lost,
+      () => records.retryLater(job, jobError, worker, this.deps.clock.wallNow()),
+    );
   }
 
   /** A job that never ran (its worker stopped first): it goes back to the store. */
@@ -119,17 +169,24 @@ export class JobLedger {
   }
 
   /**
-   * A job failed for good. With a dead-letter queue named, its task is stored there as a new job;
-   * a copy that cannot be stored makes the job count as lost rather than dead.
+   * A job failed for good. With a dead-letter queue named, its task is stored there as a new job
+   * (`deadLetterOf` naming this job and its error); a copy that cannot be stored makes the job
+   * count as lost rather than dead. The record ends `dead` (or `lost`) once that is known.
    */
-  dead(job: Job, worker: string | undefined): void {
+  dead(job: Job, worker: string | undefined, error?: Error): void {
     this.totals.failed++;
     this.totals.dead++;
+    const jobError = this.records === undefined ? undefined : toJobError(error);
+    const recordDead = (): void => {
+      if (jobError === undefined) return;
+      this.share('job.failed', { job, worker, error: jobError });
+      this.end(job, { state: 'dead', error: jobError, worker }, 'job.dead', undefined, jobError);
+    };
     const name = this.deps.deadLetterName;
-    if (name === undefined) return;
-    const undelivered = (error: Error): void => {
+    if (name === undefined) return recordDead();
+    const undelivered = (e: Error): void => {
       this.totals.dead--;
-      this.lose(job, { type: 'store', error }, worker);
+      this.lose(job, { type: 'store', error: e }, worker);
     };
     const target = this.deps.deadLetter();
     if (!target) {
@@ -138,13 +195,181 @@ export class JobLedger {
       );
       return;
     }
-    target.deliver(job, undelivered);
+    target.deliver(job, error === undefined ? undefined : toJobError(error), recordDead, undelivered);
   }
 
   /** A job lost for `reason` (a crashed or killed worker, a store write that kept failing). */
   lose(job: Job, reason: JobLostReason, worker: string | undefined): void {
     this.totals.lost++;
     this.deps.events.emit('job.lost', { job, reason, worker });
+    if (this.records === undefined) return;
+    const error = (reason as { error?: unknown }).error;
+    this.end(
+      job,
+      {
+        state: 'lost',
+        reason: lostReasonText(reason),
+        error: error === undefined ? undefined : toJobError(error),
+        worker,
+      },
+      'job.lost',
+      undefined,
+      undefined,
+      reason,
+    );
+  }
+
+  /** A running attempt was aborted by `cancel`: the job ends `cancelled`, never retried. */
+  cancelled(job: Job, reason: string | undefined, worker: string | undefined): void {
+    this.totals.cancelled++;
+    if (this.deps.events.has('job.cancelled'))
+      this.deps.events.emit('job.cancelled', { job, reason, worker });
+    if (this.records === undefined) return;
+    this.end(job, { state: 'cancelled', reason, worker }, 'job.cancelled', undefined, undefined, reason);
+  }
+
+  /** `cancel` ended a job that was not running (its record is `cancelled` already). */
+  cancelledWaiting(record: JobRecord): void {
+    this.totals.cancelled++;
+    const job = jobOfRecord(record, false);
+    if (this.deps.events.has('job.cancelled'))
+      this.deps.events.emit('job.cancelled', { job, reason: record.reason, worker: undefined });
+    this.deps.ended?.(job.id);
+    this.share('job.cancelled', { job, reason: record.reason });
+  }
+
+  /** Jobs of a process that stopped beating, reaped here: lost, or (`onLost: 'retry'`) stored again. */
+  reaped(records: readonly JobRecord[]): void {
+    let requeued = false;
+    for (const record of records) {
+      if (record.state !== 'lost') {
+        requeued = true;
+        continue;
+      }
+      this.totals.lost++;
+      const job = jobOfRecord(record, true);
+      const reason: JobLostReason = { type: 'process-gone', processId: record.processId };
+      this.deps.events.emit('job.lost', { job, reason, worker: record.worker });
+      this.deps.ended?.(job.id);
+      this.share('job.lost', { job, worker: record.worker, reason: shareLostReason(reason) });
+    }
+    if (requeued) this.deps.wake();
+  }
+
+  /** `ctx.progress(value)`: kept on the record and sent as `job.progress`. Throws when it cannot be kept. */
+  progress(job: Job, value: unknown, worker: string): void {
+    const records = this.records;
+    const events = this.deps.events;
+    if (records !== undefined) {
+      const text = toRecordResult(value, 'progress');
+      try {
+        const done = records.progress(job.id, text, this.deps.clock.wallNow());
+        if (isThenable(done))
+          Promise.resolve(done).then(undefined, (thrown: unknown) =>
+            this.deps.log.warn({ err: toError(thrown), jobId: job.id }, 'storing progress failed'),
+          );
+      } catch (thrown) {
+        this.deps.log.warn({ err: toError(thrown), jobId: job.id }, 'storing progress failed');
+      }
+      this.share('job.progress', { job, worker, value: text });
+    }
+    if (events.has('job.progress')) events.emit('job.progress', { job, progress: value, worker });
+  }
+
+  /**
+   * A `job.cancel` broadcast: aborts job `id`'s attempt if it runs here (its worker then ends it
+   * `cancelled`); nothing otherwise.
+   */
+  abortRunning(id: string, reason: string | undefined): void {
+    const attempt = this.running.get(id);
+    if (!attempt) return;
+    this.cancels.set(id, reason);
+    attempt.abort(
+      new QuiError(
+        'ERR_JOB_CANCELLED',
+        `job ${id} was cancelled${reason === undefined ? '' : `: ${reason}`}`,
+      ),
+    );
+  }
+
+  /**
+   * Called by the worker as its attempt settles (with records on): forgets the attempt, and
+   * tells whether it was cancelled (`{ reason }`).
+   */
+  settledRunning(id: string): { readonly reason: string | undefined } | undefined {
+    this.running.delete(id);
+    if (!this.cancels.has(id)) return undefined;
+    const reason = this.cancels.get(id);
+    this.cancels.delete(id);
+    return { reason };
+  }
+
+  /** Ends a taken job's record; the event crosses to other processes once the write applied. */
+  private end(
+    job: Job,
+    end: RecordEnd,
+    type: SharedEventType,
+    value?: string,
+    error?: ReturnType<typeof toJobError>,
+    reason?: JobLostReason | string,
+  ): void {
+    const records = this.records as JobRecords;
+    const after = (applied: unknown): void => {
+      this.deps.ended?.(job.id);
+      if (applied === false || this.deps.shared !== true) return;
+      const payload: SharedEvent = {
+        job,
+        worker: end.worker,
+        value,
+        error,
+        attempts: job.attempts + 1,
+        reason: typeof reason === 'object' ? shareLostReason(reason) : reason,
+      };
+      this.share(type, payload);
+    };
+    // The memory store answers at once: no retry machinery on the hot path.
+    try {
+      const written = records.finish(job.id, end, this.deps.clock.wallNow());
+      if (!isThenable(written)) return after(written);
+    } catch {
+      // fall through to the retried write
+    }
+    this.write(
+      job,
+      `${end.state} record`,
+      () => records.finish(job.id, end, this.deps.clock.wallNow()),
+      after,
+    );
+  }
+
+  /** Broadcasts a lifecycle event to the other processes sharing the store (at most once). */
+  private share(type: SharedEventType, payload: SharedEvent): void {
+    const records = this.records;
+    if (records === undefined || this.deps.shared !== true) return;
+    const log = (thrown: unknown): void =>
+      this.deps.log.debug({ err: toError(thrown), event: type }, 'broadcasting an event failed');
+    try {
+      const sent = records.broadcast({
+        type: 'job.event',
+        origin: this.deps.processId ?? '',
+        event: type,
+        payload,
+      });
+      if (isThenable(sent)) Promise.resolve(sent).then(undefined, log);
+    } catch (thrown) {
+      log(thrown);
+    }
+  }
+
+  /** A record write with bounded retries; what still fails is logged (the record stays as it was). */
+  private write(job: Job, what: string, run: () => Awaitable<unknown>, after: (v: unknown) => void): void {
+    this.persist(
+      job,
+      what,
+      after,
+      () => undefined, // logged by persist
+      run,
+    );
   }
 
   /** The store removed an entry it could not decode: that job is lost. */
@@ -173,11 +398,22 @@ export class JobLedger {
     });
   }
 
-  /** Called on the dead-letter queue's ledger: stores `job`'s task as a new job of this queue. */
-  deliver(from: Job, undelivered: (error: Error) => void): void {
+  /**
+   * Called on the dead-letter queue's ledger: stores `from`'s task as a new job of this queue,
+   * with `deadLetterOf` naming `from` and its last error.
+   */
+  deliver(
+    from: Job,
+    error: ReturnType<typeof toJobError> | undefined,
+    delivered: () => void,
+    undelivered: (error: Error) => void,
+  ): void {
     let copy: Job;
     try {
-      copy = this.deps.build(from.task);
+      copy = Object.freeze({
+        ...this.deps.build(from.task),
+        deadLetterOf: { queue: from.queue, jobId: from.id, error },
+      });
     } catch (thrown) {
       return undelivered(toError(thrown));
     }
@@ -187,13 +423,23 @@ export class JobLedger {
       () => {
         this.enqueued([copy]);
         this.deps.wake();
+        delivered();
       },
       undelivered,
     );
   }
 
-  /** Writes `job` with bounded retries; exactly one of `stored` / `failed` runs. */
-  private persist(job: Job, what: string, stored: () => void, failed: (error: Error) => void): void {
+  /**
+   * Writes `job` (or runs `run`, a record write) with bounded retries; exactly one of `stored` /
+   * `failed` runs.
+   */
+  private persist(
+    job: Job,
+    what: string,
+    stored: (value: unknown) => void,
+    failed: (error: Error) => void,
+    run?: () => Awaitable<unknown>,
+  ): void {
     this.pending++;
     const done = (): void => {
       if (--this.pending === 0) for (const fn of this.idle.splice(0)) fn();
@@ -211,18 +457,18 @@ export class JobLedger {
         this.deps.log.warn({ err: error, jobId, try: tryNo + 1 }, `storing a ${what} failed; retrying`);
         this.deps.clock.setTimeout(() => attempt(store, tryNo + 1), delay);
       };
-      let written: Awaitable<void>;
+      let written: Awaitable<unknown>;
       try {
-        written = store.add(job, this.deps.clock.wallNow());
+        written = run ? run() : store.add(job, this.deps.clock.wallNow());
       } catch (thrown) {
         return retryOrFail(thrown);
       }
-      const ok = (): void => {
-        stored();
+      const ok = (value: unknown): void => {
+        stored(value);
         done();
       };
       if (isThenable(written)) Promise.resolve(written).then(ok, retryOrFail);
-      else ok();
+      else ok(written);
     };
     if (this.store) return attempt(this.store, 0);
     this.deps.open().then(

@@ -5,7 +5,17 @@ import type { ActorDirectory } from '../actors/define-actor';
 import type { SystemServices } from '../actors/system-services';
 import type { Job } from '../jobs/job';
 import type { JobOptions } from '../jobs/job-options';
+import type { JobRecord } from '../jobs/job-record';
 import { findQueueRuntime } from './queue-runtime';
+import {
+  JobControl,
+  type GetJobsQuery,
+  type JobCounts,
+  type JobPage,
+  type WaitForOptions,
+} from './job-control';
+
+export type { GetJobsQuery, JobCounts, JobPage, WaitForOptions } from './job-control';
 
 /** One item of `enqueueMany`. */
 export interface EnqueueItem<TTask = unknown, TPriority extends string = string> {
@@ -33,7 +43,59 @@ export interface QueueClient<TTask = unknown, TPriority extends string = string>
   stats(): Promise<QueueStats>;
   /** Jobs held, due and delayed. */
   size(): Promise<number>;
+
+  // Records (see docs/guides/inspecting-jobs.md). A queue defined with `retain: false` keeps
+  // none: every call below rejects with `ERR_RECORDS_OFF`.
+
+  /** The record of job `id`, or `undefined` when the store holds none (never was, pruned, removed). */
+  getJob(id: string): Promise<JobRecord<TTask> | undefined>;
+  /**
+   * A page of the records in one state, newest first (by when each entered it).
+   * @throws {InvalidOptionsError} naming `state`, `limit` or `cursor`.
+   */
+  getJobs(query: GetJobsQuery): Promise<JobPage<TTask>>;
+  /** Jobs per state; every state present. */
+  counts(): Promise<JobCounts>;
+  /**
+   * A `dead` or `lost` job back to `waiting` as one more attempt; resolves with its record. A
+   * dead-letter copy (`record.deadLetterOf`) goes back into its source queue instead, which this
+   * system must define (its store is written, wherever its workers run), and the copy is removed.
+   * @throws {QuiError} `ERR_JOB_NOT_FOUND`; `ERR_JOB_STATE` (not dead or lost: nothing changed);
+   * `ERR_QUEUE_NOT_FOUND` for a dead-letter copy whose source queue this system does not define.
+   */
+  retryJob(id: string): Promise<JobRecord<TTask>>;
+  /**
+   * Removes a job's record, and the job itself while it is still stored (waiting, delayed,
+   * failed); false when there was none.
+   * @throws {QuiError} `ERR_JOB_STATE` for an active job (cancel it first).
+   */
+  removeJob(id: string): Promise<boolean>;
+  /**
+   * Pauses the queue in every process sharing its store: nothing is handed out (workers stay
+   * parked), enqueues are still accepted. Resolves once the store holds the flag.
+   */
+  pause(): Promise<void>;
+  /** Undoes `pause()`: parked workers in every process sharing the store look again. */
+  resume(): Promise<void>;
+  isPaused(): Promise<boolean>;
+  /**
+   * Cancels job `id`: a waiting, delayed or failed job becomes `cancelled` at once; an active one
+   * has its attempt's `AbortSignal` aborted in whichever process runs it and ends `cancelled`
+   * (never retried). Resolves with the record as the cancel left it (`active` for a running job:
+   * `waitFor` gives its end).
+   * @throws {QuiError} `ERR_JOB_NOT_FOUND`; `ERR_JOB_STATE` for a job that already ended (nothing changed).
+   */
+  cancel(id: string, reason?: string): Promise<JobRecord<TTask>>;
+  /**
+   * Resolves with job `id`'s record once it reaches an end state (`completed`, `dead`, `lost`,
+   * `cancelled`): at once if it already has. Listens to this system's events and to the store's
+   * broadcasts from other processes, reading the record on each; it never polls.
+   * @throws {QuiError} `ERR_JOB_NOT_FOUND`; `ERR_WAIT_TIMEOUT` past `timeoutMs`.
+   */
+  waitFor(id: string, options?: WaitForOptions): Promise<JobRecord<TTask>>;
 }
+
+const controls = new WeakMap<object, JobControl>();
 
 /** @internal */
 export function queueClient<TTask, TPriority extends string = string>(
@@ -69,8 +131,31 @@ export function queueClient<TTask, TPriority extends string = string>(
     if (!reply.ok) throw reply.error;
     return reply.jobs as readonly Job<TTask>[];
   };
+  // Records calls go straight to the queue's store (no actor), once the queue runs.
+  const control = (): Promise<JobControl> => {
+    if (core.stopping) return Promise.reject(stoppedError());
+    const rt = findQueueRuntime(core, name);
+    if (!rt)
+      return Promise.reject(
+        new QuiError('ERR_QUEUE_NOT_FOUND', `no queue named ${JSON.stringify(name)} is running`),
+      );
+    let c = controls.get(rt);
+    if (!c) controls.set(rt, (c = new JobControl(rt)));
+    return Promise.resolve(c);
+  };
+  type Rec = JobRecord<TTask>;
   return {
     name,
+    getJob: (id) => control().then((c) => c.getJob(id) as Promise<Rec | undefined>),
+    getJobs: (query) => control().then((c) => c.getJobs(query) as Promise<JobPage<TTask>>),
+    counts: () => control().then((c) => c.counts()),
+    retryJob: (id) => control().then((c) => c.retryJob(id) as Promise<Rec>),
+    removeJob: (id) => control().then((c) => c.removeJob(id)),
+    pause: () => control().then((c) => c.pause()),
+    resume: () => control().then((c) => c.resume()),
+    isPaused: () => control().then((c) => c.isPaused()),
+    cancel: (id, reason) => control().then((c) => c.cancel(id, reason) as Promise<Rec>),
+    waitFor: (id, options) => control().then((c) => c.waitFor(id, options) as Promise<Rec>),
     enqueue: (task, options) =>
       ask<EnqueueReply>((replyTo) => ({ type: 'queue.enqueue', task, options, replyTo })).then(
         (r) => jobsOf(r)[0] as Job<TTask>,

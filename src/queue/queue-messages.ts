@@ -35,6 +35,8 @@ export interface QueueTotals {
    * failing (a retry, a return, a dead-letter copy), or a store entry that could not be decoded.
    */
   readonly lost: number;
+  /** Jobs cancelled by `QueueClient.cancel` (before they ran, or while running) through this process. */
+  readonly cancelled: number;
 }
 
 /**

@@ -1,10 +1,16 @@
 import type { ActorRef } from '../actors/actor-ref';
 import type { SystemServices } from '../actors/system-services';
 import type { Clock } from '../clock';
+import { QuiError, toError } from '../errors';
 import { buildJob, type TaskDefaults } from '../jobs/job-options';
+import type { JobRecord } from '../jobs/job-record';
 import type { Logger } from '../logging';
+import { jobStateError, type JobRecords, type StoreBroadcast } from '../stores/job-records';
 import type { JobStore } from '../stores/job-store';
+import { describe } from '../validate';
 import { JobLedger } from './job-ledger';
+import { RecordsUpkeep } from './records-upkeep';
+import { fromShared, waitingRecord } from './shared-events';
 import { WAKE } from './pool-messages';
 import type { QueueTotals } from './queue-messages';
 import type { ResolvedQueue } from './resolve-queue';
@@ -21,16 +27,24 @@ export class QueueRuntime {
   private store: JobStore | undefined;
   private opening: Promise<JobStore> | undefined;
   private readonly queueHasDefaults: boolean;
+  /** `waitFor` calls by job id: told when the job's record may have ended. */
+  private readonly enders = new Map<string, Set<() => void>>();
+  /** True when other processes may share the store (every kind but memory). */
+  readonly shared: boolean;
 
   constructor(
     readonly config: ResolvedQueue,
     readonly services: SystemServices,
-    clock: Clock,
-    log: Logger,
+    readonly clock: Clock,
+    private readonly log: Logger,
   ) {
     this.queueHasDefaults = Object.keys(config.defaults).length > 0;
+    this.shared = config.store.kind !== 'memory';
     const deadLetter = config.deadLetter;
     this.ledger = new JobLedger({
+      processId: services.processId,
+      shared: this.shared,
+      ended: (id) => this.ended(id),
       queue: config.name,
       events: services.events,
       clock,
@@ -42,6 +56,86 @@ export class QueueRuntime {
         deadLetter === undefined ? undefined : findQueueRuntime(services, deadLetter)?.ledger,
       build: (task) => buildJob(config.job, task, undefined, this.defaultsFor(task), clock.wallNow()),
     });
+  }
+
+  get processId(): string {
+    return this.services.processId;
+  }
+
+  /** Calls `fn` whenever job `id`'s record may have reached an end state; returns the unsubscribe. */
+  onEnded(id: string, fn: () => void): () => void {
+    let set = this.enders.get(id);
+    if (!set) this.enders.set(id, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0 && this.enders.get(id) === set) this.enders.delete(id);
+    };
+  }
+
+  private ended(id: string): void {
+    if (this.enders.size === 0) return; // the hot path: nobody waits
+    const set = this.enders.get(id);
+    if (set) for (const fn of [...set]) fn();
+  }
+
+  /** `cancel` ended a job that was not running. */
+  cancelledWaiting(record: JobRecord): void {
+    this.ledger.cancelledWaiting(record);
+  }
+
+  /**
+   * `retryJob` of a dead-letter copy: its source job goes back to waiting in its source queue (a
+   * new job of that queue when the source record is gone), then the copy is removed.
+   * @throws {QuiError} `ERR_QUEUE_NOT_FOUND` when this system does not define the source queue.
+   */
+  async retryDeadLetter(copy: JobRecord, records: JobRecords): Promise<JobRecord> {
+    const source = copy.deadLetterOf as NonNullable<JobRecord['deadLetterOf']>;
+    if (copy.state === 'active' || copy.state === 'completed')
+      throw jobStateError(copy.id, copy.state, 'retry');
+    const target = findQueueRuntime(this.services, source.queue);
+    if (!target)
+      throw new QuiError(
+        'ERR_QUEUE_NOT_FOUND',
+        `job ${describe(copy.id)} is a dead-letter copy of job ${describe(source.jobId)} of queue ${describe(source.queue)}: to retry it there, this system must define queue ${describe(source.queue)} (with the store it uses)`,
+      );
+    const store = await target.openStore();
+    const now = this.clock.wallNow();
+    let back: JobRecord | undefined;
+    if (store.records) {
+      const existing = await store.records.get(source.jobId);
+      if (existing && (existing.state === 'dead' || existing.state === 'lost'))
+        back = await store.records.retry(source.jobId, now);
+    }
+    if (!back) {
+      // The source record is gone (pruned, or the source keeps none): a new job of that queue.
+      const job = buildJob(target.config.job, copy.task, undefined, target.defaultsFor(copy.task), now);
+      await target.ledger.enqueue(store, [job], target.config.maxSize);
+      back = (store.records ? await store.records.get(job.id) : undefined) ?? waitingRecord(job);
+    }
+    target.wake();
+    await records.remove(copy.id);
+    return back;
+  }
+
+  /** What another process (or this one) says on the store. */
+  private heard(message: StoreBroadcast): void {
+    switch (message.type) {
+      case 'job.event': {
+        if (message.origin === this.processId) return; // emitted here already
+        const local = fromShared(message.event, message.payload, message.origin);
+        if (!local) return;
+        this.services.events.emit(local.type, local.event);
+        const id = local.event.job?.id;
+        if (id !== undefined && local.type !== 'job.progress' && local.type !== 'job.failed') this.ended(id);
+        return;
+      }
+      case 'job.cancel':
+        return this.ledger.abortRunning(message.jobId, message.reason);
+      case 'queue.paused':
+        if (!message.paused) this.wake();
+        return;
+    }
   }
 
   /** The counters `stats()` shows. */
@@ -67,17 +161,46 @@ export class QueueRuntime {
     if (this.store) return this.store;
     this.opening ??= (async () => {
       const ledger = this.ledger;
+      const retention = this.config.retain;
       const store = await this.config.store.create({
         queue: this.config.name,
         priorities: this.config.job.priorities,
         onUndecodable: (entry) => ledger.undecodable(entry),
+        ...(retention === false ? {} : { records: { processId: this.processId, retention } }),
       });
+      const records = store.records;
+      let upkeep: RecordsUpkeep | undefined;
+      let unlisten: (() => void) | undefined;
       // Stores close newest first; each waits (bounded) for the writes its ledger still has in flight.
       this.services.onClose(async () => {
+        unlisten?.();
         await ledger.settled();
+        await upkeep?.stop();
         await store.close();
       });
       store.onAvailable?.(() => this.wake());
+      if (records) {
+        ledger.records = records;
+        unlisten = records.onBroadcast((message) => {
+          try {
+            this.heard(message);
+          } catch (thrown) {
+            this.log.warn({ err: toError(thrown) }, 'a store broadcast could not be handled');
+          }
+        });
+        upkeep = new RecordsUpkeep({
+          records,
+          ledger,
+          clock: this.clock,
+          log: this.log,
+          processId: this.processId,
+          heartbeatMs: this.config.heartbeatMs,
+          shared: this.shared,
+          requeueLost: this.config.onLost === 'retry',
+          workers: this.config.workers?.count ?? 0,
+        });
+        await upkeep.start();
+      }
       ledger.store = store;
       this.store = store;
       return store;

@@ -19,6 +19,7 @@ import {
 } from '../validate';
 import { resolveTaskDefaults, type JobQueueConfig, type TaskDefaults } from '../jobs/job-options';
 import { err } from '../jobs/job-result';
+import { resolveRetention, type ResolvedRetention, type RetentionOptions } from '../jobs/job-retention';
 import type { ResolvedIsolation } from './isolation/isolated-runner';
 import { resolveIsolation, type IsolationResourceLimits } from './isolation/resolve-isolation';
 
@@ -84,7 +85,36 @@ export interface QueueOptions<
   readonly maxSize?: number;
   /** Where jobs are kept. @defaultValue memoryStore() */
   readonly store?: JobStoreFactory;
+  /**
+   * Job records kept per end state (see docs/guides/inspecting-jobs.md); `false` keeps none (no
+   * `getJob`, `counts`, `pause`, `cancel`, `waitFor`: `ERR_RECORDS_OFF`), at today's cost.
+   * @defaultValue DEFAULT_RETENTION (completed: 1 hour or 1,000; dead, lost, cancelled: 7 days or 10,000)
+   */
+  readonly retain?: RetentionOptions;
+  /**
+   * What becomes of the active jobs of a process that died without a goodbye (SIGKILL, OOM), on a
+   * shared store: `'lose'` marks them `lost` (at-most-once: a job never runs twice); `'retry'`
+   * stores them again when they have retries left (at-least-once: a job whose process died
+   * after doing its work runs again, so its processor must be idempotent).
+   * @defaultValue 'lose'
+   */
+  readonly onLost?: 'lose' | 'retry';
+  /** Leases of the processes running this queue's jobs (with records on). */
+  readonly lease?: LeaseOptions;
 }
+
+/** How a process running a queue's jobs shows it is alive. */
+export interface LeaseOptions {
+  /**
+   * How often each process beats (and reaps the jobs of processes that stopped beating). A dead
+   * process's active jobs show `lost` within two beats: a lease lasts `2 × heartbeatMs` minus a margin.
+   * @defaultValue 5000
+   */
+  readonly heartbeatMs?: number;
+}
+
+/** Default heartbeat of a process running a queue's jobs. */
+export const DEFAULT_HEARTBEAT_MS = 5_000;
 
 /** A queue's options, validated and filled in. @internal */
 export interface ResolvedQueue {
@@ -105,6 +135,10 @@ export interface ResolvedQueue {
   readonly deadLetter: string | undefined;
   readonly maxSize: number;
   readonly store: JobStoreFactory;
+  /** `false`: no records. */
+  readonly retain: ResolvedRetention | false;
+  readonly onLost: 'lose' | 'retry';
+  readonly heartbeatMs: number;
 }
 
 const KEYS = [
@@ -116,6 +150,9 @@ const KEYS = [
   'deadLetter',
   'maxSize',
   'store',
+  'retain',
+  'onLost',
+  'lease',
 ] as const;
 const WORKER_KEYS = [
   'count',
@@ -192,7 +229,28 @@ export function resolveQueue(options: unknown): ResolvedQueue {
     defaultPriority: defaults.priority ?? (priorities[priorities.length - 1] as string),
     serializes: store.serializes,
   };
-  return deepFreeze({ name, job, workers, registry, defaults, deadLetter, maxSize, store });
+  const retain = resolveRetention(o.retain, 'retain', fail);
+  const onLost = o.onLost ?? 'lose';
+  if (onLost !== 'lose' && onLost !== 'retry')
+    throw fail('onLost', `must be 'lose' or 'retry', got ${describe(onLost)}`);
+  let heartbeatMs = DEFAULT_HEARTBEAT_MS;
+  if (o.lease !== undefined) {
+    const l = checkObject(o.lease, 'lease', ['heartbeatMs'], fail);
+    if (l.heartbeatMs !== undefined) heartbeatMs = checkInteger(l.heartbeatMs, 'lease.heartbeatMs', 10, fail);
+  }
+  return deepFreeze({
+    name,
+    job,
+    workers,
+    registry,
+    defaults,
+    deadLetter,
+    maxSize,
+    store,
+    retain,
+    onLost,
+    heartbeatMs,
+  });
 }
 
 function resolvePriorities(value: unknown): readonly string[] {

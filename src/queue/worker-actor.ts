@@ -56,6 +56,8 @@ export class Worker {
   private readonly ledger: JobLedger;
   /** One poll message per incarnation, sent again for each job: polling allocates nothing. */
   private readonly pollMsg: PoolMessage;
+  /** Where `ctx.progress` goes: one function per incarnation. */
+  private readonly onProgress: (job: Job, value: unknown) => void;
 
   constructor(
     private readonly rt: QueueRuntime,
@@ -67,6 +69,7 @@ export class Worker {
     this.processor = (rt.config.workers as NonNullable<ResolvedQueue['workers']>).processor;
     this.ledger = rt.ledger;
     this.pollMsg = pollMessage(ctx.self);
+    this.onProgress = (job, value) => this.ledger.progress(job, value, this.ctx.path);
   }
 
   poll(): void {
@@ -104,6 +107,8 @@ export class Worker {
       return this.poll();
     }
     this.running = { job, attempt };
+    // With records, a running attempt can be cancelled from any process: the ledger finds it here.
+    if (this.ledger.records) this.ledger.running.set(job.id, attempt);
     void attempt.outcome.then((outcome) => {
       const self = this.ctx.self;
       if (self.alive) self.send({ type: 'worker.settled', job, outcome });
@@ -116,17 +121,22 @@ export class Worker {
    */
   private depsFor(job: Job): AttemptDeps {
     const log = this.ctx.log;
-    if (!log.isLevelEnabled('fatal')) return (this.quietDeps ??= { log, clock: this.ctx.clock });
-    return { log: log.child({ jobId: job.id, task: taskName(job) }), clock: this.ctx.clock };
+    const onProgress = this.onProgress;
+    if (!log.isLevelEnabled('fatal')) return (this.quietDeps ??= { log, clock: this.ctx.clock, onProgress });
+    return { log: log.child({ jobId: job.id, task: taskName(job) }), clock: this.ctx.clock, onProgress };
   }
 
   /** Turns an attempt's outcome into events and hands it to the ledger; a bad result crashes. */
   private settle(job: Job, outcome: AttemptOutcome): void {
     const events = this.rt.services.events;
     const worker = this.ctx.path;
+    if (this.ledger.records) {
+      const cancel = this.ledger.settledRunning(job.id);
+      if (cancel && outcome.status === 'aborted') return this.ledger.cancelled(job, cancel.reason, worker);
+    }
     if (outcome.status === 'completed') {
       if (events.has('job.completed')) events.emit('job.completed', { job, value: outcome.value, worker });
-      return this.ledger.completed();
+      return this.ledger.completed(job, outcome.value, worker);
     }
     if (outcome.status === 'bad-result') {
       // Let it crash, as the original: the job is lost (at-most-once) and the supervisor restarts us.
@@ -152,7 +162,7 @@ export class Worker {
         'job failed for good',
       );
       events.emit('job.dead', { job, error: finalError, attempts: job.attempts + 1 });
-      return this.ledger.dead(job, worker);
+      return this.ledger.dead(job, worker, finalError);
     }
     const retry: Job = Object.freeze({
       ...job,
@@ -160,7 +170,7 @@ export class Worker {
       runAtMs: this.ctx.clock.wallNow() + delayMs,
     });
     if (events.has('job.retrying')) events.emit('job.retrying', { job: retry, error, delayMs });
-    this.ledger.retry(retry, worker);
+    this.ledger.retry(retry, worker, error);
   }
 
   /**
@@ -181,6 +191,7 @@ export class Worker {
     const running = this.running;
     if (!running) return;
     this.running = undefined;
+    if (this.ledger.records) this.ledger.settledRunning(running.job.id);
     running.attempt.abort(new QuiError('ERR_STOPPED', `worker ${this.ctx.path} was killed`));
     this.ledger.lose(running.job, { type: 'killed' }, this.ctx.path);
   }

@@ -24,6 +24,11 @@ export interface SystemOptions {
 /** A running Qui system: its tree, its named actors, its events. */
 export interface QuiSystem {
   readonly name: string;
+  /**
+   * This system's id, random per system (a UUID): records name it as the process that ran a job,
+   * and events from other processes on a shared store carry theirs as `origin`.
+   */
+  readonly processId: string;
   readonly events: QuiEventBus;
   readonly logger: Logger;
   readonly clock: Clock;
@@ -69,6 +74,7 @@ export function createSystemCore(options: SystemOptions | undefined): SystemCore
 export function systemFacade(core: SystemCore): QuiSystem {
   return {
     name: core.name,
+    processId: core.processId,
     events: core.events,
     logger: core.logger,
     clock: core.clock,

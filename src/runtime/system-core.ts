@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ActorCell, type CellHost, type ExitListener } from '../actors/actor-cell';
 import type { ActorRef } from '../actors/actor-ref';
 import type { ActorDirectory } from '../actors/define-actor';
@@ -23,6 +24,8 @@ const MAILBOX_DRAIN_TURNS = 1_000;
 export class SystemCore implements CellHost, ActorDirectory, ExitListener {
   readonly engine: Engine;
   readonly events: QuiEventBus;
+  /** Random per system: the id other processes on a shared store know this one by. */
+  readonly processId: string = randomUUID();
   readonly directory: ActorDirectory = this;
   private readonly names = new Map<string, ActorCell>();
   /** Per-system resources that outlive actor incarnations (queue stores and counters). */

@@ -13,6 +13,12 @@ export interface ProcessorContext {
   /** 1 for the first attempt, 2 for the first retry… */
   readonly attempt: number;
   readonly job: Job;
+  /**
+   * Reports progress: kept on the job's record (`record.progress`, when the queue keeps records)
+   * and sent as a `job.progress` event. Any JSON value; the latest wins.
+   * @throws {QuiError} `ERR_RESULT_TOO_LARGE` (more than MAX_RESULT_CHARS of JSON) or `ERR_RESULT_NOT_JSON`.
+   */
+  progress(value: unknown): void;
 }
 
 /**
@@ -59,6 +65,8 @@ export interface AttemptDeps {
   readonly log: Logger;
   /** Arms the timeout; inject a ManualClock in tests. */
   readonly clock: Clock;
+  /** Where `ctx.progress(value)` goes (the queue's ledger); without it, progress is ignored. */
+  readonly onProgress?: (job: Job, value: unknown) => void;
 }
 
 /**
@@ -93,7 +101,7 @@ class Attempt<TTask> implements RunningAttempt {
     private readonly job: Job<TTask>,
     private readonly deps: AttemptDeps,
   ) {
-    this.ctx = new AttemptContext(deps.log, job.attempts + 1, job);
+    this.ctx = new AttemptContext(deps, job.attempts + 1, job);
     let returned: unknown;
     try {
       returned = processor(job, this.ctx);
@@ -166,12 +174,19 @@ class Attempt<TTask> implements RunningAttempt {
 class AttemptContext implements ProcessorContext {
   private controller: AbortController | undefined;
   private reason: Error | undefined;
+  readonly log: Logger;
 
   constructor(
-    readonly log: Logger,
+    private readonly deps: AttemptDeps,
     readonly attempt: number,
     readonly job: Job,
-  ) {}
+  ) {
+    this.log = deps.log;
+  }
+
+  progress(value: unknown): void {
+    this.deps.onProgress?.(this.job, value);
+  }
 
   get signal(): AbortSignal {
     if (this.controller === undefined) {

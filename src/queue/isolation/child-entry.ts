@@ -70,6 +70,9 @@ async function run(seq: number, job: Job): Promise<void> {
     log: log as Logger,
     attempt: job.attempts + 1,
     job,
+    progress: (value: unknown) => {
+      if (current?.seq === seq) port.post({ type: 'progress', seq, value });
+    },
   };
   let outcome: ChildOutcome;
   try {

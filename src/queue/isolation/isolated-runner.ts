@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '../../clock';
-import { QuiError } from '../../errors';
+import { QuiError, toError } from '../../errors';
 import type { Job } from '../../jobs/job';
 import type { Logger } from '../../logging';
 import type { AttemptDeps, AttemptOutcome, RunningAttempt } from '../../tasks/run-attempt';
@@ -243,6 +243,16 @@ export class IsolatedRunner {
           this.attempt?.seq === message.seq ? this.attempt.deps.log : this.hooks.log,
           message.line,
         );
+      case 'progress': {
+        const attempt = this.attempt;
+        if (!attempt || attempt.seq !== message.seq || attempt.done) return;
+        try {
+          attempt.deps.onProgress?.(attempt.job, message.value);
+        } catch (thrown) {
+          attempt.deps.log.warn({ err: toError(thrown) }, 'progress not kept');
+        }
+        return;
+      }
       case 'done': {
         if (slot.retiring) return slot.kill?.();
         const attempt = this.attempt;

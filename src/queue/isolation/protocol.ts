@@ -44,9 +44,9 @@ export type ChildMessage =
   | { readonly type: 'load-failed'; readonly error: SentError }
   | { readonly type: 'done'; readonly seq: number; readonly outcome: ChildOutcome }
   /** One pino line written through `ctx.log` during attempt `seq`. */
-  | { readonly type: 'log'; readonly seq: number; readonly line: string };
-// Seam for `ctx.progress` (job records, issue 10): a `{ type: 'progress'; seq; value }` member
-// here, posted by the child's context and passed on by the runner's message switch.
+  | { readonly type: 'log'; readonly seq: number; readonly line: string }
+  /** `ctx.progress(value)` during attempt `seq`; the parent's runner passes it to the attempt's `onProgress`. */
+  | { readonly type: 'progress'; readonly seq: number; readonly value: unknown };
 
 const QUI_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'ERR_INVALID_OPTIONS',

@@ -32,6 +32,7 @@ describe('processTask', () => {
       log,
       attempt: 1,
       job: j,
+      progress: () => undefined,
     });
     expect(perform).toHaveBeenCalledWith({ n: 3 }, expect.objectContaining({ attempt: 1, job: j }));
   });
@@ -77,7 +78,7 @@ describe('processTask', () => {
   it('says "none" when the registry is empty', async () => {
     const p = processTask(createTaskRegistry([]));
     const j = job({ task: 'x' });
-    const result = await p(j, { signal: new AbortController().signal, log, attempt: 1, job: j });
+    const result = await p(j, { signal: new AbortController().signal, log, attempt: 1, job: j, progress: () => undefined });
     expect(result).toEqual({
       ok: false,
       error: expect.objectContaining({

@@ -1,0 +1,114 @@
+import { hostname } from 'node:os';
+import type { Clock, TimerHandle } from '../clock';
+import { toError } from '../errors';
+import type { Logger } from '../logging';
+import type { JobRecords } from '../stores/job-records';
+import type { JobLedger } from './job-ledger';
+
+/** Ended records past their age one upkeep round prunes at most. */
+export const PRUNE_BATCH = 500;
+
+/**
+ * A lease lasts this many heartbeats. With a reap every half beat, a process that stops beating
+ * has its active jobs reaped between 1.5 and 2 beats after its last beat: within two heartbeats.
+ */
+export const LEASE_BEATS = 1.5;
+
+/** What the upkeep needs. @internal */
+export interface UpkeepDeps {
+  readonly records: JobRecords;
+  readonly ledger: JobLedger;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly processId: string;
+  readonly heartbeatMs: number;
+  /** Shared stores (Redis, SQLite) hold leases; the memory store is this process's alone. */
+  readonly shared: boolean;
+  readonly requeueLost: boolean;
+  /** Workers of the queue in this process. */
+  readonly workers: number;
+}
+
+/**
+ * A queue's records upkeep, on one timer every half heartbeat: on a shared store this process's
+ * heartbeat (every other round) and the reaping of processes that stopped beating (every round);
+ * on every store, the pruning of records past their age (a bounded batch). Each round waits for
+ * the last, so a slow store never piles rounds up. @internal
+ */
+export class RecordsUpkeep {
+  private timer: TimerHandle | undefined;
+  private round = 0;
+  private stopped = false;
+  private readonly startedAtMs: number;
+  private readonly host = hostname();
+
+  constructor(private readonly deps: UpkeepDeps) {
+    this.startedAtMs = deps.clock.wallNow();
+  }
+
+  /** The lease's time to live. */
+  get ttlMs(): number {
+    return Math.round(this.deps.heartbeatMs * LEASE_BEATS);
+  }
+
+  /** Beats once (the lease must exist before the first take), then schedules the rounds. */
+  async start(): Promise<void> {
+    if (this.deps.shared) await this.beat();
+    this.schedule();
+  }
+
+  /** Stops the rounds; on a shared store the lease ends now (a clean goodbye). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.deps.shared) {
+      try {
+        await this.deps.records.leave(this.deps.processId);
+      } catch (thrown) {
+        this.deps.log.warn({ err: toError(thrown) }, 'leaving the store failed');
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = this.deps.clock.setTimeout(() => void this.tick(), Math.max(1, this.deps.heartbeatMs / 2));
+  }
+
+  private async beat(): Promise<void> {
+    const { records, clock, processId, ledger, workers } = this.deps;
+    await records.heartbeat(
+      {
+        processId,
+        host: this.host,
+        pid: process.pid,
+        startedAtMs: this.startedAtMs,
+        workers: { busy: Math.min(ledger.running.size, workers), total: workers },
+      },
+      clock.wallNow(),
+      this.ttlMs,
+    );
+  }
+
+  /** One round: beat (every other round), reap, prune. A failure is logged; the next round tries again. */
+  async tick(): Promise<void> {
+    this.timer = undefined;
+    const { records, clock, log, ledger } = this.deps;
+    this.round++;
+    try {
+      if (this.deps.shared) {
+        if (this.round % 2 === 0) await this.beat();
+        const reaped = await records.reap(clock.wallNow(), this.deps.requeueLost);
+        if (reaped.length > 0 && !this.stopped) {
+          log.warn({ jobs: reaped.length }, 'reaped the active jobs of a process that stopped beating');
+          ledger.reaped(reaped);
+        }
+      }
+      await records.prune(clock.wallNow(), PRUNE_BATCH);
+    } catch (thrown) {
+      log.warn({ err: toError(thrown) }, 'records upkeep failed; trying again next round');
+    }
+    this.schedule();
+  }
+}
