@@ -66,9 +66,10 @@ Exit codes: 0 done; 1 no such job, or the job's state does not allow it (nothing
 const USAGES: Record<InspectVerb, string> = {
   jobs: `Usage: qui jobs <queue> [--state <state>] [--limit <n>] [--cursor <c>]
 
-Lists a queue's jobs in one state, newest first: --state one of ${JOB_STATES.join(', ')}
-(default ${DEFAULT_JOBS_STATE}); --limit 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_JOBS_LIMIT}); --cursor the one the
-previous page printed, for the next page.`,
+Lists a queue's jobs in one state, newest first (by when each entered it).
+  --state <state>        ${JOB_STATES.join(', ')} (default ${DEFAULT_JOBS_STATE})
+  --limit <n>            1 to ${MAX_PAGE_LIMIT} jobs (default ${DEFAULT_JOBS_LIMIT})
+  --cursor <c>           The cursor the previous page printed: the next page`,
   job: `Usage: qui job <queue> <id>
 
 Shows one job's record: state, attempts, times, error, result, progress, payload.`,
