@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Redis } from 'ioredis';
 import { resolve } from 'node:path';
 import { QuiError } from '../errors';
 import { connectQueue, type QueueConnection } from '../queue/connect-queue';
@@ -20,7 +21,25 @@ export interface QueueDirectory {
   readonly names: readonly string[] | undefined;
   /** @throws {QuiError} `ERR_QUEUE_NOT_FOUND` for a queue the config does not define. */
   connect(queue: string): Promise<QueueConnection>;
+  /** The one line to print for `error`: with `--redis`, where it could not reach and why. */
+  explain(error: Error): string;
+  /** Closes what the directory opened itself (the CLI's Redis connection), after the connections. */
+  close(): void;
 }
+
+const firstLine = (error: Error): string => error.message.split('\n', 1)[0] as string;
+
+/**
+ * How the CLI's own Redis connection behaves: it gives up after a few tries (ioredis' default
+ * would retry for ever, and each command 20 times), so an unreachable Redis is an error in
+ * seconds, not a hang.
+ */
+const CLI_REDIS_OPTIONS = {
+  connectionName: 'qui:cli',
+  connectTimeout: 2_000,
+  maxRetriesPerRequest: 1,
+  retryStrategy: (times: number): number | null => (times > 2 ? null : 200 * times),
+};
 
 /**
  * Opens the directory of `target` (loads the config module, or checks the store's file).
@@ -56,6 +75,8 @@ export function openDirectory(target: InspectTarget, cwd = process.cwd()): Queue
             );
           return connectQueue(spec);
         },
+        explain: firstLine,
+        close: noop,
       };
     }
     case 'sqlite': {
@@ -66,16 +87,32 @@ export function openDirectory(target: InspectTarget, cwd = process.cwd()): Queue
       return {
         names: undefined,
         connect: (queue) => connectQueue({ name: queue, store, ...priorities(target.priorities) }),
+        explain: firstLine,
+        close: noop,
       };
     }
     case 'redis': {
-      const store = redisStore({
-        url: target.url,
-        ...(target.prefix === undefined ? {} : { prefix: target.prefix }),
-      });
+      let client: Redis | undefined;
+      let lastError: Error | undefined;
+      const prefix = target.prefix === undefined ? {} : { prefix: target.prefix };
       return {
         names: undefined,
-        connect: (queue) => connectQueue({ name: queue, store, ...priorities(target.priorities) }),
+        connect(queue) {
+          if (!client) {
+            client = new (loadIoredis())(target.url, CLI_REDIS_OPTIONS);
+            client.on('error', (error: Error) => (lastError = error));
+          }
+          const store = redisStore({ client, ...prefix });
+          return connectQueue({ name: queue, store, ...priorities(target.priorities) });
+        },
+        explain(error) {
+          if (error instanceof QuiError) return firstLine(error);
+          // A raw ioredis error ("Reached the max retries…"): say where, and the socket's own error.
+          return `redis at ${target.url}: ${firstLine(lastError ?? error)}`;
+        },
+        close() {
+          client?.disconnect();
+        },
       };
     }
   }
@@ -94,4 +131,15 @@ function collectQueues(spec: ChildSpec, into: Map<string, QueueSpec>): void {
   }
   const children = (spec as { children?: readonly ChildSpec[] }).children;
   if (Array.isArray(children)) for (const child of children as ChildSpec[]) collectQueues(child, into);
+}
+
+function noop(): void {}
+
+function loadIoredis(): typeof Redis {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('ioredis') as { Redis: typeof Redis }).Redis;
+  } catch (thrown) {
+    throw new QuiError('ERR_MISSING_PEER', '--redis needs ioredis: npm install ioredis@5', { cause: thrown });
+  }
 }

@@ -3,7 +3,7 @@ import type { JobRecord } from '../jobs/job-record';
 import type { QueueConnection } from '../queue/connect-queue';
 import { describe } from '../validate';
 import { jobDetail, jobsTable, statsTable, type QueueStatsRow } from './inspect-format';
-import { openDirectory } from './inspect-target';
+import { openDirectory, type QueueDirectory } from './inspect-target';
 import type { InspectAction, InspectCommand } from './parse-inspect';
 
 /** What a command printed and how it exits. */
@@ -28,16 +28,18 @@ const RETRY_PAGE = 500;
  */
 export async function runInspect(command: InspectCommand, nowMs = Date.now()): Promise<InspectOutcome> {
   const open: QueueConnection[] = [];
+  let directory: QueueDirectory | undefined;
   try {
-    const directory = openDirectory(command.target);
+    directory = openDirectory(command.target);
+    const dir = directory;
     const connect = async (queue: string): Promise<QueueConnection> => {
-      const c = await directory.connect(queue);
+      const c = await dir.connect(queue);
       open.push(c);
       return c;
     };
     const { action } = command;
     if (action.verb === 'stats') {
-      const names = action.queue === undefined ? (directory.names ?? []) : [action.queue];
+      const names = action.queue === undefined ? (dir.names ?? []) : [action.queue];
       const rows: QueueStatsRow[] = [];
       for (const name of names) {
         const c = await connect(name);
@@ -49,12 +51,13 @@ export async function runInspect(command: InspectCommand, nowMs = Date.now()): P
   } catch (thrown) {
     const error = toError(thrown);
     const code = error instanceof QuiError && JOB_REFUSALS.has(error.code) ? 1 : 2;
-    let line = error.message.split('\n', 1)[0] as string;
+    let line = directory ? directory.explain(error) : (error.message.split('\n', 1)[0] as string);
     // Stores do not keep a queue's priorities: a retried job of one the default list lacks says so.
     if (lacksPriorities(command, error)) line += " (give the queue's priorities with --priorities)";
     return { stdout: '', stderr: line, code };
   } finally {
     await Promise.allSettled(open.map((c) => c.close()));
+    directory?.close();
   }
 }
 
