@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import type { JobRecord } from '../../../src/jobs/job-record';
-import { DEFAULT_RETENTION } from '../../../src/jobs/job-retention';
 import { ok } from '../../../src/jobs/job-result';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import { requireRedis } from '../../helpers/services';
+import { redisKeepsRecords } from '../../helpers/store-records';
 import { startTestSystem } from '../../helpers/start-test-system';
 
 /**
@@ -17,25 +17,6 @@ import { startTestSystem } from '../../helpers/start-test-system';
 const url = requireRedis();
 const prefix = `qui-test:cli-inspect:${process.pid}:`;
 const QUI = [process.execPath, '--import', 'tsx', 'src/cli/qui.ts'] as const;
-const admin = new Redis(url, { maxRetriesPerRequest: 1 });
-
-afterAll(async () => {
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
-  await admin.quit();
-});
-
-function redisKeepsRecords(): boolean {
-  const probe = redisStore({ url, prefix }).create({
-    queue: 'probe',
-    priorities: ['a'],
-    records: { processId: 'probe', retention: DEFAULT_RETENTION },
-  });
-  const has = probe.records !== undefined;
-  void probe.close();
-  return has;
-}
-
 /** Runs qui without blocking this process's event loop (its workers must keep running). */
 function qui(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const [node, ...pre] = QUI;
@@ -48,6 +29,17 @@ function qui(...args: string[]): Promise<{ status: number | null; stdout: string
 }
 
 (redisKeepsRecords() ? describe : describe.skip)('qui inspection commands on Redis', () => {
+  // Made in a hook, not the describe body, which runs even when the block is skipped.
+  let admin: Redis;
+  beforeAll(() => {
+    admin = new Redis(url, { maxRetriesPerRequest: 1 });
+  });
+  afterAll(async () => {
+    const keys = await admin.keys(`${prefix}*`);
+    if (keys.length > 0) await admin.del(...keys);
+    await admin.quit();
+  });
+
   it('reads the counts the running queue reads, and cancels its running job from another process', async () => {
     let started!: (id: string) => void;
     const running = new Promise<string>((resolve) => (started = resolve));

@@ -8,6 +8,7 @@ import { connectQueue, type QueueConnection } from '../../../src/queue/connect-q
 import { DEFAULT_RETENTION } from '../../../src/jobs/job-retention';
 import type { JobStore } from '../../../src/stores/job-store';
 import { sqliteStore } from '../../../src/stores/sqlite-store';
+import { sqliteKeepsRecords } from '../../helpers/store-records';
 
 /**
  * The inspection commands, run as a separate process against a SQLite file this test writes
@@ -18,17 +19,6 @@ const CONFIG = 'test/fixtures/configs/sqlite-queues.ts';
 const dir = mkdtempSync(join(tmpdir(), 'qui-cli-'));
 const file = join(dir, 'queues.db');
 const PRIORITIES = ['urgent', 'normal'];
-
-function sqliteKeepsRecords(): boolean {
-  const probe = sqliteStore({ path: join(dir, 'probe.db') }).create({
-    queue: 'probe',
-    priorities: ['a'],
-    records: { processId: 'probe', retention: DEFAULT_RETENTION },
-  });
-  const has = probe.records !== undefined;
-  probe.close();
-  return has;
-}
 
 interface Run {
   status: number | null;
