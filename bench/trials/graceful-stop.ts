@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { err } from '../../src/jobs/job-result';
+import { DEFAULT_RETENTION } from '../../src/jobs/job-retention';
 import { defineQueue } from '../../src/queue/define-queue';
 import { startSystem } from '../../src/runtime/start-system';
 import type { JobStoreFactory } from '../../src/stores/job-store';
@@ -58,7 +59,12 @@ async function trial(
     .enqueueMany(Array.from({ length: JOBS }, (_, n) => ({ task: { n }, options: { retryDelayMs: 0 } })));
   await eight;
   await system.stop();
-  const reopened = await store().create({ queue: 'stop', priorities: ['high', 'low'] });
+  // Reopened as the queue keeps it: with job records (the default retention), whose lists hold ids.
+  const reopened = await store().create({
+    queue: 'stop',
+    priorities: ['high', 'low'],
+    records: { processId: 'trial-reader', retention: DEFAULT_RETENTION },
+  });
   const stored = await reopened.size();
   const retries = (await reopened.takeMany!(1_000, Date.now() + 60_000)).filter((j) => j.attempts > 0).length;
   await reopened.close();
