@@ -19,6 +19,8 @@ export interface SqliteQueueRun {
   readonly chunk: number;
   /** @defaultValue 'normal' */
   readonly synchronous?: 'normal' | 'full';
+  /** 'off' defines the queue with `retain: false`; 'default' keeps records (DEFAULT_RETENTION). @defaultValue 'default' */
+  readonly retain?: 'off' | 'default';
 }
 
 type QuiSystem = Awaited<ReturnType<Qui['startSystem']>>;
@@ -47,6 +49,7 @@ function start(qui: Qui, file: string, run: SqliteQueueRun, onJob?: () => void):
   const queue = qui.defineQueue({
     name: 'bench',
     store: qui.sqliteStore({ path: file, synchronous: run.synchronous ?? 'normal' }),
+    ...(run.retain === 'off' ? { retain: false as const } : {}),
     ...(workers ? { workers } : {}),
   });
   return qui.startSystem(qui.defineSupervisor({ id: 'root', children: [queue] }));

@@ -69,7 +69,10 @@ export interface BenchQueue<TTask> {
   enqueueAll(tasks: readonly TTask[], options?: Record<string, unknown>): Promise<void>;
 }
 
-/** Starts a system whose root holds one queue 'bench' (with a pool when `workers` is given). */
+/**
+ * Starts a system whose root holds one queue 'bench' (with a pool when `workers` is given),
+ * defined with `retain: false`: the scenarios that use it measure the queue's hand-off.
+ */
 export async function startBenchQueue<TTask>(
   qui: Qui,
   workers?: { count: number; processor: Processor; intensity?: { maxRestarts: number; withinMs: number } },
@@ -77,6 +80,7 @@ export async function startBenchQueue<TTask>(
   const spec = qui.defineQueue({
     name: 'bench',
     priorities: ['high', 'low'],
+    retain: false,
     ...(workers ? { workers } : {}),
   });
   const system = await qui.startSystem(qui.defineSupervisor({ id: 'root', children: [spec] }));

@@ -14,7 +14,7 @@ export const poolSize: Scenario = {
   title: 'big worker pools',
   workload(quick) {
     const s = sizes(quick);
-    return `Qui, one queue with ${s.big.toLocaleString('en-US')} vs ${s.small} workers. startMs = startSystem resolved; allIdleMs = every worker parked on the queue; heap per idle worker after gc (--expose-gc); then ${s.jobs.toLocaleString('en-US')} no-op jobs enqueued in bulk to the idle pool, timed to the last completion.`;
+    return `Qui with retain: false, one queue with ${s.big.toLocaleString('en-US')} vs ${s.small} workers. startMs = startSystem resolved; allIdleMs = every worker parked on the queue; heap per idle worker after gc (--expose-gc); then ${s.jobs.toLocaleString('en-US')} no-op jobs enqueued in bulk to the idle pool, timed to the last completion.`;
   },
   metrics: [
     { key: 'startMs', unit: 'ms' },

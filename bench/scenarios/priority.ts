@@ -22,7 +22,7 @@ export const priority: Scenario = {
     const counts = CONTENDERS.map(
       (c) => `${c.contender} ${Math.ceil(c.perPriority * f).toLocaleString('en-US')}`,
     ).join(', ');
-    return `N low-priority jobs, then N high-priority jobs, enqueued in bulk before one worker (concurrency 1) starts (N: ${counts}; pg-boss fetches batches of 100). Inversions = low jobs started before the last high job. fastq, bee-queue and the raw-nact queue have no priorities.`;
+    return `N low-priority jobs, then N high-priority jobs, enqueued in bulk before one worker (concurrency 1) starts (N: ${counts}; pg-boss fetches batches of 100). Inversions = low jobs started before the last high job. Qui with retain: false. fastq, bee-queue and the raw-nact queue have no priorities.`;
   },
   metrics: [
     { key: 'inversions', unit: 'count' },
@@ -35,7 +35,12 @@ export const priority: Scenario = {
         contender: c.contender,
         label: `workers=1, n=${Math.ceil(c.perPriority * scale(quick))}`,
         file: `contenders/${c.contender}.ts`,
-        params: { mode: 'priority', perPriority: Math.ceil(c.perPriority * scale(quick)), ...batch },
+        params: {
+          mode: 'priority',
+          perPriority: Math.ceil(c.perPriority * scale(quick)),
+          ...batch,
+          ...(c.contender === 'qui' ? { retain: 'off' } : {}),
+        },
         reps: quick ? 1 : c.reps,
       };
     });

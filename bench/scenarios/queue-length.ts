@@ -20,7 +20,7 @@ export const queueLength: Scenario = {
   title: 'long queues',
   workload(quick) {
     const s = sizes(quick);
-    return `Qui, 100 workers, no-op jobs: throughput over ${s.window.toLocaleString('en-US')} jobs while a producer keeps ${s.small.toLocaleString('en-US')} vs ${s.large.toLocaleString('en-US')} jobs waiting (refilled 1,000 at a time; filled before the workers start). Heap: ${s.heapJobs.toLocaleString('en-US')} jobs with payload {n} enqueued into a queue without workers, measured after gc (--expose-gc); overhead = heap added by the queue per job, the payload objects already existing.`;
+    return `Qui with retain: false, 100 workers, no-op jobs: throughput over ${s.window.toLocaleString('en-US')} jobs while a producer keeps ${s.small.toLocaleString('en-US')} vs ${s.large.toLocaleString('en-US')} jobs waiting (refilled 1,000 at a time; filled before the workers start). Heap: ${s.heapJobs.toLocaleString('en-US')} jobs with payload {n} enqueued into a queue without workers, measured after gc (--expose-gc); overhead = heap added by the queue per job, the payload objects already existing.`;
   },
   metrics: [
     { key: 'jobsPerSec', unit: 'jobs/s' },

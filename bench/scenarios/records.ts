@@ -75,7 +75,7 @@ export const records: Scenario = {
       checks.push(
         ratioCheck(
           results,
-          `qui retain: false / raw-nact, ${w} workers (main's qui / raw-nact: see throughput)`,
+          `qui retain: false / raw-nact, ${w} workers`,
           ['qui', `retain=off workers=${w}`, 'jobsPerSec'],
           [...raw],
         ),

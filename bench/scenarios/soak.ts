@@ -9,7 +9,7 @@ export const soak: Scenario = {
   name: 'soak',
   title: 'failures, timeouts and crashes at volume',
   workload(quick) {
-    return `Qui, 100 workers, ${total(quick).toLocaleString('en-US')} jobs, ~10,000 kept waiting. Per attempt: 5 % err(), 1 % hang past timeoutMs 20, 0.1 % non-result (worker crash, job lost); maxRetries 1. Heap after gc at 10 %, 90 % and 100 % settled (end = queue empty). unaccounted = enqueued − (completed + dead + lost).`;
+    return `Qui with retain: false, 100 workers, ${total(quick).toLocaleString('en-US')} jobs, ~10,000 kept waiting. Per attempt: 5 % err(), 1 % hang past timeoutMs 20, 0.1 % non-result (worker crash, job lost); maxRetries 1. Heap after gc at 10 %, 90 % and 100 % settled (end = queue empty). unaccounted = enqueued − (completed + dead + lost).`;
   },
   metrics: [
     { key: 'heapAt10pctMiB', unit: 'MiB' },

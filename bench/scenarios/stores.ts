@@ -12,6 +12,7 @@ const SQLITE_CHUNK = 1_000;
 const RATE = `rate, workers=${WORKERS}`;
 const PICKUP = `pickup, workers=${WORKERS}`;
 const SQLITE = `enqueue+process, workers=${SQLITE_WORKERS}`;
+const SQLITE_RECORDS = `enqueue+process, records on, workers=${SQLITE_WORKERS}`;
 const SQLITE_PICKUP = `pickup across processes, workers=${SQLITE_WORKERS}`;
 const SQLITE_STORE = 'store alone: add+take';
 const SQLITE_STORE_RECORDS = 'store alone, records on: add+take+finish';
@@ -45,7 +46,7 @@ export const stores: Scenario = {
   title: 'durable stores: Redis against BullMQ, SQLite on a local file',
   workload(quick) {
     const s = sizes(quick);
-    return `Redis (qui-redis = Qui on redisStore; qui-redis-records = the same keeping job records, default retention; bullmq removeOnComplete), no-op jobs: rate = ${n(s.rateJobs)} jobs enqueued first (batches of 1,000), then ${WORKERS} workers (BullMQ: concurrency ${WORKERS}) started, jobs/s to the last completion; pickup = ${WORKERS} idle workers, ${n(s.pickups)} jobs enqueued one at a time ${INTERVAL_MS} ms apart by a separate producer (Qui: a second system with its own redisStore, woken through pub/sub), enqueue call → processor start, after 20 warm-up jobs. SQLite (qui-sqlite, synchronous normal, fresh temp file): ${SQLITE_WORKERS} workers running while ${n(s.sqliteJobs)} no-op jobs are enqueued with enqueueMany by ${n(SQLITE_CHUNK)}, jobs/s from the first enqueue to the last completion. SQLite pickup (qui-sqlite-pickup): ${SQLITE_WORKERS} idle workers and a producer process on the same file, ${n(s.sqlitePickups)} jobs one at a time (after 10 warm-up), from the request to the producer to the processor's start, woken by the store's PRAGMA data_version watch. SQLite store alone (qui-sqlite-store): ${n(s.storeJobs)} jobs added, then taken one call at a time (each call its own commit); with records on (default retention) each taken job is also finished (completed), so a job's record is written three times.`;
+    return `Redis (qui-redis = Qui on redisStore with retain: false; qui-redis-records = the same keeping job records, default retention; bullmq = removeOnComplete: true; bullmq-records = removeOnComplete: { count: 1000, age: 3600 }, the analogue of Qui's default retention), no-op jobs: rate = ${n(s.rateJobs)} jobs enqueued first (batches of 1,000), then ${WORKERS} workers (BullMQ: concurrency ${WORKERS}) started, jobs/s to the last completion; pickup = ${WORKERS} idle workers, ${n(s.pickups)} jobs enqueued one at a time ${INTERVAL_MS} ms apart by a separate producer (Qui: a second system with its own redisStore, woken through pub/sub), enqueue call → processor start, after 20 warm-up jobs. SQLite (qui-sqlite, synchronous normal, fresh temp file): ${SQLITE_WORKERS} workers running while ${n(s.sqliteJobs)} no-op jobs are enqueued with enqueueMany by ${n(SQLITE_CHUNK)}, jobs/s from the first enqueue to the last completion; Qui with retain: false, and (records on) with the default retention. SQLite pickup (qui-sqlite-pickup): ${SQLITE_WORKERS} idle workers and a producer process on the same file, ${n(s.sqlitePickups)} jobs one at a time (after 10 warm-up), from the request to the producer to the processor's start, woken by the store's PRAGMA data_version watch. SQLite store alone (qui-sqlite-store): ${n(s.storeJobs)} jobs added, then taken one call at a time (each call its own commit); with records on (default retention) each taken job is also finished (completed), so a job's record is written three times.`;
   },
   metrics: [
     { key: 'jobsPerSec', unit: 'jobs/s' },
@@ -56,7 +57,7 @@ export const stores: Scenario = {
   runs(quick) {
     const s = sizes(quick);
     const runs: RunSpec[] = [];
-    for (const contender of ['qui-redis', 'qui-redis-records', 'bullmq']) {
+    for (const contender of ['qui-redis', 'qui-redis-records', 'bullmq', 'bullmq-records']) {
       const file = `contenders/${contender}.ts`;
       runs.push(
         {
@@ -77,14 +78,19 @@ export const stores: Scenario = {
         },
       );
     }
-    runs.push({
-      contender: 'qui-sqlite',
-      label: SQLITE,
-      file: 'contenders/qui-sqlite.ts',
-      params: { jobs: s.sqliteJobs, workers: SQLITE_WORKERS, chunk: SQLITE_CHUNK },
-      reps: s.reps,
-      timeoutMs: 60_000,
-    });
+    for (const [retain, label] of [
+      ['off', SQLITE],
+      ['default', SQLITE_RECORDS],
+    ] as const) {
+      runs.push({
+        contender: 'qui-sqlite',
+        label,
+        file: 'contenders/qui-sqlite.ts',
+        params: { jobs: s.sqliteJobs, workers: SQLITE_WORKERS, chunk: SQLITE_CHUNK, retain },
+        reps: s.reps,
+        timeoutMs: 60_000,
+      });
+    }
     runs.push({
       contender: 'qui-sqlite-pickup',
       label: SQLITE_PICKUP,
@@ -120,11 +126,17 @@ export const stores: Scenario = {
       ),
       ratioCheck(
         results,
-        'qui-redis-records / bullmq rate',
+        'qui-redis-records / bullmq-records rate (both keep completed jobs: 1,000 or 1 hour)',
         ['qui-redis-records', RATE, 'jobsPerSec'],
-        ['bullmq', RATE, 'jobsPerSec'],
+        ['bullmq-records', RATE, 'jobsPerSec'],
         '>=',
         2,
+      ),
+      ratioCheck(
+        results,
+        'qui-redis-records / bullmq rate (reference: BullMQ removing its jobs on completion)',
+        ['qui-redis-records', RATE, 'jobsPerSec'],
+        ['bullmq', RATE, 'jobsPerSec'],
       ),
       valueCheck(results, 'qui-redis pickup p99', ['qui-redis', PICKUP, 'p99Ms'], 'ms', '<=', 5),
       ratioCheck(
@@ -135,11 +147,17 @@ export const stores: Scenario = {
       ),
       valueCheck(
         results,
-        'qui-sqlite enqueue+process',
+        'qui-sqlite enqueue+process, retain: false',
         ['qui-sqlite', SQLITE, 'jobsPerSec'],
         'jobs/s',
         '>=',
         20_000,
+      ),
+      ratioCheck(
+        results,
+        'qui-sqlite enqueue+process, default retention / retain: false',
+        ['qui-sqlite', SQLITE_RECORDS, 'jobsPerSec'],
+        ['qui-sqlite', SQLITE, 'jobsPerSec'],
       ),
       ratioCheck(
         results,

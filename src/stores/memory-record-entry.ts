@@ -25,20 +25,13 @@ export interface MemoryRecordsHost {
   discard(job: Job, where: StoredAt): void;
 }
 
-/** @internal Fields only a job that has been taken needs: kept apart so a waiting job's entry stays small. */
-export class Extra {
-  startedAtMs: number | undefined = undefined;
-  finishedAtMs: number | undefined = undefined;
-  error: JobError | undefined = undefined;
-  /** JSON text, parsed on read. */
-  result: string | undefined = undefined;
-  progress: string | undefined = undefined;
-  processId: string | undefined = undefined;
-  worker: string | undefined = undefined;
-  reason: string | undefined = undefined;
-}
-
-/** @internal One job's record: a node of its state's doubly linked list (oldest at the head). */
+/**
+ * @internal One job's record: a node of its state's doubly linked list (oldest at the head). The
+ * fields a taken job needs live here too, not in an object allocated per take: entries outlive
+ * the young generation (a waiting job's entry is old by the time it is taken), and a fresh object
+ * hung on each would survive every scavenge through the old entry that points to it, pruned or
+ * not. The two times hold NaN while unset, so their fields stay doubles written in place.
+ */
 export class Entry {
   prev: Entry | undefined = undefined;
   next: Entry | undefined = undefined;
@@ -46,7 +39,17 @@ export class Entry {
   seq = 0;
   /** Attempts started so far. */
   attempts: number;
-  extra: Extra | undefined = undefined;
+  /** NaN until taken. */
+  startedAtMs = Number.NaN;
+  /** NaN until ended. */
+  finishedAtMs = Number.NaN;
+  error: JobError | undefined = undefined;
+  /** JSON text, parsed on read. */
+  result: string | undefined = undefined;
+  progress: string | undefined = undefined;
+  processId: string | undefined = undefined;
+  worker: string | undefined = undefined;
+  reason: string | undefined = undefined;
   constructor(
     /** The job as last stored or taken. */
     public job: Job,
@@ -66,7 +69,7 @@ export class StateList {
 
 /** The record an entry stands for, as a frozen snapshot. @internal */
 export function snapshot(entry: Entry): JobRecord {
-  const { job, extra } = entry;
+  const job = entry.job;
   return Object.freeze({
     id: job.id,
     queue: job.queue,
@@ -78,17 +81,21 @@ export function snapshot(entry: Entry): JobRecord {
     attempts: entry.attempts,
     enqueuedAtMs: job.enqueuedAtMs,
     runAtMs: job.runAtMs,
-    startedAtMs: extra?.startedAtMs,
-    finishedAtMs: extra?.finishedAtMs,
-    error: extra?.error,
-    result: parse(extra?.result),
-    progress: parse(extra?.progress),
-    processId: extra?.processId,
-    worker: extra?.worker,
-    reason: extra?.reason,
+    startedAtMs: time(entry.startedAtMs),
+    finishedAtMs: time(entry.finishedAtMs),
+    error: entry.error,
+    result: parse(entry.result),
+    progress: parse(entry.progress),
+    processId: entry.processId,
+    worker: entry.worker,
+    reason: entry.reason,
     deadLetterOf: job.deadLetterOf,
     trace: job.trace,
   });
+}
+
+function time(ms: number): number | undefined {
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 function parse(text: string | undefined): unknown {

@@ -21,7 +21,6 @@ import {
 } from './job-records';
 import {
   Entry,
-  Extra,
   HEAP,
   LANE,
   NONE,
@@ -34,8 +33,8 @@ import {
 /**
  * The memory store's {@link JobRecords}: a Map of entries by job id, and one linked list per
  * state, so every move is O(1), pages read newest first from a list's tail, and pruning takes
- * from a list's head, O(pruned). A waiting job costs one Map slot and one small `Entry`; the
- * rest (`Extra`) is allocated when the job is taken. Answers synchronously, like its store.
+ * from a list's head, O(pruned). A job costs one Map slot and one `Entry`, nothing more when it
+ * is taken or ends. Answers synchronously, like its store.
  * Leases and broadcasts work in-process only (memory stores are not shared).
  * @internal
  */
@@ -85,9 +84,8 @@ export class MemoryJobRecords implements JobRecords {
     if (entry === undefined || entry.job !== job || entry.where !== LANE) return false;
     entry.where = NONE;
     entry.attempts = job.attempts + 1;
-    const extra = (entry.extra ??= new Extra());
-    extra.startedAtMs = nowMs;
-    extra.processId = this.processId;
+    entry.startedAtMs = nowMs;
+    entry.processId = this.processId;
     this.move(entry, 'active');
     return true;
   }
@@ -153,23 +151,22 @@ export class MemoryJobRecords implements JobRecords {
   finish(id: string, end: RecordEnd, nowMs: number): boolean {
     const entry = this.running(id);
     if (entry === undefined) return false;
-    const extra = entry.extra as Extra;
-    extra.finishedAtMs = nowMs;
-    extra.worker = end.worker;
+    entry.finishedAtMs = nowMs;
+    entry.worker = end.worker;
     switch (end.state) {
       case 'completed':
-        extra.result = end.result;
-        if (end.error !== undefined) extra.error = end.error;
+        entry.result = end.result;
+        if (end.error !== undefined) entry.error = end.error;
         break;
       case 'dead':
-        extra.error = end.error;
+        entry.error = end.error;
         break;
       case 'lost':
-        extra.reason = end.reason;
-        if (end.error !== undefined) extra.error = end.error;
+        entry.reason = end.reason;
+        if (end.error !== undefined) entry.error = end.error;
         break;
       case 'cancelled':
-        extra.reason = end.reason;
+        entry.reason = end.reason;
         break;
     }
     this.move(entry, end.state); // no snapshot: finish answers a boolean (the hot path)
@@ -180,9 +177,8 @@ export class MemoryJobRecords implements JobRecords {
   retryLater(retry: Job, error: JobError, worker: string | undefined, nowMs: number): boolean {
     const entry = this.running(retry.id);
     if (entry === undefined) return false;
-    const extra = entry.extra as Extra;
-    extra.error = error;
-    extra.worker = worker;
+    entry.error = error;
+    entry.worker = worker;
     entry.job = retry;
     entry.attempts = retry.attempts;
     entry.where = this.host.store(retry, nowMs);
@@ -193,7 +189,7 @@ export class MemoryJobRecords implements JobRecords {
   progress(id: string, progress: string | undefined, _nowMs: number): boolean {
     const entry = this.running(id);
     if (entry === undefined) return false;
-    (entry.extra as Extra).progress = progress;
+    entry.progress = progress;
     return true;
   }
 
@@ -202,8 +198,8 @@ export class MemoryJobRecords implements JobRecords {
     if (entry === undefined) throw jobNotFoundError(this.queue, id);
     if (entry.state !== 'dead' && entry.state !== 'lost') throw jobStateError(id, entry.state, 'retry');
     this.again(entry, nowMs);
-    const extra = entry.extra;
-    if (extra !== undefined) extra.finishedAtMs = extra.reason = extra.result = undefined;
+    entry.finishedAtMs = Number.NaN;
+    entry.reason = entry.result = undefined;
     return snapshot(entry);
   }
 
@@ -221,15 +217,14 @@ export class MemoryJobRecords implements JobRecords {
     if (entry === undefined) throw jobNotFoundError(this.queue, id);
     switch (entry.state) {
       case 'active':
-        return { state: 'active', processId: entry.extra?.processId, record: snapshot(entry) };
+        return { state: 'active', processId: entry.processId, record: snapshot(entry) };
       case 'waiting':
       case 'delayed':
       case 'failed': {
         if (entry.where !== NONE) this.host.discard(entry.job, entry.where);
         entry.where = NONE;
-        const extra = (entry.extra ??= new Extra());
-        extra.finishedAtMs = nowMs;
-        extra.reason = reason;
+        entry.finishedAtMs = nowMs;
+        entry.reason = reason;
         const record = this.end(entry, 'cancelled', nowMs, true) as JobRecord;
         return { state: 'cancelled', record };
       }
@@ -263,15 +258,14 @@ export class MemoryJobRecords implements JobRecords {
     for (let node = this.lists.active.head; node !== undefined;) {
       const entry = node;
       node = node.next;
-      const extra = entry.extra as Extra;
-      const lease = extra.processId === undefined ? undefined : this.leases.get(extra.processId);
+      const lease = entry.processId === undefined ? undefined : this.leases.get(entry.processId);
       if (lease !== undefined && lease.expiresAtMs > nowMs) continue;
       if (requeue && entry.job.attempts < entry.job.maxRetries) {
         this.again(entry, nowMs);
         changed.push(snapshot(entry));
       } else {
-        extra.finishedAtMs = nowMs;
-        extra.reason = 'process-gone';
+        entry.finishedAtMs = nowMs;
+        entry.reason = 'process-gone';
         changed.push(this.end(entry, 'lost', nowMs, true) as JobRecord);
       }
     }
@@ -304,7 +298,7 @@ export class MemoryJobRecords implements JobRecords {
   private running(id: string): Entry | undefined {
     const entry = this.entries.get(id);
     if (entry === undefined || entry.state !== 'active') return undefined;
-    return entry.extra?.processId === this.processId ? entry : undefined;
+    return entry.processId === this.processId ? entry : undefined;
   }
 
   /** Stores the entry's job again as one more attempt, due now; the record becomes waiting. */
@@ -338,7 +332,7 @@ export class MemoryJobRecords implements JobRecords {
     let pruned = 0;
     while (pruned < max && list.head !== undefined) {
       const head = list.head;
-      const age = nowMs - ((head.extra as Extra).finishedAtMs as number);
+      const age = nowMs - head.finishedAtMs;
       if (list.length <= maxCount && !(age > maxAgeMs)) break;
       this.unlink(head);
       this.entries.delete(head.job.id);
