@@ -12,8 +12,9 @@ export interface DashboardCommand {
 export const DASHBOARD_USAGE = `Usage: qui dashboard --config <file> [--port 3000] [--host 127.0.0.1]
 
 Runs the supervision tree of a config module (as qui start does) and serves its dashboard at
-http://<host>:<port>/ until SIGTERM or SIGINT. The page is read-only: to retry, pause or cancel
-from it, mount createDashboard(system, { authorize }) in your own server.
+http://<host>:<port>/ until SIGTERM or SIGINT, with its Prometheus metrics at /metrics (when
+prom-client is installed). The page is read-only: to retry, pause or cancel from it, mount
+createDashboard(system, { authorize }) in your own server.
 
 Options:
   --config <file>   The config module (see qui start --help)
