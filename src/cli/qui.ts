@@ -8,11 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { assertNever, toError } from '../errors';
+import { assertNever, QuiError, toError } from '../errors';
 import { loadConfig } from './load-config';
 import { parseCli, QUI_USAGE, START_USAGE } from './parse-cli';
 import { DASHBOARD_USAGE } from './parse-dashboard';
 import { serveDashboard } from './serve-dashboard';
+import { serveRedisDashboard } from './watch-redis';
 import { runTree } from './run-tree';
 
 function version(): string {
@@ -58,13 +59,27 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'dashboard': {
+      const logger = pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
+      if (command.redis) {
+        try {
+          const { url, queues } = await serveRedisDashboard(command.redis, command, { logger });
+          process.stdout.write(
+            `qui dashboard: ${url} (read-only; ${queues.join(', ')} on ${command.redis.url})\n`,
+          );
+        } catch (error) {
+          const err = toError(error);
+          if (err instanceof QuiError && err.code === 'ERR_INVALID_OPTIONS') return usageError(err.message);
+          logger.fatal({ err }, 'could not start the dashboard');
+          process.exit(1);
+        }
+        return;
+      }
       let config;
       try {
         config = loadConfig(command.config);
       } catch (error) {
         return usageError(toError(error).message);
       }
-      const logger = pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
       try {
         const { url } = await serveDashboard(config, command, { logger });
         process.stdout.write(`qui dashboard: ${url} (read-only)\n`);

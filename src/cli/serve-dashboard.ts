@@ -41,7 +41,15 @@ export async function serveDashboard(
   options: ServeDashboardOptions,
   deps: ServeDashboardDeps = {},
 ): Promise<{ system: QuiSystem; server: Server; url: string }> {
-  const system = await runTree(config, deps);
+  return listenDashboard(await runTree(config, deps), options, deps);
+}
+
+/** Serves `system`'s dashboard read-only, and `/metrics`, on `host:port`. @internal */
+export async function listenDashboard(
+  system: QuiSystem,
+  options: ServeDashboardOptions,
+  deps: ServeDashboardDeps,
+): Promise<{ system: QuiSystem; server: Server; url: string }> {
   const dashboard = createDashboard(system);
   const log = system.logger.child({ component: 'dashboard' });
   const metrics = deps.metrics ?? metricsOf(system, log);
