@@ -29,7 +29,7 @@ runContender<Params>(async ({ jobs, ended, renders }) => {
   const url = `redis://${REDIS.host}:${REDIS.port}`;
   const prefix = `${uniqueName('dash')}:`;
   try {
-    const store = await qui.redisStore({ url, prefix }).create({
+    const store = qui.redisStore({ url, prefix }).create({
       queue: 'bench',
       priorities: ['high', 'low'],
       records: { processId: 'bench-filler', retention: qui.DEFAULT_RETENTION },
