@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseDashboard, type DashboardCommand } from './parse-dashboard';
+import { INSPECT_COMMANDS, parseInspect, type InspectParse } from './parse-inspect';
 
 /** What the command line asks for. */
 export type CliCommand =
@@ -8,21 +9,34 @@ export type CliCommand =
   | { readonly type: 'start'; readonly config: string }
   | DashboardCommand
   /** Bad usage: `message` is one line, printed as `qui: <message>` with exit code 2. */
-  | { readonly type: 'usage-error'; readonly message: string };
+  | { readonly type: 'usage-error'; readonly message: string }
+  /** An inspection command (`qui jobs`, `qui job`, `qui retry`…), or its help. */
+  | Exclude<InspectParse, { type: 'usage-error' }>;
 
 /** `qui --help`. */
 export const QUI_USAGE = `Usage: qui <command> [options]
 
 Commands:
-  start <config>   Run the supervision tree a config module exports, until SIGTERM or SIGINT
-  dashboard        Run it and serve its dashboard on 127.0.0.1:3000 (qui dashboard --help)
+  start <config>         Run the supervision tree a config module exports, until SIGTERM or SIGINT
+  dashboard              Run it and serve its dashboard on 127.0.0.1:3000 (qui dashboard --help)
+  jobs <queue>           List a queue's jobs in one state (--state, --limit, --cursor)
+  job <queue> <id>       Show one job's record
+  retry <queue> <id>     Put a dead or lost job back to waiting (--all-dead: every dead job)
+  pause <queue>          Pause a queue in every process sharing its store
+  resume <queue>         Resume a paused queue
+  cancel <queue> <id>    Cancel a job (--reason); a running one is aborted where it runs
+  stats [<queue>]        Jobs per state
+
+  The inspection commands reach a queue through its store, named by --config <file>,
+  --redis <url> [--prefix p] or --sqlite <file>; they print tables, or JSON with --json.
+  qui <command> --help for each.
 
 Options:
-  -h, --help       Show this help (qui start --help: the start command's)
-  -v, --version    Print the version
+  -h, --help             Show this help (qui <command> --help: the command's)
+  -v, --version          Print the version
 
 Environment:
-  QUI_LOG_LEVEL    Level of the JSON logs the running tree writes to stderr (default: info)
+  QUI_LOG_LEVEL          Level of the JSON logs the running tree writes to stderr (default: info)
 `;
 
 /** `qui start --help`. */
@@ -53,6 +67,8 @@ const OPTIONS = {
 export function parseCli(argv: readonly string[]): CliCommand {
   // The dashboard command has options of its own: it reads its arguments itself.
   if (argv[0] === 'dashboard') return parseDashboard(argv.slice(1));
+  // An inspection command comes first and takes its own options.
+  if ((INSPECT_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return parseInspect(argv);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * `qui`: `qui start <config>` runs the supervision tree of a config module as a standalone process
- * (scaling out is running it N times against one shared store, Redis); `--help`, `--version`.
- * Bad usage and a config that cannot be loaded are one plain line on stderr, exit 2; the running
- * tree logs pino JSON to stderr.
+ * (scaling out is running it N times against one shared store, Redis); `qui jobs`, `job`, `retry`,
+ * `pause`, `resume`, `cancel` and `stats` inspect and steer a queue through its store (see
+ * docs/guides/cli.md); `--help`, `--version`. Bad usage and a config that cannot be loaded are one
+ * plain line on stderr, exit 2; the running tree logs pino JSON to stderr.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +14,10 @@ import { loadConfig } from './load-config';
 import { parseCli, QUI_USAGE, START_USAGE } from './parse-cli';
 import { DASHBOARD_USAGE } from './parse-dashboard';
 import { serveDashboard } from './serve-dashboard';
-import { serveRedisDashboard } from './watch-redis';
+import { inspectUsage } from './parse-inspect';
+import { runInspect } from './run-inspect';
 import { runTree } from './run-tree';
+import { serveRedisDashboard } from './watch-redis';
 
 function version(): string {
   // dist/cli/qui.js and src/cli/qui.ts both sit two levels under the package root.
@@ -42,6 +45,17 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     case 'usage-error':
       return usageError(command.message);
+    case 'inspect-help':
+      process.stdout.write(inspectUsage(command.verb));
+      return;
+    case 'inspect': {
+      const outcome = await runInspect(command);
+      process.stdout.write(outcome.stdout);
+      if (outcome.stderr !== '') process.stderr.write(`qui: ${outcome.stderr}\n`);
+      // exitCode, not exit(): stdout is flushed, and a store left open would show as a hang in tests.
+      process.exitCode = outcome.code;
+      return;
+    }
     case 'start': {
       let config;
       try {
