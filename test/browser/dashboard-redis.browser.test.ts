@@ -40,7 +40,7 @@ function startWorkers(): { child: ChildProcess; ready: Promise<void> } {
   );
   child.stdout?.resume();
   const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stderr! }).on('line', (line) => {
+    createInterface({ input: child.stderr }).on('line', (line) => {
       if (line.includes('"tree started"')) resolve();
     });
     child.once('exit', (code) => reject(new Error(`worker process exited early with ${code}`)));
