@@ -21,6 +21,7 @@ import {
   type ScenarioRecord,
 } from './lib/table';
 import type { ChildResult } from './lib/child';
+import { dashboard } from './scenarios/dashboard';
 import { isolation } from './scenarios/isolation';
 import { latency } from './scenarios/latency';
 import { metricsOverhead } from './scenarios/metrics';
@@ -47,6 +48,7 @@ const SCENARIOS: readonly Scenario[] = [
   isolation,
   metricsOverhead,
   records,
+  dashboard,
 ];
 
 interface Cli {

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { assertNever, toError } from '../errors';
+import { assertNever, QuiError, toError } from '../errors';
 import { loadConfig } from './load-config';
 import { parseCli, QUI_USAGE, START_USAGE } from './parse-cli';
 import { DASHBOARD_USAGE } from './parse-dashboard';
@@ -17,6 +17,7 @@ import { serveDashboard } from './serve-dashboard';
 import { inspectUsage } from './parse-inspect';
 import { runInspect } from './run-inspect';
 import { runTree } from './run-tree';
+import { serveRedisDashboard } from './watch-redis';
 
 function version(): string {
   // dist/cli/qui.js and src/cli/qui.ts both sit two levels under the package root.
@@ -72,13 +73,27 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'dashboard': {
+      const logger = pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
+      if (command.redis) {
+        try {
+          const { url, queues } = await serveRedisDashboard(command.redis, command, { logger });
+          process.stdout.write(
+            `qui dashboard: ${url} (read-only; ${queues.join(', ')} on ${command.redis.url})\n`,
+          );
+        } catch (error) {
+          const err = toError(error);
+          if (err instanceof QuiError && err.code === 'ERR_INVALID_OPTIONS') return usageError(err.message);
+          logger.fatal({ err }, 'could not start the dashboard');
+          process.exit(1);
+        }
+        return;
+      }
       let config;
       try {
         config = loadConfig(command.config);
       } catch (error) {
         return usageError(toError(error).message);
       }
-      const logger = pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
       try {
         const { url } = await serveDashboard(config, command, { logger });
         process.stdout.write(`qui dashboard: ${url} (read-only)\n`);

@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDashboard } from '../dashboard/create-dashboard';
+import { QuiError } from '../errors';
+import type { Logger } from '../logging';
+import { createMetrics } from '../metrics/create-metrics';
 import type { QuiConfig } from '../runtime/qui-config';
 import type { QuiSystem } from '../runtime/start-system';
 import { runTree, type RunTreeDeps } from './run-tree';
@@ -13,31 +16,45 @@ export interface ServeDashboardOptions {
   readonly host: string;
 }
 
+/** A `node:http` request listener. */
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
 /** What the dashboard server takes besides `runTree`'s own dependencies. */
 export interface ServeDashboardDeps extends RunTreeDeps {
   /**
-   * A handler for `GET /metrics` (the Prometheus text `createMetrics` gives), when there is one.
-   * @defaultValue undefined (404)
+   * The handler of `/metrics`.
+   * @defaultValue `createMetrics(system).requestListener` (the Prometheus text); without prom-client
+   * installed, a 501 whose one line says to install it
    */
-  readonly metrics?: (request: IncomingMessage, response: ServerResponse) => void;
+  readonly metrics?: Handler;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
  * `qui dashboard`: runs the tree as `qui start` does (signals stop it, in order) and serves its
- * dashboard, read-only, at the root of `host:port`. Resolves once listening.
+ * dashboard, read-only, at the root of `host:port`, with the Prometheus metrics at `/metrics`
+ * (501 without prom-client). Resolves once listening.
  */
 export async function serveDashboard(
   config: QuiConfig,
   options: ServeDashboardOptions,
   deps: ServeDashboardDeps = {},
 ): Promise<{ system: QuiSystem; server: Server; url: string }> {
-  const system = await runTree(config, deps);
+  return listenDashboard(await runTree(config, deps), options, deps);
+}
+
+/** Serves `system`'s dashboard read-only, and `/metrics`, on `host:port`. @internal */
+export async function listenDashboard(
+  system: QuiSystem,
+  options: ServeDashboardOptions,
+  deps: ServeDashboardDeps,
+): Promise<{ system: QuiSystem; server: Server; url: string }> {
   const dashboard = createDashboard(system);
-  const metrics = deps.metrics;
+  const log = system.logger.child({ component: 'dashboard' });
+  const metrics = deps.metrics ?? metricsOf(system, log);
   const server = createServer((req, res) => {
-    if (metrics && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) return metrics(req, res);
+    if (req.url === '/metrics' || req.url?.startsWith('/metrics?')) return metrics(req, res);
     dashboard(req, res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -52,7 +69,6 @@ export async function serveDashboard(
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}/`;
-  const log = system.logger.child({ component: 'dashboard' });
   if (!LOOPBACK.has(options.host))
     log.warn(
       { host: options.host },
@@ -60,4 +76,24 @@ export async function serveDashboard(
     );
   log.info({ url, access: 'read-only' }, 'dashboard listening');
   return { system, server, url };
+}
+
+/** The line `/metrics` answers (501) when prom-client is not installed. */
+export const NO_PROM_CLIENT = 'qui: /metrics needs prom-client: npm install prom-client@15\n';
+
+/** `createMetrics`' listener, or, without prom-client, one that says how to get it. */
+function metricsOf(system: QuiSystem, log: Logger): Handler {
+  try {
+    return createMetrics(system).requestListener;
+  } catch (error) {
+    if (!(error instanceof QuiError && error.code === 'ERR_MISSING_PEER')) throw error;
+    log.info('prom-client is not installed: /metrics answers 501');
+    return (_req, res) => {
+      res.writeHead(501, {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': Buffer.byteLength(NO_PROM_CLIENT),
+      });
+      res.end(NO_PROM_CLIENT);
+    };
+  }
 }

@@ -101,7 +101,7 @@ export function createDashboard(system: QuiSystem, options?: DashboardOptions): 
       const problem = crossSiteProblem(req);
       if (problem) return json(res, 403, { ok: false, error: { code: 'ERR_CROSS_SITE', message: problem } });
       const queue = decodeURIComponent(match[1] as string);
-      const control = model.control(queue);
+      const control = await model.control(queue);
       if (!control)
         return json(res, 404, {
           ok: false,

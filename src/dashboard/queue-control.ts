@@ -1,11 +1,12 @@
 import type { JobRecord, JobState } from '../jobs/job-record';
+import type { QueueClient } from '../queue/queue-client';
 import type { ProcessInfo, RecordPage } from '../stores/job-records';
 
 /**
- * What the dashboard reads and calls of one queue's job records, with the names of the records
- * API (`QueueClient`'s `getJob`, `getJobs`, `counts`, `retryJob`, `removeJob`, `pause`, `resume`,
- * `cancel`, `processes`). A queue without it is shown from its stats alone. Every read is bounded
- * (`limit` is at most the dashboard's `pageSize`).
+ * What the dashboard reads and calls of one queue's job records: the records part of
+ * `QueueClient` (`getJob`, `getJobs`, `counts`, `retryJob`, `removeJob`, `pause`, `resume`,
+ * `isPaused`, `cancel`, `processes`). A queue without records is shown from its stats alone.
+ * Every read is bounded (`limit` is at most the dashboard's `pageSize`).
  */
 export interface QueueControl {
   getJob(id: string): Promise<JobRecord | undefined>;
@@ -27,40 +28,22 @@ export interface QueueControl {
   processes(): Promise<readonly ProcessInfo[]>;
 }
 
-/** The methods a client must have to be used as a `QueueControl`. */
-const REQUIRED = [
-  'getJob',
-  'getJobs',
-  'counts',
-  'retryJob',
-  'removeJob',
-  'pause',
-  'resume',
-  'cancel',
-] as const;
-
-type Method = (...args: never[]) => Promise<unknown>;
-
 /**
- * The one place that maps a queue client onto `QueueControl`, so a renamed method of the records
- * API is fixed here only: a client with every required method is used (its `isPaused` and
- * `processes` when it has them, else "unknown" and none); one that lacks any gives `undefined`,
- * and the dashboard shows the queue from its stats (no job lists, no actions). @internal
+ * The one place that maps a queue's client onto `QueueControl`, so a renamed method of the
+ * records API is fixed here only. Whether the queue keeps records at all is the read model's
+ * to find out (the client's calls reject with `ERR_RECORDS_OFF` when it does not). @internal
  */
-export function controlOf(client: unknown): QueueControl | undefined {
-  if (typeof client !== 'object' || client === null) return undefined;
-  const c = client as Record<string, unknown>;
-  for (const m of REQUIRED) if (typeof c[m] !== 'function') return undefined;
-  const bind = (name: string): Method | undefined =>
-    typeof c[name] === 'function' ? (c[name] as Method).bind(client) : undefined;
-  const control = Object.fromEntries(REQUIRED.map((m) => [m, bind(m)])) as unknown as Omit<
-    QueueControl,
-    'isPaused' | 'processes'
-  >;
+export function controlOf(client: QueueClient): QueueControl {
   return {
-    ...control,
-    isPaused:
-      (bind('isPaused') as QueueControl['isPaused'] | undefined) ?? (() => Promise.resolve(undefined)),
-    processes: (bind('processes') as QueueControl['processes'] | undefined) ?? (() => Promise.resolve([])),
+    getJob: (id) => client.getJob(id),
+    getJobs: (query) => client.getJobs(query),
+    counts: () => client.counts(),
+    retryJob: (id) => client.retryJob(id),
+    removeJob: (id) => client.removeJob(id),
+    pause: () => client.pause(),
+    resume: () => client.resume(),
+    isPaused: () => client.isPaused(),
+    cancel: (id, reason) => client.cancel(id, reason),
+    processes: () => client.processes(),
   };
 }

@@ -5,6 +5,7 @@ import type { SupervisionNode } from '../runtime/supervision-tree';
 import type { ProcessInfo, RecordPage } from '../stores/job-records';
 import type { Activity, TimelineEntry } from './activity';
 import type { ResolvedDashboardOptions } from './dashboard-options';
+import { QuiError } from '../errors';
 import { controlOf, type QueueControl } from './queue-control';
 
 /** One queue as the overview shows it. */
@@ -60,17 +61,39 @@ export class ReadModel {
     private readonly options: ResolvedDashboardOptions,
   ) {}
 
+  /** Per queue, whether it keeps records, once asked. */
+  private readonly keepsRecords = new Map<string, boolean>();
+
   queues(): readonly string[] {
     return this.system.queues();
   }
 
-  control(queue: string): QueueControl | undefined {
+  /**
+   * Queue `queue`'s records, or `undefined` when it keeps none. The first call for a queue asks
+   * its store once (`counts`): a queue defined with `retain: false` answers `ERR_RECORDS_OFF`,
+   * and is shown from its stats from then on.
+   */
+  async control(queue: string): Promise<QueueControl | undefined> {
     if (!this.system.queues().includes(queue)) return undefined;
-    return this.options.records ? this.options.records(queue) : controlOf(this.system.queue(queue));
+    if (this.options.records) return this.options.records(queue);
+    const known = this.keepsRecords.get(queue);
+    if (known === false) return undefined;
+    const control = controlOf(this.system.queue(queue));
+    if (known === undefined) {
+      try {
+        await control.counts();
+      } catch (error) {
+        if (!(error instanceof QuiError && error.code === 'ERR_RECORDS_OFF')) throw error;
+        this.keepsRecords.set(queue, false);
+        return undefined;
+      }
+      this.keepsRecords.set(queue, true);
+    }
+    return control;
   }
 
   async summary(name: string): Promise<QueueSummary> {
-    const control = this.control(name);
+    const control = await this.control(name);
     const [stats, counts, paused, workers] = await Promise.all([
       this.system.queue(name).stats(),
       control?.counts(),
@@ -97,7 +120,7 @@ export class ReadModel {
   }
 
   async queue(name: string, state: JobState, cursor: string | undefined): Promise<QueueView> {
-    const control = this.control(name);
+    const control = await this.control(name);
     const [summary, page] = await Promise.all([
       this.summary(name),
       control?.getJobs({ state, limit: this.options.pageSize, ...(cursor ? { cursor } : {}) }),
@@ -106,7 +129,7 @@ export class ReadModel {
   }
 
   async job(queue: string, id: string): Promise<JobView> {
-    const control = this.control(queue);
+    const control = await this.control(queue);
     const record = await control?.getJob(id);
     return { queue, hasRecords: control !== undefined, record, timeline: this.activity.timelineOf(id) };
   }
@@ -116,7 +139,7 @@ export class ReadModel {
     const withoutRecords: string[] = [];
     const queues = [];
     for (const name of names) {
-      const control = this.control(name);
+      const control = await this.control(name);
       if (!control) {
         withoutRecords.push(name);
         continue;
@@ -141,7 +164,7 @@ export class ReadModel {
     const rows: ProcessRow[] = [];
     const withoutRecords: string[] = [];
     for (const queue of this.queues()) {
-      const control = this.control(queue);
+      const control = await this.control(queue);
       if (!control) {
         withoutRecords.push(queue);
         continue;

@@ -1,7 +1,7 @@
 import { InvalidOptionsError, QuiError } from '../errors';
 import type { JobRecord, JobState } from '../jobs/job-record';
 import { JOB_END_STATES, type JobEndState } from '../jobs/job-retention';
-import type { JobRecords } from '../stores/job-records';
+import type { JobRecords, ProcessInfo } from '../stores/job-records';
 import { checkNumber, checkObject, describe } from '../validate';
 import type { QueueRuntime } from './queue-runtime';
 
@@ -125,6 +125,14 @@ export class JobControl {
 
   async isPaused(): Promise<boolean> {
     return (await this.records()).isPaused();
+  }
+
+  /** On a store no other process shares (memory) no heartbeat is written: this process alone. */
+  async processes(): Promise<readonly ProcessInfo[]> {
+    const records = await this.records();
+    if (this.rt.shared) return records.processes(this.now());
+    const self = this.rt.localProcess();
+    return self ? [self] : [];
   }
 
   async cancel(id: string, reason?: string): Promise<JobRecord> {

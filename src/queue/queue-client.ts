@@ -8,6 +8,7 @@ import type { JobOptions } from '../jobs/job-options';
 import { findQueueRuntime, type EnqueueSpan } from './queue-runtime';
 import { isPlainObject } from '../validate';
 import type { JobRecord } from '../jobs/job-record';
+import type { ProcessInfo } from '../stores/job-records';
 import {
   JobControl,
   type GetJobsQuery,
@@ -79,6 +80,12 @@ export interface QueueClient<TTask = unknown, TPriority extends string = string>
   /** Undoes `pause()`: parked workers in every process sharing the store look again. */
   resume(): Promise<void>;
   isPaused(): Promise<boolean>;
+  /**
+   * The processes sharing the queue's store whose lease is running, as their latest heartbeats
+   * say (host, pid, workers busy and in all, when the lease ends): this one included while its
+   * queue runs. On the memory store, this process only.
+   */
+  processes(): Promise<readonly ProcessInfo[]>;
   /**
    * Cancels job `id`: a waiting, delayed or failed job becomes `cancelled` at once; an active one
    * has its attempt's `AbortSignal` aborted in whichever process runs it and ends `cancelled`
@@ -167,6 +174,7 @@ export function queueClient<TTask, TPriority extends string = string>(
     pause: () => control().then((c) => c.pause()),
     resume: () => control().then((c) => c.resume()),
     isPaused: () => control().then((c) => c.isPaused()),
+    processes: () => control().then((c) => c.processes()),
     cancel: (id, reason) => control().then((c) => c.cancel(id, reason) as Promise<Rec>),
     waitFor: (id, options) => control().then((c) => c.waitFor(id, options) as Promise<Rec>),
     enqueue: (task, options) => {

@@ -5,7 +5,7 @@ import { QuiError, toError } from '../errors';
 import { buildJob, type TaskDefaults } from '../jobs/job-options';
 import type { JobRecord } from '../jobs/job-record';
 import type { Logger } from '../logging';
-import { jobStateError, type JobRecords, type StoreBroadcast } from '../stores/job-records';
+import { jobStateError, type JobRecords, type ProcessInfo, type StoreBroadcast } from '../stores/job-records';
 import type { JobStore } from '../stores/job-store';
 import { describe } from '../validate';
 import { JobLedger } from './job-ledger';
@@ -51,6 +51,8 @@ export class QueueRuntime {
   private readonly enders = new Map<string, Set<() => void>>();
   /** True when other processes may share the store (every kind but memory). */
   readonly shared: boolean;
+  /** The records upkeep, once the store is open with records. */
+  private upkeep: RecordsUpkeep | undefined;
 
   constructor(
     readonly config: ResolvedQueue,
@@ -172,6 +174,11 @@ export class QueueRuntime {
   }
 
   /** Jobs may be due: the live queue incarnation serves its parked polls. */
+  /** This process as its heartbeat would show it, once the store is open with records. */
+  localProcess(): ProcessInfo | undefined {
+    return this.upkeep?.self();
+  }
+
   wake(): void {
     const self = this.self;
     if (self?.alive) self.send(WAKE);
@@ -212,6 +219,7 @@ export class QueueRuntime {
         unlisten?.();
         await ledger.settled();
         await upkeep?.stop();
+        this.upkeep = undefined;
         await store.close();
       });
       store.onAvailable?.(() => this.wake());
@@ -236,6 +244,7 @@ export class QueueRuntime {
           workers: this.config.workers?.count ?? 0,
         });
         await upkeep.start();
+        this.upkeep = upkeep;
       }
       ledger.store = store;
       this.store = store;

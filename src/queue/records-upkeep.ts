@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Clock, TimerHandle } from '../clock';
 import { toError } from '../errors';
 import type { Logger } from '../logging';
-import type { JobRecords } from '../stores/job-records';
+import type { JobRecords, ProcessBeat, ProcessInfo } from '../stores/job-records';
 import type { JobLedger } from './job-ledger';
 
 /** Ended records past their age one upkeep round prunes at most. */
@@ -87,19 +87,29 @@ export class RecordsUpkeep {
     (this.timer as { unref?: () => void }).unref?.();
   }
 
+  /** What this process says of itself in a heartbeat, now. */
+  private beatOf(): ProcessBeat {
+    const { processId, ledger, workers } = this.deps;
+    return {
+      processId,
+      host: this.host,
+      pid: process.pid,
+      startedAtMs: this.startedAtMs,
+      workers: { busy: Math.min(ledger.running.size, workers), total: workers },
+    };
+  }
+
+  /**
+   * This process as a heartbeat would show it, as of now: what `processes()` answers for a store
+   * no other process shares (memory), where no heartbeat is written.
+   */
+  self(): ProcessInfo {
+    const now = this.deps.clock.wallNow();
+    return { ...this.beatOf(), lastBeatAtMs: now, expiresAtMs: now + this.ttlMs };
+  }
+
   private async beat(): Promise<void> {
-    const { records, clock, processId, ledger, workers } = this.deps;
-    await records.heartbeat(
-      {
-        processId,
-        host: this.host,
-        pid: process.pid,
-        startedAtMs: this.startedAtMs,
-        workers: { busy: Math.min(ledger.running.size, workers), total: workers },
-      },
-      clock.wallNow(),
-      this.ttlMs,
-    );
+    await this.deps.records.heartbeat(this.beatOf(), this.deps.clock.wallNow(), this.ttlMs);
   }
 
   /** One round: beat (every other round), reap, prune. A failure is logged; the next round tries again. */

@@ -339,7 +339,7 @@ async function quit(connection: Redis): Promise<void> {
 }
 
 /** Loads ioredis on first use: it is an optional peer dependency. @internal */
-function loadIoredis(): typeof Redis {
+export function loadIoredis(): typeof Redis {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('ioredis') as typeof Redis;

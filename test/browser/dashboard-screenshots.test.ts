@@ -1,7 +1,7 @@
 /**
  * A screenshot of each page against a running system with some history, for people to look at.
  * `UPDATE_SCREENSHOTS=1 npx jest test/browser/dashboard-screenshots.test.ts` writes them to
- * docs/images/ (committed); otherwise they go to a temporary folder. Records: STUB-RECORDS.
+ * docs/images/ (committed); otherwise they go to a temporary folder. Records: the queues' own.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,8 +1,7 @@
 /**
  * The dashboard in a real browser: Debian's Chromium, headless, driven by playwright-core,
- * against a running system. Job records come from the STUB-RECORDS helper
- * (test/helpers/stub-records.ts): pause there only flips a flag and retry re-enqueues with a new
- * id; switch `startDemo` to the queues' own clients when the records API lands.
+ * against a running system whose queues keep their records (memory store): pause holds jobs in
+ * the store, retry puts the same job back, cancel ends its record.
  * Outside CI a missing Chromium skips this file with one line; in CI it must run.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -102,7 +101,7 @@ run('the dashboard in Chromium', () => {
     expect(status).toBe(403);
   });
 
-  it('pauses and resumes a queue from its page (STUB-RECORDS: the flag only)', async () => {
+  it('pauses a queue from its page (its jobs wait) and resumes it (they run)', async () => {
     demo = await startDemo({ dashboard: { authorize: () => 'write' } });
     const page = await open(`${demo.url}queues/emails`);
     await page.getByRole('button', { name: 'Pause' }).click();
@@ -111,8 +110,14 @@ run('the dashboard in Chromium', () => {
       queues: { name: string; paused: boolean }[];
     };
     expect(api.queues.find((q) => q.name === 'emails')?.paused).toBe(true);
+    const emails = demo.system.queue('emails');
+    const job = await emails.enqueue(sendEmail.create({ to: 'ada@example.com' }));
+    await page.waitForSelector(`tr[data-job="${job.id}"]`); // listed live, as waiting
+    expect((await emails.getJob(job.id))?.state).toBe('waiting');
+    const done = emails.waitFor(job.id);
     await page.getByRole('button', { name: 'Resume' }).click();
     await page.waitForSelector('[data-field="status"] .badge.running');
+    expect((await done).state).toBe('completed');
     expect(problems).toEqual([]);
   });
 
@@ -122,7 +127,8 @@ run('the dashboard in Chromium', () => {
     const page = await open(`${demo.url}dead`);
     await page.waitForSelector(`tr[data-job="${id}"]`);
     failingMonths.delete('feb');
-    const completed = nextEvent(demo.system, 'job.completed', (e) => e.job.queue === 'reports');
+    // The same job runs again (retryJob keeps its id).
+    const completed = nextEvent(demo.system, 'job.completed', (e) => e.job.id === id);
     await page.locator(`tr[data-job="${id}"]`).getByRole('button', { name: 'Retry' }).click();
     await completed;
     await page.waitForSelector(`tr[data-job="${id}"]`, { state: 'detached' });

@@ -1,5 +1,5 @@
-/** Every dashboard action over HTTP, on STUB-RECORDS (test/helpers/stub-records.ts) until the records API lands. */
-import { buildReport, failingMonths, startDemo, type Demo } from '../../fixtures/dashboard-demo';
+/** Every dashboard action over HTTP, on the queues' own records (QueueClient's records API, memory store). */
+import { buildReport, failingMonths, sendEmail, startDemo, type Demo } from '../../fixtures/dashboard-demo';
 import { nextEvent, post } from '../../helpers/dashboard-client';
 import { createTestLogger, type TestLogger } from '../../helpers/test-logger';
 
@@ -76,16 +76,22 @@ describe('actions', () => {
     expect(await again.json()).toMatchObject({ error: { code: 'ERR_JOB_STATE' } });
   });
 
-  it('pauses and resumes a queue', async () => {
+  it('pauses a queue (it hands out nothing) and resumes it', async () => {
     expect(await (await post(`${demo.url}api/queues/emails/pause`)).json()).toEqual({
       ok: true,
       message: 'Paused emails',
     });
     expect(await (await fetch(`${demo.url}queues/emails`)).text()).toContain('badge paused');
+    const emails = demo.system.queue('emails');
+    expect(await emails.isPaused()).toBe(true);
+    const job = await emails.enqueue(sendEmail.create({ to: 'ada@example.com' }));
+    expect((await emails.getJob(job.id))?.state).toBe('waiting');
+    const done = emails.waitFor(job.id);
     expect(await (await post(`${demo.url}api/queues/emails/resume`)).json()).toEqual({
       ok: true,
       message: 'Resumed emails',
     });
+    expect((await done).state).toBe('completed');
     expect(log.find('dashboard action').map((r) => r.action)).toEqual(['pause', 'resume']);
   });
 

@@ -1,7 +1,6 @@
 /**
  * The dashboard's server side over real HTTP, without a browser: routes, mounting, access,
- * CSRF, escaping, the action log and the live stream. Job records come from the STUB-RECORDS
- * helper (test/helpers/stub-records.ts) until the records API lands.
+ * CSRF, escaping, the action log and the live stream, on the queues' own records (memory store).
  */
 import { buildReport, failingMonths, sendEmail, startDemo, type Demo } from '../../fixtures/dashboard-demo';
 import { EventStream, nextEvent, post } from '../../helpers/dashboard-client';
@@ -151,7 +150,7 @@ describe('access', () => {
 
 describe('a queue without job records', () => {
   it('is shown from its counters, lists no jobs and takes no actions', async () => {
-    const d = await start({ stub: false, dashboard: { authorize: () => 'write' } });
+    const d = await start({ emailsWithoutRecords: true, dashboard: { authorize: () => 'write' } });
     const overview = await (await fetch(d.url)).text();
     expect(overview).toContain('title="no job records');
     expect(await (await fetch(`${d.url}queues/emails`)).text()).toContain('keeps no job records');

@@ -16,10 +16,10 @@ let url: string;
 
 beforeEach(async () => {
   clock = new ManualClock();
-  // A queue with no workers and a memory store: nothing else sets timers on the clock.
-  system = await startSystem(defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' })] }), {
-    clock,
-  });
+  // A queue with no workers, a memory store and no records (whose heartbeat and upkeep would
+  // tick on this clock too): the live stream's timer is the only one.
+  const q = defineQueue({ name: 'q', retain: false });
+  system = await startSystem(defineSupervisor({ id: 'root', children: [q] }), { clock });
   dashboard = createDashboard(system, { refreshMs: 500 });
   server = createServer(dashboard);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

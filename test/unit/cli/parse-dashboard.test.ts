@@ -8,10 +8,40 @@ describe('parseCli: qui dashboard', () => {
       { type: 'dashboard', config: 'q.js', port: 0, host: '0.0.0.0' },
     ],
     [['dashboard', '--help'], { type: 'help', topic: 'dashboard' }],
+    [
+      ['dashboard', '--redis', 'redis://r:6379'],
+      {
+        type: 'dashboard',
+        port: 3000,
+        host: '127.0.0.1',
+        redis: { url: 'redis://r:6379', prefix: 'qui:', queues: [] },
+      },
+    ],
+    [
+      [
+        'dashboard',
+        '--redis',
+        'rediss://r',
+        '--prefix',
+        'app:',
+        '--queue',
+        'a',
+        '--queue',
+        'b',
+        '--queue',
+        'a',
+      ],
+      {
+        type: 'dashboard',
+        port: 3000,
+        host: '127.0.0.1',
+        redis: { url: 'rediss://r', prefix: 'app:', queues: ['a', 'b'] },
+      },
+    ],
   ])('reads %j', (argv, command) => expect(parseCli(argv)).toEqual(command));
 
   it.each([
-    [['dashboard'], 'dashboard needs a config module: qui dashboard --config <file>'],
+    [['dashboard'], 'dashboard needs a config module (--config <file>) or a Redis (--redis <url>)'],
     [
       ['dashboard', '--config', 'q.js', '--port', 'http'],
       '--port must be an integer from 0 to 65535, got "http"',
@@ -24,8 +54,22 @@ describe('parseCli: qui dashboard', () => {
     [['dashboard', '--nope'], 'unknown option --nope'],
     [['dashboard', 'q.js'], 'dashboard takes no arguments, got "q.js"'],
     [
-      ['dashboard', '--redis', 'redis://127.0.0.1:6379', '--prefix', 'x'],
-      'dashboard --redis/--prefix needs the job-records API, not in this version: use --config',
+      ['dashboard', '--config', 'q.js', '--redis', 'redis://r'],
+      'dashboard takes --config or --redis, not both',
+    ],
+    [['dashboard', '--config', 'q.js', '--prefix', 'x:'], '--prefix goes with --redis <url>'],
+    [['dashboard', '--config', 'q.js', '--queue', 'a'], '--queue goes with --redis <url>'],
+    [
+      ['dashboard', '--redis', 'localhost:6379'],
+      '--redis must be a redis:// or rediss:// URL, got "localhost:6379"',
+    ],
+    [
+      ['dashboard', '--redis', 'redis://r', '--prefix', 'a{b'],
+      `--prefix must not contain '{' or '}', got "a{b"`,
+    ],
+    [
+      ['dashboard', '--redis', 'redis://r', '--queue', 'q}'],
+      `--queue must be a queue name without '{' or '}', got "q}"`,
     ],
   ])('refuses %j with one line', (argv, problem) => {
     expect(parseCli(argv)).toEqual({ type: 'usage-error', message: `${problem} (see qui dashboard --help)` });

@@ -3,6 +3,7 @@ import { resolveDashboardOptions } from '../../../src/dashboard/dashboard-option
 import { relativeRoot, sparkline } from '../../../src/dashboard/format';
 import { escapeHtml, html, jsonText } from '../../../src/dashboard/html';
 import { controlOf } from '../../../src/dashboard/queue-control';
+import type { QueueClient } from '../../../src/queue/queue-client';
 import { ManualClock } from '../../../src/clock';
 import { InvalidOptionsError } from '../../../src/errors';
 import { QuiEventBus } from '../../../src/events';
@@ -56,30 +57,49 @@ describe('resolveDashboardOptions', () => {
 });
 
 describe('controlOf', () => {
-  const required = ['getJob', 'getJobs', 'counts', 'retryJob', 'removeJob', 'pause', 'resume', 'cancel'];
-  const client = (names: string[]) => Object.fromEntries(names.map((m) => [m, async () => m]));
-
-  it('uses a client that has every required records method, bound to it', async () => {
-    const full: Record<string, unknown> = { ...client([...required, 'isPaused', 'processes']), self: 'me' };
-    full.getJob = async function (this: { self: string }) {
-      return Promise.resolve(this.self);
-    };
-    const control = controlOf(full);
-    expect(await control?.getJob('x')).toBe('me');
-    expect(await control?.isPaused()).toBe('isPaused');
-    expect(await control?.processes()).toBe('processes');
-  });
-
-  it('answers "unknown" for pause state and no processes when the client lacks them', async () => {
-    const control = controlOf(client(required));
-    expect(await control?.isPaused()).toBeUndefined();
-    expect(await control?.processes()).toEqual([]);
-  });
-
-  it('takes nothing from a client missing a required method, or from a stats-only client', () => {
-    expect(controlOf(client(required.filter((m) => m !== 'cancel')))).toBeUndefined();
-    expect(controlOf({ name: 'q', stats: () => undefined })).toBeUndefined();
-    expect(controlOf(undefined)).toBeUndefined();
+  it("calls the queue client's records methods, with their arguments", async () => {
+    const names = [
+      'getJob',
+      'getJobs',
+      'counts',
+      'retryJob',
+      'removeJob',
+      'pause',
+      'resume',
+      'isPaused',
+      'cancel',
+      'processes',
+    ] as const;
+    const calls: unknown[][] = [];
+    const client = Object.fromEntries(
+      names.map((m) => [m, async (...args: unknown[]) => (calls.push([m, ...args]), m)]),
+    ) as unknown as QueueClient;
+    const control = controlOf(client);
+    const answers = [
+      await control.getJob('j1'),
+      await control.getJobs({ state: 'dead', limit: 5, cursor: 'c' }),
+      await control.counts(),
+      await control.retryJob('j2'),
+      await control.removeJob('j3'),
+      await control.pause(),
+      await control.resume(),
+      await control.isPaused(),
+      await control.cancel('j4', 'dup'),
+      await control.processes(),
+    ];
+    expect(answers).toEqual(names);
+    expect(calls).toEqual([
+      ['getJob', 'j1'],
+      ['getJobs', { state: 'dead', limit: 5, cursor: 'c' }],
+      ['counts'],
+      ['retryJob', 'j2'],
+      ['removeJob', 'j3'],
+      ['pause'],
+      ['resume'],
+      ['isPaused'],
+      ['cancel', 'j4', 'dup'],
+      ['processes'],
+    ]);
   });
 });
 

@@ -1,0 +1,107 @@
+/**
+ * The cross-process story in a real browser: a `qui start` process runs a Redis queue's workers,
+ * and `qui dashboard --redis` (serveRedisDashboard, in this process, with no workers) shows what
+ * that process does, live. Needs Redis (requireRedis, a prefix of its own) and Chromium (skipped
+ * with one line outside CI when missing).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createInterface } from 'node:readline';
+import Redis from 'ioredis';
+import pino from 'pino';
+import { serveRedisDashboard } from '../../src/cli/watch-redis';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium';
+import { requireRedis } from '../helpers/services';
+
+const run = chromiumAvailable() ? describe : describe.skip;
+jest.setTimeout(60_000);
+
+const url = requireRedis();
+const prefix = `qui-test-dashint-browser-${randomUUID().slice(0, 8)}:`;
+const queue = 'mp-dash';
+
+/** The worker process: `qui start` on the records fixture (2 workers, 500 ms heartbeat). */
+function startWorkers(): { child: ChildProcess; ready: Promise<void> } {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/qui.ts', 'start', 'test/fixtures/redis-records-worker.config.ts'],
+    {
+      env: {
+        ...process.env,
+        QUI_TEST_REDIS_URL: url,
+        QUI_TEST_PREFIX: prefix,
+        QUI_TEST_QUEUE: queue,
+        QUI_TEST_WORKERS: '2',
+        QUI_LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.resume();
+  const ready = new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      if (line.includes('"tree started"')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker process exited early with ${code}`)));
+  });
+  return { child, ready };
+}
+
+run('the dashboard of a Redis queue another process runs', () => {
+  it('lists that process and shows the jobs it completes, live, without running any itself', async () => {
+    const workers = startWorkers();
+    const signals = new EventEmitter();
+    let exit!: (code: number) => void;
+    const exited = new Promise<number>((resolve) => (exit = resolve));
+    const browser = await launchChromium();
+    let served: Awaited<ReturnType<typeof serveRedisDashboard>> | undefined;
+    try {
+      await workers.ready;
+      served = await serveRedisDashboard(
+        { url, prefix, queues: [] }, // found by SCAN: the worker process's lease is under the prefix
+        { port: 0, host: '127.0.0.1' },
+        { logger: pino({ level: 'silent' }), signals: signals as unknown as NodeJS.Process, exit },
+      );
+      expect(served.queues).toEqual([queue]);
+      const page = await browser.context.newPage();
+      await page.goto(`${served.url}processes`);
+      await page.locator('td.num', { hasText: new RegExp(`^${workers.child.pid}$`) }).waitFor();
+      await page.goto(served.url);
+      const completed = page.locator(`tr[data-queue="${queue}"] td[data-count="completed"]`);
+      expect(await completed.innerText()).toBe('0');
+      // Enqueued here (this process defines the queue, without workers); run by the other process.
+      const jobs = await served.system.queue(queue).enqueueMany([{ task: { n: 1 } }, { task: { n: 2 } }]);
+      await page
+        .locator(`tr[data-queue="${queue}"] td[data-count="completed"]`, { hasText: /^2$/ })
+        .waitFor();
+      for (const job of jobs) {
+        const record = await served.system.queue(queue).getJob(job.id);
+        expect(record?.processId).not.toBe(undefined);
+        expect(record?.state).toBe('completed');
+      }
+      const mine = (await served.system.queue(queue).processes()).find((p) => p.workers.total === 0);
+      for (const job of jobs)
+        expect((await served.system.queue(queue).getJob(job.id))?.processId).not.toBe(mine?.processId);
+    } finally {
+      await browser.close();
+      if (served) {
+        signals.emit('SIGTERM', 'SIGTERM');
+        await exited;
+        served.server.closeAllConnections();
+        served.server.close();
+      }
+      const gone = new Promise((resolve) => workers.child.once('exit', resolve));
+      workers.child.kill('SIGTERM');
+      await gone;
+      const admin = new Redis(url);
+      let cursor = '0';
+      do {
+        const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await admin.del(...keys);
+      } while (cursor !== '0');
+      await admin.quit();
+    }
+  });
+});

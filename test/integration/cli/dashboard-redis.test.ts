@@ -1,0 +1,109 @@
+/**
+ * `qui dashboard --redis`: the dashboard of queues another system runs on a shared Redis, served
+ * without their workers. Needs Redis (requireRedis); every key is under this file's own prefix.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import Redis from 'ioredis';
+import pino from 'pino';
+import { discoverRedisQueues, serveRedisDashboard } from '../../../src/cli/watch-redis';
+import { ok } from '../../../src/jobs/job-result';
+import { defineQueue } from '../../../src/queue/define-queue';
+import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
+import { redisStore } from '../../../src/stores/redis-store';
+import { defineSupervisor } from '../../../src/supervision/spec';
+import { post } from '../../helpers/dashboard-client';
+import { requireRedis } from '../../helpers/services';
+
+const url = requireRedis();
+const prefix = `qui-test-dashint-${randomUUID().slice(0, 8)}:`;
+const admin = new Redis(url);
+const signals = new EventEmitter();
+let runner: QuiSystem | undefined;
+let served: Awaited<ReturnType<typeof serveRedisDashboard>> | undefined;
+let exited: Promise<number> | undefined;
+
+afterEach(async () => {
+  if (served) {
+    signals.emit('SIGTERM', 'SIGTERM');
+    await exited;
+    served.server.closeAllConnections();
+    served.server.close();
+    served = undefined;
+  }
+  signals.removeAllListeners();
+  await runner?.stop();
+  runner = undefined;
+  let cursor = '0';
+  do {
+    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await admin.del(...keys);
+  } while (cursor !== '0');
+});
+afterAll(() => admin.quit());
+
+/** The system that runs the jobs: `mail` with a worker, `idle` with none. */
+async function startRunner(): Promise<QuiSystem> {
+  const store = redisStore({ url, prefix });
+  runner = await startSystem(
+    defineSupervisor({
+      id: 'root',
+      children: [
+        defineQueue({ name: 'mail', store, workers: { count: 1, processor: () => ok({ sent: true }) } }),
+        defineQueue({ name: 'idle', store }),
+      ],
+    }),
+  );
+  return runner;
+}
+
+async function watch(queues: string[] = []): Promise<string> {
+  let exit!: (code: number) => void;
+  exited = new Promise((resolve) => (exit = resolve));
+  served = await serveRedisDashboard(
+    { url, prefix, queues },
+    { port: 0, host: '127.0.0.1' },
+    { logger: pino({ level: 'silent' }), signals: signals as unknown as NodeJS.Process, exit },
+  );
+  return served.url;
+}
+
+it('finds the queues under the prefix and shows their records, read-only, running none of their jobs', async () => {
+  const system = await startRunner();
+  const done = await system.queue('mail').enqueue({ to: 'ada' });
+  await system.queue('mail').waitFor(done.id);
+  const waiting = await system.queue('idle').enqueue({ n: 1 });
+  expect(await discoverRedisQueues(url, prefix)).toEqual(['idle', 'mail']);
+
+  const dash = await watch();
+  expect(served?.queues).toEqual(['idle', 'mail']);
+  const api = (await (await fetch(`${dash}api/queues`)).json()) as {
+    queues: { name: string; counts: Record<string, number>; hasRecords: boolean }[];
+  };
+  const counts = Object.fromEntries(api.queues.map((q) => [q.name, q.counts]));
+  expect(counts.mail).toMatchObject({ completed: 1, waiting: 0 });
+  expect(counts.idle).toMatchObject({ waiting: 1 });
+  expect(await (await fetch(`${dash}queues/mail?state=completed`)).text()).toContain(done.id);
+  // The runner's lease is on the processes page, beside the dashboard's own (no workers).
+  const processes = await (await fetch(`${dash}processes`)).text();
+  const leases = await system.queue('mail').processes();
+  expect(leases.map((p) => p.workers.total).sort()).toEqual([0, 1]);
+  for (const p of leases) expect(processes).toContain(p.processId);
+  expect((await post(`${dash}api/queues/idle/pause`)).status).toBe(403);
+  expect(await system.queue('idle').isPaused()).toBe(false);
+  expect((await system.queue('idle').getJob(waiting.id))?.state).toBe('waiting');
+});
+
+it('shows only the queues named with --queue', async () => {
+  await startRunner();
+  const dash = await watch(['mail']);
+  const api = (await (await fetch(`${dash}api/queues`)).json()) as { queues: { name: string }[] };
+  expect(api.queues.map((q) => q.name)).toEqual(['mail']);
+});
+
+it('refuses a prefix with no queue under it, saying to name one', async () => {
+  await expect(watch()).rejects.toThrow(
+    `no queue has keys under prefix "${prefix}" on ${url}: name one with --queue`,
+  );
+});
