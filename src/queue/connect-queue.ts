@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidOptionsError, QuiError, toError } from '../errors';
+import { systemClock } from '../clock';
+import { InvalidOptionsError, QuiError } from '../errors';
 import type { Job } from '../jobs/job';
 import { buildJob, type JobOptions, type JobQueueConfig, type TaskDefaults } from '../jobs/job-options';
 import type { JobRecord } from '../jobs/job-record';
 import { resolveRetention, type ResolvedRetention, type RetentionOptions } from '../jobs/job-retention';
 import type { JobRecords, StoreBroadcast } from '../stores/job-records';
 import type { JobStore, JobStoreFactory } from '../stores/job-store';
-import { checkNumber, checkObject, checkString, describe, type Fail } from '../validate';
+import { checkObject, checkString, describe, type Fail } from '../validate';
 import { queueOfSpec, type QueueSpec } from './define-queue';
 import {
-  DEFAULT_PAGE_LIMIT,
-  hasEnded,
+  JobControl,
   type GetJobsQuery,
   type JobCounts,
   type JobPage,
@@ -162,23 +162,64 @@ export async function connectQueue<TTask = unknown>(
 
 class Connection<TTask> implements QueueConnection<TTask> {
   private closed = false;
+  /** The records calls, as a queue's own client makes them (see `JobControl`). */
+  private readonly control: JobControl;
 
   constructor(
     readonly name: string,
-    private readonly processId: string,
+    processId: string,
     private readonly target: Target,
     private readonly store: JobStore,
-    private readonly recs: JobRecords,
-  ) {}
-
-  private records(): JobRecords {
-    if (this.closed)
-      throw new QuiError('ERR_STOPPED', `the connection to queue ${describe(this.name)} is closed`);
-    return this.recs;
+    recs: JobRecords,
+  ) {
+    const records = (): JobRecords => {
+      if (this.closed)
+        throw new QuiError('ERR_STOPPED', `the connection to queue ${describe(name)} is closed`);
+      return recs;
+    };
+    const none = (): void => undefined;
+    this.control = new JobControl({
+      name,
+      processId,
+      clock: systemClock,
+      records: () => Promise.resolve().then(records),
+      retryDeadLetter: (record) =>
+        Promise.reject(
+          new QuiError(
+            'ERR_JOB_STATE',
+            `job ${describe(record.id)} is a dead-letter copy of job ${describe(record.deadLetterOf?.jobId)} of queue ${describe(record.deadLetterOf?.queue)}: retry it with system.queue(${describe(name)}).retryJob in a system that defines both queues`,
+          ),
+        ),
+      // No workers, no books here: the processes running the queue keep those.
+      retried: none,
+      removed: none,
+      resumed: none,
+      // As the queue's own cancel does: every process hears `job.cancelled` (and its waitFor ends).
+      cancelledWaiting: (record) =>
+        broadcastQuietly(recs, {
+          type: 'job.event',
+          origin: processId,
+          event: 'job.cancelled',
+          payload: { job: jobOfRecord(record, false), reason: record.reason },
+        }),
+      // A job's end reaches a connection only as another process's broadcast.
+      onEnded: (id, look) =>
+        recs.onBroadcast((message) => {
+          if (
+            message.type !== 'job.event' ||
+            message.event === 'job.progress' ||
+            message.event === 'job.failed'
+          )
+            return;
+          const job = (message.payload as { job?: { id?: unknown } } | null)?.job;
+          if (job?.id === id) look();
+        }),
+      processes: async (r) => r.processes(Date.now()),
+    });
   }
 
   async enqueue(task: TTask, options?: JobOptions): Promise<Job<TTask>> {
-    this.records();
+    this.checkOpen();
     const now = Date.now();
     const job = buildJob(this.target.job, task, options, this.target.defaultsFor(task), now);
     await this.store.add(job, now, this.target.maxSize);
@@ -186,143 +227,59 @@ class Connection<TTask> implements QueueConnection<TTask> {
   }
 
   async size(): Promise<number> {
-    this.records();
+    this.checkOpen();
     return this.store.size();
   }
 
-  async getJob(id: string): Promise<JobRecord<TTask> | undefined> {
-    checkId(id);
-    return (await this.records().get(id)) as JobRecord<TTask> | undefined;
+  getJob(id: string): Promise<JobRecord<TTask> | undefined> {
+    return this.control.getJob(id) as Promise<JobRecord<TTask> | undefined>;
   }
 
-  async getJobs(query: GetJobsQuery): Promise<JobPage<TTask>> {
-    const q = checkObject(query, '', ['state', 'limit', 'cursor'], fail);
-    return (await this.records().list({
-      state: q.state as GetJobsQuery['state'],
-      limit: q.limit === undefined ? DEFAULT_PAGE_LIMIT : (q.limit as number),
-      ...(q.cursor === undefined ? {} : { cursor: q.cursor as string }),
-    })) as JobPage<TTask>;
+  getJobs(query: GetJobsQuery): Promise<JobPage<TTask>> {
+    return this.control.getJobs(query) as Promise<JobPage<TTask>>;
   }
 
-  async counts(): Promise<JobCounts> {
-    return this.records().counts();
+  counts(): Promise<JobCounts> {
+    return this.control.counts();
   }
 
-  async retryJob(id: string): Promise<JobRecord<TTask>> {
-    checkId(id);
-    const records = this.records();
-    const record = await records.get(id);
-    if (record?.deadLetterOf)
-      throw new QuiError(
-        'ERR_JOB_STATE',
-        `job ${describe(id)} is a dead-letter copy of job ${describe(record.deadLetterOf.jobId)} of queue ${describe(record.deadLetterOf.queue)}: retry it with system.queue(${describe(this.name)}).retryJob in a system that defines both queues`,
-      );
-    return (await records.retry(id, Date.now())) as JobRecord<TTask>;
+  retryJob(id: string): Promise<JobRecord<TTask>> {
+    return this.control.retryJob(id) as Promise<JobRecord<TTask>>;
   }
 
-  async removeJob(id: string): Promise<boolean> {
-    checkId(id);
-    return this.records().remove(id);
+  removeJob(id: string): Promise<boolean> {
+    return this.control.removeJob(id);
   }
 
   pause(): Promise<void> {
-    return this.setPaused(true);
+    return this.control.pause();
   }
 
   resume(): Promise<void> {
-    return this.setPaused(false);
+    return this.control.resume();
   }
 
-  private async setPaused(paused: boolean): Promise<void> {
-    const records = this.records();
-    await records.setPaused(paused);
-    // Resuming wakes the parked workers of every process sharing the store.
-    await records.broadcast({ type: 'queue.paused', origin: this.processId, paused });
+  isPaused(): Promise<boolean> {
+    return this.control.isPaused();
   }
 
-  async isPaused(): Promise<boolean> {
-    return this.records().isPaused();
+  cancel(id: string, reason?: string): Promise<JobRecord<TTask>> {
+    return this.control.cancel(id, reason) as Promise<JobRecord<TTask>>;
   }
 
-  async cancel(id: string, reason?: string): Promise<JobRecord<TTask>> {
-    checkId(id);
-    if (reason !== undefined && typeof reason !== 'string')
-      throw new InvalidOptionsError('reason', `must be a string, got ${describe(reason)}`);
-    const records = this.records();
-    const outcome = await records.cancel(id, reason, Date.now());
-    if (outcome.state === 'cancelled') {
-      // As the queue's own cancel does: every process hears `job.cancelled` (and its waitFor ends).
-      const job = jobOfRecord(outcome.record, false);
-      await broadcastQuietly(records, {
-        type: 'job.event',
-        origin: this.processId,
-        event: 'job.cancelled',
-        payload: { job, reason: outcome.record.reason },
-      });
-    } else {
-      await records.broadcast({ type: 'job.cancel', origin: this.processId, jobId: id, reason });
-    }
-    return outcome.record as JobRecord<TTask>;
-  }
-
-  async waitFor(id: string, options?: WaitForOptions): Promise<JobRecord<TTask>> {
-    checkId(id);
-    const o = checkObject(options ?? {}, '', ['timeoutMs'], fail);
-    const timeoutMs =
-      o.timeoutMs === undefined ? Infinity : checkNumber(o.timeoutMs, 'timeoutMs', 0, fail, true);
-    const records = this.records();
-    return new Promise<JobRecord<TTask>>((resolve, reject) => {
-      let done = false;
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (error: Error | undefined, record?: JobRecord): void => {
-        if (done) return;
-        done = true;
-        unlisten();
-        if (timer !== undefined) clearTimeout(timer);
-        if (error) reject(error);
-        else resolve(record as JobRecord<TTask>);
-      };
-      const look = (): void => {
-        Promise.resolve(records.get(id)).then(
-          (record) => {
-            if (!record)
-              finish(
-                new QuiError('ERR_JOB_NOT_FOUND', `queue ${describe(this.name)} has no job ${describe(id)}`),
-              );
-            else if (hasEnded(record)) finish(undefined, record);
-          },
-          (thrown: unknown) => finish(toError(thrown)),
-        );
-      };
-      const unlisten = records.onBroadcast((message) => {
-        if (
-          message.type !== 'job.event' ||
-          message.event === 'job.progress' ||
-          message.event === 'job.failed'
-        )
-          return;
-        const job = (message.payload as { job?: { id?: unknown } } | null)?.job;
-        if (job?.id === id) look();
-      });
-      if (timeoutMs !== Infinity)
-        timer = setTimeout(
-          () =>
-            finish(
-              new QuiError(
-                'ERR_WAIT_TIMEOUT',
-                `job ${describe(id)} of queue ${describe(this.name)} did not end within ${timeoutMs} ms`,
-              ),
-            ),
-          timeoutMs,
-        );
-      look();
-    });
+  waitFor(id: string, options?: WaitForOptions): Promise<JobRecord<TTask>> {
+    return this.control.waitFor(id, options) as Promise<JobRecord<TTask>>;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.store.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed)
+      throw new QuiError('ERR_STOPPED', `the connection to queue ${describe(this.name)} is closed`);
   }
 }
 
@@ -333,9 +290,4 @@ async function broadcastQuietly(records: JobRecords, message: StoreBroadcast): P
   } catch {
     // at most once, as every broadcast: the record itself is written
   }
-}
-
-function checkId(id: unknown): void {
-  if (typeof id !== 'string' || id === '')
-    throw new InvalidOptionsError('id', `must be a job id (a non-empty string), got ${describe(id)}`);
 }

@@ -2,8 +2,8 @@ import { InvalidOptionsError, QuiError } from '../errors';
 import type { JobRecord, JobState } from '../jobs/job-record';
 import { JOB_END_STATES, type JobEndState } from '../jobs/job-retention';
 import type { JobRecords, ProcessInfo } from '../stores/job-records';
+import type { Clock } from '../clock';
 import { checkNumber, checkObject, describe } from '../validate';
-import type { QueueRuntime } from './queue-runtime';
 
 /** What `getJobs` reads: one state, newest first. */
 export interface GetJobsQuery {
@@ -43,30 +43,48 @@ export function hasEnded(record: JobRecord): boolean {
 }
 
 /**
+ * What the records calls need from where they run: a queue's runtime in a system (see
+ * `QueueRuntime.controlHost`), or a connection to its store alone (`connectQueue`). @internal
+ */
+export interface ControlHost {
+  readonly name: string;
+  readonly processId: string;
+  readonly clock: Clock;
+  /** The store's records; rejects with `ERR_RECORDS_OFF` where none are kept. */
+  records(): Promise<JobRecords>;
+  /** Puts a dead-letter copy's job back into its source queue. */
+  retryDeadLetter(record: JobRecord, records: JobRecords): Promise<JobRecord>;
+  /** A dead or lost job was stored again. */
+  retried(): void;
+  /** A job still stored (waiting, delayed, failed) was removed with its record. */
+  removed(): void;
+  /** The queue was resumed: parked workers here look again. */
+  resumed(): void;
+  /** A job not yet running was cancelled: tell whoever waits for it, here and elsewhere. */
+  cancelledWaiting(record: JobRecord): void | Promise<void>;
+  /** Calls `look` whenever job `id` may have ended; returns the function that stops it. */
+  onEnded(id: string, look: () => void): () => void;
+  /** The processes sharing the queue's store. */
+  processes(records: JobRecords): Promise<readonly ProcessInfo[]>;
+}
+
+/**
  * The records calls of a queue's client (`getJob`, `cancel`, `waitFor`…), straight to the queue's
  * store: they need no queue actor, so they answer while the queue restarts. @internal
  */
 export class JobControl {
-  constructor(private readonly rt: QueueRuntime) {}
+  constructor(private readonly host: ControlHost) {}
 
   private get name(): string {
-    return this.rt.config.name;
+    return this.host.name;
   }
 
-  /** The store's records; `ERR_RECORDS_OFF` for a queue defined with `retain: false`. */
-  private async records(): Promise<JobRecords> {
-    if (this.rt.config.retain === false) throw recordsOffError(this.name);
-    const store = await this.rt.openStore();
-    if (!store.records)
-      throw new QuiError(
-        'ERR_RECORDS_OFF',
-        `the ${this.rt.config.store.kind} store of queue ${describe(this.name)} keeps no job records`,
-      );
-    return store.records;
+  private records(): Promise<JobRecords> {
+    return this.host.records();
   }
 
   private now(): number {
-    return this.rt.clock.wallNow();
+    return this.host.clock.wallNow();
   }
 
   async getJob(id: string): Promise<JobRecord | undefined> {
@@ -92,10 +110,9 @@ export class JobControl {
     checkId(id);
     const records = await this.records();
     const record = await records.get(id);
-    if (record?.deadLetterOf) return this.rt.retryDeadLetter(record, records);
+    if (record?.deadLetterOf) return this.host.retryDeadLetter(record, records);
     const retried = await records.retry(id, this.now());
-    this.rt.ledger.totals.enqueued++; // stored again: a new life for the books
-    this.rt.wake();
+    this.host.retried();
     return retried;
   }
 
@@ -104,7 +121,7 @@ export class JobControl {
     const records = await this.records();
     const record = await records.get(id);
     const removed = await records.remove(id);
-    if (removed && record && STORED.has(record.state)) this.rt.ledger.totals.removed++;
+    if (removed && record && STORED.has(record.state)) this.host.removed();
     return removed;
   }
 
@@ -114,25 +131,21 @@ export class JobControl {
 
   async resume(): Promise<void> {
     await this.setPaused(false);
-    this.rt.wake();
+    this.host.resumed();
   }
 
   private async setPaused(paused: boolean): Promise<void> {
     const records = await this.records();
     await records.setPaused(paused);
-    await records.broadcast({ type: 'queue.paused', origin: this.rt.processId, paused });
+    await records.broadcast({ type: 'queue.paused', origin: this.host.processId, paused });
   }
 
   async isPaused(): Promise<boolean> {
     return (await this.records()).isPaused();
   }
 
-  /** On a store no other process shares (memory) no heartbeat is written: this process alone. */
   async processes(): Promise<readonly ProcessInfo[]> {
-    const records = await this.records();
-    if (this.rt.shared) return records.processes(this.now());
-    const self = this.rt.localProcess();
-    return self ? [self] : [];
+    return this.host.processes(await this.records());
   }
 
   async cancel(id: string, reason?: string): Promise<JobRecord> {
@@ -142,11 +155,11 @@ export class JobControl {
     const records = await this.records();
     const outcome = await records.cancel(id, reason, this.now());
     if (outcome.state === 'cancelled') {
-      this.rt.cancelledWaiting(outcome.record);
+      await this.host.cancelledWaiting(outcome.record);
       return outcome.record;
     }
     // Running somewhere (maybe here): the process running it aborts the attempt and ends it.
-    await records.broadcast({ type: 'job.cancel', origin: this.rt.processId, jobId: id, reason });
+    await records.broadcast({ type: 'job.cancel', origin: this.host.processId, jobId: id, reason });
     return outcome.record;
   }
 
@@ -160,7 +173,7 @@ export class JobControl {
       let done = false;
       let reading = false;
       let again = false;
-      const clock = this.rt.clock;
+      const clock = this.host.clock;
       const finish = (error: Error | undefined, record?: JobRecord): void => {
         if (done) return;
         done = true;
@@ -193,7 +206,7 @@ export class JobControl {
           },
         );
       };
-      const stop = this.rt.onEnded(id, look);
+      const stop = this.host.onEnded(id, look);
       const timer =
         timeoutMs === Infinity
           ? undefined

@@ -160,7 +160,7 @@ export function queueClient<TTask, TPriority extends string = string>(
         new QuiError('ERR_QUEUE_NOT_FOUND', `no queue named ${JSON.stringify(name)} is running`),
       );
     let c = controls.get(rt);
-    if (!c) controls.set(rt, (c = new JobControl(rt)));
+    if (!c) controls.set(rt, (c = new JobControl(rt.controlHost())));
     return Promise.resolve(c);
   };
   type Rec = JobRecord<TTask>;

@@ -8,6 +8,7 @@ import type { Logger } from '../logging';
 import { jobStateError, type JobRecords, type ProcessInfo, type StoreBroadcast } from '../stores/job-records';
 import type { JobStore } from '../stores/job-store';
 import { describe } from '../validate';
+import { recordsOffError, type ControlHost } from './job-control';
 import { JobLedger } from './job-ledger';
 import { RecordsUpkeep } from './records-upkeep';
 import { fromShared, waitingRecord } from './shared-events';
@@ -173,12 +174,46 @@ export class QueueRuntime {
     return this.ledger.totals;
   }
 
-  /** Jobs may be due: the live queue incarnation serves its parked polls. */
   /** This process as its heartbeat would show it, once the store is open with records. */
   localProcess(): ProcessInfo | undefined {
     return this.upkeep?.self();
   }
 
+  /** What the client's records calls (`JobControl`) need of this queue in this system. */
+  controlHost(): ControlHost {
+    return {
+      name: this.config.name,
+      processId: this.processId,
+      clock: this.clock,
+      records: async () => {
+        if (this.config.retain === false) throw recordsOffError(this.config.name);
+        const store = await this.openStore();
+        if (!store.records)
+          throw new QuiError(
+            'ERR_RECORDS_OFF',
+            `the ${this.config.store.kind} store of queue ${describe(this.config.name)} keeps no job records`,
+          );
+        return store.records;
+      },
+      retryDeadLetter: (record, records) => this.retryDeadLetter(record, records),
+      retried: () => {
+        this.ledger.totals.enqueued++; // stored again: a new life for the books
+        this.wake();
+      },
+      removed: () => this.ledger.totals.removed++,
+      resumed: () => this.wake(),
+      cancelledWaiting: (record) => this.cancelledWaiting(record),
+      onEnded: (id, look) => this.onEnded(id, look),
+      // On a store no other process shares (memory) no heartbeat is written: this process alone.
+      processes: async (records) => {
+        if (this.shared) return records.processes(this.clock.wallNow());
+        const self = this.localProcess();
+        return self ? [self] : [];
+      },
+    };
+  }
+
+  /** Jobs may be due: the live queue incarnation serves its parked polls. */
   wake(): void {
     const self = this.self;
     if (self?.alive) self.send(WAKE);
