@@ -323,6 +323,27 @@ export class JobLedger {
       reason: { type: 'decode', error: entry.error },
       worker: undefined,
     });
+    // The take marked its record active under this process: end it lost, or it would stay active
+    // for as long as this process holds its lease (a store that ends it itself makes this a no-op).
+    const records = this.records;
+    if (records === undefined || entry.id === undefined) return;
+    const end: RecordEnd = {
+      state: 'lost',
+      reason: 'decode',
+      error: toJobError(entry.error),
+      worker: undefined,
+    };
+    try {
+      void Promise.resolve(records.finish(entry.id, end, this.deps.clock.wallNow())).catch(
+        (thrown: unknown) =>
+          this.deps.log.error(
+            { err: toError(thrown), jobId: entry.id },
+            'ending an undecodable record failed',
+          ),
+      );
+    } catch (thrown) {
+      this.deps.log.error({ err: toError(thrown), jobId: entry.id }, 'ending an undecodable record failed');
+    }
   }
 
   /** Resolves once no write is pending, or after `maxMs` (on the injected clock). */

@@ -1,0 +1,48 @@
+import Redis from 'ioredis';
+import { DEFAULT_RETENTION } from '../../../src/jobs/job-retention';
+import { defineQueue } from '../../../src/queue/define-queue';
+import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
+import { redisStore } from '../../../src/stores/redis-store';
+import { defineSupervisor } from '../../../src/supervision/spec';
+import { requireRedis } from '../../helpers/services';
+
+// First: fails the file in one line, before any client is made, when Redis is down.
+const url = requireRedis();
+const prefix = `qui-test:undecodable-record:${process.pid}:`;
+const admin = new Redis(url, { maxRetriesPerRequest: 1 });
+let system: QuiSystem | undefined;
+
+afterAll(async () => {
+  if (system && !system.stopped) await system.stop();
+  const keys = await admin.keys(`${prefix}*`);
+  if (keys.length > 0) await admin.del(...keys);
+  await admin.quit();
+});
+
+describe('a job whose stored body cannot be decoded, on a queue keeping records', () => {
+  it('is reported lost and its record ends lost (reason decode), not left active', async () => {
+    system = await startSystem(
+      defineSupervisor({
+        id: 'root',
+        children: [defineQueue({ name: 'q', store: redisStore({ url, prefix }) })],
+      }),
+    );
+    const q = system.queue('q');
+    const bad = await q.enqueue('spoiled');
+    // With records on, the job's body lives in its record hash (field `b`): one that still shows
+    // its id but misses every other field.
+    await admin.hset(`${prefix}{q}:job:${bad.id}`, 'b', JSON.stringify({ id: bad.id }));
+    const lost = new Promise<unknown>((resolve) => system!.events.once('job.lost', resolve));
+    expect(await q.dequeue()).toBeUndefined();
+    expect(await lost).toMatchObject({ jobId: bad.id, reason: { type: 'decode' } });
+    // The record's own body is what cannot be read, so its counts tell: lost, and none active.
+    await system.stop();
+    const reader = redisStore({ url, prefix }).create({
+      queue: 'q',
+      priorities: ['high', 'low'],
+      records: { processId: 'reader', retention: DEFAULT_RETENTION },
+    });
+    expect(await reader.records!.counts()).toMatchObject({ active: 0, lost: 1, waiting: 0 });
+    await reader.close();
+  });
+});
