@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
 import { assertNever, QuiError, toError } from '../errors';
+import { createCliLogger } from './cli-logger';
 import { loadConfig } from './load-config';
 import { parseCli, QUI_USAGE, START_USAGE } from './parse-cli';
 import { DASHBOARD_USAGE } from './parse-dashboard';
@@ -63,7 +63,7 @@ async function main(argv: readonly string[]): Promise<void> {
       } catch (error) {
         return usageError(toError(error).message);
       }
-      const logger = pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
+      const logger = createCliLogger();
       try {
         await runTree(config, { logger });
       } catch (error) {
@@ -73,7 +73,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'dashboard': {
-      const logger = pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
+      const logger = createCliLogger();
       if (command.redis) {
         try {
           const { url, queues } = await serveRedisDashboard(command.redis, command, { logger });
