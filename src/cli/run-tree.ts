@@ -27,7 +27,8 @@ export async function runTree(config: QuiConfig, deps: RunTreeDeps = {}): Promis
   const signals = deps.signals ?? process;
   const exit = deps.exit ?? ((code: number) => process.exit(code));
   const system = await startSystem(config.tree, { ...config.options, logger });
-  logger.info({ pid: process.pid }, 'tree started');
+  // pino's base fields already carry `pid`: naming it again would write the key twice.
+  logger.info('tree started');
   // Signal listeners do not keep Node's event loop alive, and an idle tree on a memory or SQLite
   // store holds no handle: without this timer the process would exit 0 right here.
   const keepAlive = setInterval(noop, KEEP_ALIVE_MS);
