@@ -82,7 +82,9 @@ async function main(argv: readonly string[]): Promise<void> {
           );
         } catch (error) {
           const err = toError(error);
-          if (err instanceof QuiError && err.code === 'ERR_INVALID_OPTIONS') return usageError(err.message);
+          // No queue found, or no Redis to look in: one line, as the inspection commands say it.
+          if (err instanceof QuiError && (err.code === 'ERR_INVALID_OPTIONS' || err.code === 'ERR_STORE'))
+            return usageError(err.message);
           logger.fatal({ err }, 'could not start the dashboard');
           process.exit(1);
         }

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { QuiError } from '../errors';
+import { QuiError, toError } from '../errors';
 import { JOB_END_STATES, type RetentionOptions } from '../jobs/job-retention';
 import { defineQueue } from '../queue/define-queue';
 import type { QuiSystem } from '../runtime/start-system';
@@ -22,14 +22,22 @@ function globEscape(s: string): string {
  * The queues that have keys under `prefix` on the Redis at `url`: each key of a queue is
  * `<prefix>{<queue>}:…` (see redis-keys.ts), so the queue is what lies between the first `{` and
  * `}` after the prefix. SCANs (never KEYS), so a big Redis is not blocked. Sorted.
- * @throws {QuiError} `ERR_MISSING_PEER` without ioredis; the connection's error when Redis cannot be reached.
+ * @throws {QuiError} `ERR_MISSING_PEER` without ioredis; `ERR_STORE` naming the URL and the socket's
+ * error when Redis cannot be reached.
  */
 export async function discoverRedisQueues(url: string, prefix: string): Promise<string[]> {
   const Redis = loadIoredis();
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  // Without a listener ioredis prints "[ioredis] Unhandled error event" itself; the socket's error
+  // is what the one line names.
+  let socketError: Error | undefined;
+  client.on('error', (error: Error) => (socketError ??= error));
   const found = new Set<string>();
   try {
-    await client.connect();
+    await client.connect().catch((thrown: unknown) => {
+      const error = socketError ?? toError(thrown);
+      throw new QuiError('ERR_STORE', `redis at ${url}: ${error.message}`, { cause: error });
+    });
     let cursor = '0';
     do {
       const [next, keys] = await client.scan(
@@ -67,7 +75,8 @@ const KEEP_ALL: RetentionOptions = Object.fromEntries(
  * `source.queues`, or every queue found under the prefix. Read-only, as `qui dashboard` is.
  * Like every process on the store, it holds a lease (it shows on the processes page with no
  * workers) and reaps the jobs of processes whose lease ran out.
- * @throws {QuiError} `ERR_INVALID_OPTIONS` when no queue is named and none is found under the prefix.
+ * @throws {QuiError} `ERR_INVALID_OPTIONS` when no queue is named and none is found under the prefix;
+ * `ERR_STORE` when the Redis cannot be reached to look.
  */
 export async function serveRedisDashboard(
   source: RedisDashboardSource,
