@@ -100,7 +100,13 @@ async function main(argv: readonly string[]): Promise<void> {
         const { url } = await serveDashboard(config, command, { logger });
         process.stdout.write(`qui dashboard: ${url} (read-only)\n`);
       } catch (error) {
-        logger.fatal({ err: toError(error) }, 'could not start the dashboard');
+        const err = toError(error);
+        // A port that cannot be had: the tree has been stopped; exit() for its signal handlers.
+        if (err instanceof QuiError && err.code === 'ERR_INVALID_OPTIONS') {
+          process.stderr.write(`qui: ${err.message}\n`);
+          process.exit(2);
+        }
+        logger.fatal({ err }, 'could not start the dashboard');
         process.exit(1);
       }
       return;

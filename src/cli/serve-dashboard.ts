@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDashboard } from '../dashboard/create-dashboard';
-import { QuiError } from '../errors';
+import { QuiError, toError } from '../errors';
 import type { Logger } from '../logging';
 import { createMetrics } from '../metrics/create-metrics';
 import type { QuiConfig } from '../runtime/qui-config';
@@ -57,13 +57,27 @@ export async function listenDashboard(
     if (req.url === '/metrics' || req.url?.startsWith('/metrics?')) return metrics(req, res);
     dashboard(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (thrown) {
+    // The tree is already running and its workers may hold jobs: stop it in order (they finish,
+    // untaken ones go back) rather than exit under them, then say why in one line.
+    await system.stop();
+    const error = toError(thrown);
+    throw new QuiError(
+      'ERR_INVALID_OPTIONS',
+      `cannot listen on ${options.host}:${options.port}: ${error.message}`,
+      {
+        cause: error,
+      },
+    );
+  }
   // The tree stopping (a signal, or the root giving up) closes the server with it.
   system.events.on('system.failed', () => server.close());
   const { port } = server.address() as AddressInfo;
