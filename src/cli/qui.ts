@@ -82,9 +82,13 @@ async function main(argv: readonly string[]): Promise<void> {
           );
         } catch (error) {
           const err = toError(error);
-          // No queue found, or no Redis to look in: one line, as the inspection commands say it.
-          if (err instanceof QuiError && (err.code === 'ERR_INVALID_OPTIONS' || err.code === 'ERR_STORE'))
-            return usageError(err.message);
+          // No queue found, no Redis to look in, or a port it cannot listen on (the watcher's tree
+          // then stopped): one line, as the inspection commands say it; exit() for the tree's
+          // signal handlers and keep-alive timer.
+          if (err instanceof QuiError && (err.code === 'ERR_INVALID_OPTIONS' || err.code === 'ERR_STORE')) {
+            process.stderr.write(`qui: ${err.message}\n`);
+            process.exit(2);
+          }
           logger.fatal({ err }, 'could not start the dashboard');
           process.exit(1);
         }
