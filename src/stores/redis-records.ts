@@ -322,8 +322,8 @@ export class RedisJobRecords implements JobRecords {
   }
 
   /** A message from the bus channel (the store's subscriber hands it over). */
-  receive(text: string): void {
-    this.bus.receive(text);
+  receive(message: Buffer): void {
+    this.bus.receive(message);
   }
 
   close(): void {

@@ -272,9 +272,11 @@ export class RedisJobStore implements JobStore {
     const sub = this.client.duplicate({ autoResubscribe: false, lazyConnect: false });
     this.subscriber = sub;
     sub.on('error', noop);
-    sub.on('message', (channel: string, text: string) => {
-      if (channel === this.bus) this.own?.receive(text);
-      else if (text !== this.origin) this.notify();
+    // Buffers, not strings: the echo of this process's own broadcasts (a batch can be large) is
+    // recognised by its first bytes and dropped without being decoded.
+    sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+      if (channel.toString() === this.bus) this.own?.receive(message);
+      else if (message.toString() !== this.origin) this.notify();
     });
     const channels = this.records === undefined ? [this.channel] : [this.channel, this.bus];
     // Subscribe on every (re)connect ourselves, and wake the queue only once it is listening again.
