@@ -52,14 +52,15 @@ local function unstore(id)
   elseif at[1] and at[1] ~= '0' then redis.call('LREM', KEYS[1 + tonumber(at[1])], 1, id) end
   redis.call('HDEL', rk(id), 'l', 'dm')
 end
-local function apply(id, from, kv)
+local function apply(id, from, kv, key)
+  key = key or rk(id)
   local sets = tonumber(ARGV[from])
   kv = kv or {}
   for i = from + 1, from + 2 * sets do kv[#kv + 1] = ARGV[i] end
-  if #kv > 0 then redis.call('HSET', rk(id), unpack(kv)) end
+  if #kv > 0 then redis.call('HSET', key, unpack(kv)) end
   local dels = tonumber(ARGV[from + 1 + 2 * sets])
   local last = from + 1 + 2 * sets + dels
-  if dels > 0 then redis.call('HDEL', rk(id), unpack(ARGV, from + 2 + 2 * sets, last)) end
+  if dels > 0 then redis.call('HDEL', key, unpack(ARGV, from + 2 + 2 * sets, last)) end
   return last + 1
 end
 local function skip(from)
@@ -227,10 +228,11 @@ for i = 1, n do
     local waited, active = {}, {}
     local tag = int(i) .. ':'
     for j, id in ipairs(ids) do
-      local at = redis.call('HMGET', rk(id), 's', 'a', 'b')
+      local key = rk(id)
+      local at = redis.call('HMGET', key, 's', 'a', 'b')
       if at[1] then
         local q = int(q0 + j)
-        redis.call('HSET', rk(id), 's', 'active', 'q', q, 'a', int(tonumber(at[2]) + 1), 'pid', pid, 't0', ARGV[3], 'l', '0')
+        redis.call('HSET', key, 's', 'active', 'q', q, 'a', int(tonumber(at[2]) + 1), 'pid', pid, 't0', ARGV[3], 'l', '0')
         if at[1] == 'waiting' then waited[#waited + 1] = id else redis.call('ZREM', sk(at[1]), id) end
         active[#active + 1] = q
         active[#active + 1] = id
@@ -263,9 +265,10 @@ local out, ok, seen = {}, {}, {}
 local i = 13
 while i <= #ARGV do
   local id = ARGV[i]
-  local at = redis.call('HMGET', rk(id), 's', 'pid')
+  local key = rk(id)
+  local at = redis.call('HMGET', key, 's', 'pid')
   if at[1] == 'active' and at[2] == pid and not seen[id] then
-    seen[id] = true
+    seen[id] = key
     ok[#ok + 1] = i
     out[#out + 1] = 1
   else
@@ -278,15 +281,16 @@ local q = redis.call('INCRBY', KEYS[1], #ok) - #ok
 local ended, into = {}, {}
 for j, at in ipairs(ok) do
   local id, state = ARGV[at], ARGV[at + 2]
-  now = tonumber(ARGV[at + 1])
   local qs = int(q + j)
-  apply(id, at + 3, {'s', state, 'q', qs, 't1', ARGV[at + 1]})
+  apply(id, at + 3, {'s', state, 'q', qs, 't1', ARGV[at + 1]}, seen[id])
   ended[j] = id
   local entries = into[state]
   if not entries then entries = {}; into[state] = entries end
   entries[#entries + 1] = qs
   entries[#entries + 1] = id
 end
+-- Pruning by age goes by the latest end of the batch.
+now = tonumber(ARGV[ok[#ok] + 1])
 redis.call('ZREM', sk('active'), unpack(ended))
 for k, state in ipairs(states) do
   local entries = into[state]
