@@ -257,9 +257,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/** The outcome of `ok()`: one shared object, not one per job. */
+const COMPLETED_VOID: AttemptOutcome = Object.freeze({ status: 'completed', value: undefined });
+
 function toOutcome(value: unknown, job: Job<unknown>): AttemptOutcome {
   if (isJobResult(value)) {
-    return value.ok ? { status: 'completed', value: value.value } : { status: 'failed', error: value.error };
+    if (!value.ok) return { status: 'failed', error: value.error };
+    return value.value === undefined ? COMPLETED_VOID : { status: 'completed', value: value.value };
   }
   const error = new QuiError(
     'ERR_BAD_RESULT',
