@@ -175,7 +175,7 @@ export class SqliteJobStore implements JobStore {
     const row = this.row(job, nowMs);
     // Without a limit or records, one statement (one commit); else all in one transaction.
     const records = this.rec;
-    if (records !== undefined) records.commit(() => this.insertRows([row], limit, [job]));
+    if (records !== undefined) records.commit(this.insertRows, [row], limit, [job]);
     else if (hasLimit(limit)) this.insertMany.immediate([row], limit);
     else this.store(row);
   }
@@ -185,7 +185,7 @@ export class SqliteJobStore implements JobStore {
     // IMMEDIATE: the batch reads its lanes' tails, which no other connection may move before it writes.
     const rows = jobs.map((job) => this.row(job, nowMs));
     const records = this.rec;
-    if (records !== undefined) records.commit(() => this.insertRows(rows, limit, jobs));
+    if (records !== undefined) records.commit(this.insertRows, rows, limit, jobs);
     else this.insertMany.immediate(rows, limit, jobs);
   }
 
@@ -215,7 +215,7 @@ export class SqliteJobStore implements JobStore {
     const recorded = this.takeRecorded;
     for (let ask = wanted; ask > 0; ask = wanted - out.length) {
       if (recorded !== undefined) {
-        const taken = (this.rec as SqliteJobRecords).commit(() => recorded(ask, nowMs));
+        const taken = (this.rec as SqliteJobRecords).commit(recorded, ask, nowMs, undefined);
         for (const item of taken) {
           if ('error' in item) reportUndecodable(this.config, item.id, item.error);
           else out.push(item);

@@ -90,8 +90,8 @@ export class SqliteJobRecords implements JobRecords {
    * Runs `fn` (one of the store's transactions) in one IMMEDIATE transaction that first writes
    * the finishes and broadcasts held back: they share its commit.
    */
-  commit<T>(fn: () => T): T {
-    return this.commits.run(fn);
+  commit<TA, TB, TC, T>(fn: (a: TA, b: TB, c: TC) => T, a: TA, b: TB, c: TC): T {
+    return this.commits.run(fn, a, b, c);
   }
 
   // ---- called by the store, inside its own transaction ----
@@ -342,7 +342,7 @@ export class SqliteJobRecords implements JobRecords {
   // ---- internals ----
 
   private tx<T>(fn: () => T): T {
-    return this.commits.run(fn);
+    return this.commits.run((f: () => T) => f(), fn, undefined, undefined);
   }
 
   /** Record `id` as it is in the file (inside a transaction: nothing pending to flush). */
