@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as PromClient from 'prom-client';
 import { InvalidOptionsError, QuiError, toError } from '../errors';
 import { checkInteger, checkObject, describe, type Fail } from '../validate';
-import { queueRuntimes } from '../queue/queue-runtime';
+import { queueRuntimes, watchAttempts } from '../queue/queue-runtime';
 import type { QueueStats } from '../queue/queue-messages';
 import { coreOf, type QuiSystem } from '../runtime/start-system';
 import type { JobLostEvent } from '../events';
@@ -118,7 +118,7 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
       return probe.begin(last !== undefined && last.task === label ? last : book.taskIn(q, label), now);
     },
   };
-  const removeHooks = queueRuntimes(core).map((rt) => rt.addAttemptHook(hook));
+  const removeHook = watchAttempts(core, hook);
   const unsubscribe = [
     events.on('job.enqueued', ({ job }) => void book.task(job).enqueued++),
     events.on('job.retrying', ({ job }) => void book.task(job).retried++),
@@ -238,7 +238,7 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
       if (closed) return;
       closed = true;
       for (const off of unsubscribe) off();
-      for (const remove of removeHooks) remove();
+      removeHook();
       for (const name of names) registry.removeSingleMetric(name);
     },
   };
