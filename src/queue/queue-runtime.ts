@@ -62,13 +62,6 @@ export class QueueRuntime {
     private readonly log: Logger,
   ) {
     this.queueHasDefaults = Object.keys(config.defaults).length > 0;
-    // A queue started after createMetrics / createTracing (added later, or a new runtime after a
-    // restart with a new config) is watched like the queues that ran then.
-    const watch = services.resources.get(WATCH_KEY) as QueueWatch | undefined;
-    if (watch) {
-      this.attemptHooks = [...watch.hooks];
-      this.enqueueTracer = watch.tracer;
-    }
     this.shared = config.store.kind !== 'memory';
     const deadLetter = config.deadLetter;
     this.ledger = new JobLedger({
@@ -86,6 +79,14 @@ export class QueueRuntime {
         deadLetter === undefined ? undefined : findQueueRuntime(services, deadLetter)?.ledger,
       build: (task) => buildJob(config.job, task, undefined, this.defaultsFor(task), clock.wallNow()),
     });
+    // A queue started after createMetrics / createTracing (added later, or a new runtime after a
+    // restart with a new config) is watched like the queues that ran then.
+    const watch = services.resources.get(WATCH_KEY) as QueueWatch | undefined;
+    if (watch) {
+      this.attemptHooks = [...watch.hooks];
+      this.enqueueTracer = watch.tracer;
+      this.ledger.enqueueWatchers = [...watch.enqueued];
+    }
   }
 
   get processId(): string {
@@ -307,11 +308,15 @@ const WATCH_KEY = 'queue-watch';
 interface QueueWatch {
   hooks: readonly AttemptHook[];
   tracer: EnqueueTracer | undefined;
+  enqueued: readonly EnqueueWatcher[];
 }
+
+/** Told of each batch of jobs a queue stored. @internal */
+export type EnqueueWatcher = (jobs: readonly Job[]) => void;
 
 function queueWatch(services: SystemServices): QueueWatch {
   let watch = services.resources.get(WATCH_KEY) as QueueWatch | undefined;
-  if (!watch) services.resources.set(WATCH_KEY, (watch = { hooks: [], tracer: undefined }));
+  if (!watch) services.resources.set(WATCH_KEY, (watch = { hooks: [], tracer: undefined, enqueued: [] }));
   return watch;
 }
 
@@ -326,6 +331,19 @@ export function watchAttempts(services: SystemServices, hook: AttemptHook): () =
   return () => {
     watch.hooks = watch.hooks.filter((h) => h !== hook);
     for (const rt of queueRuntimes(services)) rt.attemptHooks = rt.attemptHooks.filter((h) => h !== hook);
+  };
+}
+
+/** Calls `watcher` with every batch of jobs any queue stores, now and started later; returns the undo. @internal */
+export function watchEnqueued(services: SystemServices, watcher: EnqueueWatcher): () => void {
+  const watch = queueWatch(services);
+  watch.enqueued = [...watch.enqueued, watcher];
+  for (const rt of queueRuntimes(services))
+    rt.ledger.enqueueWatchers = [...rt.ledger.enqueueWatchers, watcher];
+  return () => {
+    watch.enqueued = watch.enqueued.filter((w) => w !== watcher);
+    for (const rt of queueRuntimes(services))
+      rt.ledger.enqueueWatchers = rt.ledger.enqueueWatchers.filter((w) => w !== watcher);
   };
 }
 
