@@ -60,7 +60,14 @@ export interface QuiMetrics {
 
 const fail: Fail = (path, problem) => new InvalidOptionsError(path, problem);
 const OPTION_KEYS = ['registry', 'maxTasks', 'maxSupervisors', 'waitBuckets', 'durationBuckets'];
-const LOST_REASONS: ReadonlySet<string> = new Set(['error', 'killed', 'shutdown', 'store', 'decode']);
+const LOST_REASONS: ReadonlySet<string> = new Set([
+  'error',
+  'killed',
+  'shutdown',
+  'store',
+  'decode',
+  'process-gone',
+]);
 
 /**
  * Exports a system's queue and supervision metrics to Prometheus through prom-client (an optional
@@ -131,10 +138,17 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
       last.enqueued++;
     }
   });
+  // On a shared store, other processes' lifecycle events reach this system's bus too, marked
+  // with their `origin`: each process counts only what happened in it, so the sum over the
+  // processes a Prometheus server scrapes counts each job once.
   const unsubscribe = [
     events.on('job.retrying', ({ job }) => void book.task(job).retried++),
-    events.on('job.dead', ({ job }) => void book.task(job).dead++),
-    events.on('job.lost', (event) => lost(book, event)),
+    events.on('job.dead', ({ job, origin }) => void (origin === undefined && book.task(job).dead++)),
+    events.on(
+      'job.cancelled',
+      ({ job, origin }) => void (origin === undefined && book.task(job).cancelled++),
+    ),
+    events.on('job.lost', (event) => event.origin === undefined && lost(book, event)),
     events.on('actor.restarted', ({ supervisor, id }) =>
       restarts.add(`${supervisor}\u0000${id}`, () => ({ supervisor, child: id })),
     ),

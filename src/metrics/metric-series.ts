@@ -37,7 +37,7 @@ export class Histogram {
 }
 
 /** Why a job was lost, as a bounded label. */
-export type LostReason = 'error' | 'killed' | 'shutdown' | 'store' | 'decode' | 'other';
+export type LostReason = 'error' | 'killed' | 'shutdown' | 'store' | 'decode' | 'process-gone' | 'other';
 
 /** Counters and run times of one task in one queue. */
 export class TaskSeries {

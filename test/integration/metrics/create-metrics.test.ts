@@ -187,6 +187,53 @@ describe('createMetrics', () => {
     expect(valueOf(s, 'qui_workers', { queue: 'mail', state: 'active' })).toBe(0);
   });
 
+  it('counts cancelled jobs: a waiting one and a running one', async () => {
+    const { metrics, q, jobs } = await mailSystem();
+    const running = await q.enqueue(slow.create({ n: 1 }));
+    await jobs.wait('job.started');
+    const waiting = await q.enqueue(fast.create({ n: 2 })); // the one worker is busy
+    await q.cancel(waiting.id);
+    await q.cancel(running.id);
+    await jobs.wait('job.cancelled', 2);
+    const s = await scrape(metrics);
+    expect(valueOf(s, 'qui_jobs_cancelled_total', { queue: 'mail', task: 'fast' })).toBe(1);
+    expect(valueOf(s, 'qui_jobs_cancelled_total', { queue: 'mail', task: 'slow' })).toBe(1);
+  });
+
+  it("labels a job reaped from a process that stopped beating 'process-gone'", async () => {
+    const { metrics, system, q } = await mailSystem();
+    const job = await q.enqueue(slow.create({ n: 1 }));
+    const events = system.events as unknown as { emit(type: string, event: unknown): void };
+    events.emit('job.lost', { job, reason: { type: 'process-gone', processId: 'p2' }, worker: undefined });
+    const s = await scrape(metrics);
+    expect(valueOf(s, 'qui_jobs_lost_total', { queue: 'mail', task: 'slow', reason: 'process-gone' })).toBe(
+      1,
+    );
+    expect(valueOf(s, 'qui_jobs_lost_total', { queue: 'mail', task: 'slow', reason: 'other' }) ?? 0).toBe(0);
+  });
+
+  it("does not count other processes' events (on a shared store they reach this bus, with an origin)", async () => {
+    const { metrics, system, q } = await mailSystem();
+    const job = await q.enqueue(slow.create({ n: 1 }));
+    const events = system.events as unknown as { emit(type: string, event: unknown): void };
+    const origin = 'another-process';
+    events.emit('job.dead', { job, error: new Error('no'), attempts: 1, origin });
+    events.emit('job.cancelled', { job, reason: undefined, worker: undefined, origin });
+    events.emit('job.lost', {
+      job,
+      reason: { type: 'process-gone', processId: 'p2' },
+      worker: undefined,
+      origin,
+    });
+    const s = await scrape(metrics);
+    const of = (name: string) => valueOf(s, name, { queue: 'mail', task: 'slow' });
+    expect(of('qui_jobs_dead_total')).toBe(0);
+    expect(of('qui_jobs_cancelled_total')).toBe(0);
+    expect(
+      valueOf(s, 'qui_jobs_lost_total', { queue: 'mail', task: 'slow', reason: 'process-gone' }) ?? 0,
+    ).toBe(0);
+  });
+
   it('close() stops counting and removes the metrics from the registry', async () => {
     const registry = new Registry();
     const { system, q, jobs } = await mailSystem();
