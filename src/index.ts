@@ -147,6 +147,8 @@ export { sqliteStore } from './stores/sqlite-store';
 export type { SqliteStoreOptions, SqliteStoreFactory } from './stores/sqlite-store';
 export type { SqliteJobStore } from './stores/sqlite-job-store';
 export { redisStore } from './stores/redis-store';
+export { QueueModeError } from './stores/queue-mode';
+export type { QueueMode } from './stores/queue-mode';
 export type {
   RedisStoreOptions,
   RedisStoreFactory,

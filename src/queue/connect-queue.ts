@@ -150,14 +150,22 @@ export async function connectQueue<TTask = unknown>(
     priorities: target.job.priorities,
     records: { processId, retention: target.retain },
   });
-  if (!store.records) {
-    await store.close();
-    throw new QuiError(
-      'ERR_RECORDS_OFF',
-      `the ${target.store.kind} store of queue ${describe(name)} keeps no job records`,
-    );
+  let problem: string | undefined;
+  if (!store.records) problem = `the ${target.store.kind} store of queue ${describe(name)} keeps no job records`;
+  else {
+    // The processes running the queue set its mode on their first start: a connection only reads it.
+    const mode = await Promise.resolve(store.queueMode?.(undefined)).catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
+    if (mode?.retain === false)
+      problem = `queue ${describe(name)} runs with retain: false (its store says so): it keeps no job records to read`;
   }
-  return new Connection<TTask>(name, processId, target, store, store.records);
+  if (problem !== undefined) {
+    await store.close();
+    throw new QuiError('ERR_RECORDS_OFF', problem);
+  }
+  return new Connection<TTask>(name, processId, target, store, store.records as JobRecords);
 }
 
 class Connection<TTask> implements QueueConnection<TTask> {

@@ -7,6 +7,7 @@ import type { JobRecord } from '../jobs/job-record';
 import type { Logger } from '../logging';
 import { jobStateError, type JobRecords, type ProcessInfo, type StoreBroadcast } from '../stores/job-records';
 import type { JobStore } from '../stores/job-store';
+import { checkQueueMode } from '../stores/queue-mode';
 import { describe } from '../validate';
 import { recordsOffError, type ControlHost } from './job-control';
 import { JobLedger } from './job-ledger';
@@ -246,6 +247,14 @@ export class QueueRuntime {
         onUndecodable: (entry) => ledger.undecodable(entry),
         ...(retention === false ? {} : { records: { processId: this.processId, retention } }),
       });
+      // Every process on a shared store must run the queue in one mode: the first start sets it.
+      try {
+        const mode = { retain: retention !== false };
+        checkQueueMode(this.config.name, await store.queueMode?.(mode), mode);
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
       const records = store.records;
       let upkeep: RecordsUpkeep | undefined;
       let unlisten: (() => void) | undefined;
