@@ -151,7 +151,8 @@ export async function connectQueue<TTask = unknown>(
     records: { processId, retention: target.retain },
   });
   let problem: string | undefined;
-  if (!store.records) problem = `the ${target.store.kind} store of queue ${describe(name)} keeps no job records`;
+  if (!store.records)
+    problem = `the ${target.store.kind} store of queue ${describe(name)} keeps no job records`;
   else {
     // The processes running the queue set its mode on their first start: a connection only reads it.
     const mode = await Promise.resolve(store.queueMode?.(undefined)).catch(async (error: unknown) => {

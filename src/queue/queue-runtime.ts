@@ -155,6 +155,7 @@ export class QueueRuntime {
     switch (message.type) {
       case 'job.event': {
         if (message.origin === this.processId) return; // emitted here already
+        if (message.event === 'job.dequeued') return this.ended(dequeuedId(message.payload));
         const local = fromShared(message.event, message.payload, message.origin);
         if (!local) return;
         this.services.events.emit(local.type, local.event);
@@ -301,6 +302,12 @@ export class QueueRuntime {
       throw error;
     }
   }
+}
+
+/** The job id of a `job.dequeued` broadcast (`''`, which no job has, for a malformed one). */
+function dequeuedId(payload: unknown): string {
+  const id = (payload as { job?: { id?: unknown } } | null)?.job?.id;
+  return typeof id === 'string' ? id : '';
 }
 
 /** The runtime of queue `config.name` in `services`, made on first use. @internal */

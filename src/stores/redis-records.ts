@@ -130,6 +130,7 @@ export class RedisJobRecords implements JobRecords {
     switch (end.state) {
       case 'completed':
         values.r = end.result;
+        if (end.reason !== undefined) values.why = end.reason; // dequeue(); no HDEL on the hot path
         error(end.error);
         break;
       case 'dead':

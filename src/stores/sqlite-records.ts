@@ -193,7 +193,7 @@ export class SqliteJobRecords implements JobRecords {
         worker: end.worker ?? null,
         result: end.state === 'completed' ? (end.result ?? null) : null,
         error: errorText(end.state === 'cancelled' ? undefined : end.error),
-        reason: end.state === 'lost' || end.state === 'cancelled' ? (end.reason ?? null) : null,
+        reason: end.state === 'dead' ? null : (end.reason ?? null),
       }).changes;
       if (changed === 0) return false;
       this.pruneState(end.state, nowMs, PRUNE_ON_WRITE);

@@ -52,21 +52,24 @@ describe.each(kinds)('the queue mode on %s', (_kind, make) => {
   it.each([
     [true, false],
     [false, true],
-  ])('refuses to start a queue kept with retain %p in the other mode, naming retain and both values', async (first, second) => {
-    const store = make();
-    expect(await run(store, first)).toBeUndefined();
-    const error = await run(store, second);
-    expect(error).toMatchObject({ code: 'ERR_START_FAILED' });
-    let cause = (error as Error).cause;
-    while (cause instanceof Error && !(cause instanceof QueueModeError)) cause = cause.cause;
-    expect(cause).toBeInstanceOf(QueueModeError);
-    expect(cause).toMatchObject({ code: 'ERR_QUEUE_MODE', path: 'retain', stored: first, given: second });
-    expect((cause as Error).message).toContain(
-      `retain: queue "jobs" is kept ${first ? 'with' : 'without'} records in its store (retain ${first ? 'on' : 'false'}`,
-    );
-    // The first mode still holds: a start in it works again.
-    expect(await run(store, first)).toBeUndefined();
-  });
+  ])(
+    'refuses to start a queue kept with retain %p in the other mode, naming retain and both values',
+    async (first, second) => {
+      const store = make();
+      expect(await run(store, first)).toBeUndefined();
+      const error = await run(store, second);
+      expect(error).toMatchObject({ code: 'ERR_START_FAILED' });
+      let cause = (error as Error).cause;
+      while (cause instanceof Error && !(cause instanceof QueueModeError)) cause = cause.cause;
+      expect(cause).toBeInstanceOf(QueueModeError);
+      expect(cause).toMatchObject({ code: 'ERR_QUEUE_MODE', path: 'retain', stored: first, given: second });
+      expect((cause as Error).message).toContain(
+        `retain: queue "jobs" is kept ${first ? 'with' : 'without'} records in its store (retain ${first ? 'on' : 'false'}`,
+      );
+      // The first mode still holds: a start in it works again.
+      expect(await run(store, first)).toBeUndefined();
+    },
+  );
 
   it('lets a connection read a queue kept with records, and refuses one kept without (ERR_RECORDS_OFF)', async () => {
     const on = make();
