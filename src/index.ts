@@ -46,6 +46,7 @@ export type { SupervisorHandle } from './runtime/supervisor-handle';
 export type { SupervisionNode } from './runtime/supervision-tree';
 
 export { createDashboard } from './dashboard/create-dashboard';
+export type { DashboardConnections } from './dashboard/dashboard-host';
 export type { Dashboard } from './dashboard/create-dashboard';
 export { DEFAULT_DASHBOARD_OPTIONS } from './dashboard/dashboard-options';
 export type {

@@ -53,6 +53,20 @@ export async function listenDashboard(
   const dashboard = createDashboard(system);
   const log = system.logger.child({ component: 'dashboard' });
   const metrics = deps.metrics ?? metricsOf(system, log);
+  const { server, url } = await listen(dashboard, metrics, options, system.logger);
+  // The tree stopping (a signal, or the root giving up) closes the server with it.
+  system.events.on('system.failed', () => server.close());
+  return { system, server, url };
+}
+
+/** Serves `dashboard`, read-only, with `metrics` at `/metrics`, on `host:port`; resolves once listening. @internal */
+export async function listen(
+  dashboard: Handler,
+  metrics: Handler,
+  options: ServeDashboardOptions,
+  logger: Logger,
+): Promise<{ server: Server; url: string }> {
+  const log = logger.child({ component: 'dashboard' });
   const server = createServer((req, res) => {
     if (req.url === '/metrics' || req.url?.startsWith('/metrics?')) return metrics(req, res);
     dashboard(req, res);
@@ -64,8 +78,6 @@ export async function listenDashboard(
       resolve();
     });
   });
-  // The tree stopping (a signal, or the root giving up) closes the server with it.
-  system.events.on('system.failed', () => server.close());
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}/`;
@@ -75,7 +87,7 @@ export async function listenDashboard(
       'dashboard bound beyond this machine: anyone who reaches it can read job payloads',
     );
   log.info({ url, access: 'read-only' }, 'dashboard listening');
-  return { system, server, url };
+  return { server, url };
 }
 
 /** The line `/metrics` answers (501) when prom-client is not installed. */

@@ -5,7 +5,8 @@ import type { Job } from '../jobs/job';
 import { buildJob, type JobOptions, type JobQueueConfig, type TaskDefaults } from '../jobs/job-options';
 import type { JobRecord } from '../jobs/job-record';
 import { resolveRetention, type ResolvedRetention, type RetentionOptions } from '../jobs/job-retention';
-import type { JobRecords, StoreBroadcast } from '../stores/job-records';
+import type { QuiEventBus } from '../events';
+import type { JobRecords, ProcessInfo, StoreBroadcast } from '../stores/job-records';
 import type { JobStore, JobStoreFactory } from '../stores/job-store';
 import { checkObject, checkString, describe, type Fail } from '../validate';
 import { queueOfSpec, type QueueSpec } from './define-queue';
@@ -16,7 +17,21 @@ import {
   type JobPage,
   type WaitForOptions,
 } from './job-control';
-import { jobOfRecord } from './shared-events';
+import { fromShared, jobOfRecord } from './shared-events';
+import type { QueueStats, QueueTotals } from './queue-messages';
+
+/** A connection's books: it runs nothing. */
+const NO_TOTALS: QueueTotals = Object.freeze({
+  enqueued: 0,
+  handedOut: 0,
+  completed: 0,
+  failed: 0,
+  retried: 0,
+  dead: 0,
+  lost: 0,
+  cancelled: 0,
+  removed: 0,
+});
 
 /** What `connectQueue` takes when it is not given a queue's spec. */
 export interface ConnectQueueOptions {
@@ -45,6 +60,19 @@ export interface QueueConnection<TTask = unknown> {
   enqueue(task: TTask, options?: JobOptions): Promise<Job<TTask>>;
   /** Jobs held, due and delayed. */
   size(): Promise<number>;
+  /**
+   * As `QueueClient.stats`, as the store holds the queue: waiting per priority and delayed. A
+   * connection runs nothing and keeps no books: `parkedPolls` and every `totals` field are 0
+   * (the shared totals are `counts()`).
+   */
+  stats(): Promise<QueueStats>;
+  /** As `QueueClient.processes`: the processes whose lease on the queue's store is running. */
+  processes(): Promise<readonly ProcessInfo[]>;
+  /**
+   * Emits on `bus` the lifecycle events other processes broadcast on the store (`job.completed`,
+   * `job.failed`, …, with `origin`), until the returned function is called. @internal
+   */
+  relayEvents(bus: QuiEventBus): () => void;
   /** As `QueueClient.getJob`. */
   getJob(id: string): Promise<JobRecord<TTask> | undefined>;
   /** As `QueueClient.getJobs`. */
@@ -179,7 +207,7 @@ class Connection<TTask> implements QueueConnection<TTask> {
     processId: string,
     private readonly target: Target,
     private readonly store: JobStore,
-    recs: JobRecords,
+    private readonly recs: JobRecords,
   ) {
     const records = (): JobRecords => {
       if (this.closed)
@@ -238,6 +266,24 @@ class Connection<TTask> implements QueueConnection<TTask> {
   async size(): Promise<number> {
     this.checkOpen();
     return this.store.size();
+  }
+
+  async stats(): Promise<QueueStats> {
+    this.checkOpen();
+    const counts = await this.store.counts(Date.now());
+    return { name: this.name, ...counts, parkedPolls: 0, totals: { ...NO_TOTALS } };
+  }
+
+  processes(): Promise<readonly ProcessInfo[]> {
+    return this.control.processes();
+  }
+
+  relayEvents(bus: QuiEventBus): () => void {
+    return this.recs.onBroadcast((message) => {
+      if (message.type !== 'job.event') return;
+      const local = fromShared(message.event, message.payload, message.origin);
+      if (local) bus.emit(local.type, local.event);
+    });
   }
 
   getJob(id: string): Promise<JobRecord<TTask> | undefined> {

@@ -147,6 +147,23 @@ describe('a connection', () => {
     await c.close();
   });
 
+  it('answers stats from the store (no books of its own) and the processes holding a lease', async () => {
+    const { c, store } = await connected();
+    await c.enqueue({ n: 1 }, { priority: 'high' });
+    await c.enqueue({ n: 2 }, { delayMs: 60_000 });
+    expect(await c.stats()).toMatchObject({
+      name: 'emails',
+      waiting: { high: 1, low: 0 },
+      delayed: 1,
+      parkedPolls: 0,
+      totals: expect.objectContaining({ enqueued: 0, completed: 0 }) as unknown,
+    });
+    const beat = { processId: 'p1', host: 'h', pid: 1, startedAtMs: 0, workers: { busy: 0, total: 2 } };
+    store.records!.heartbeat(beat, Date.now(), 60_000);
+    expect((await c.processes()).map((p) => p.processId)).toEqual(['p1']);
+    await c.close();
+  });
+
   it('times waitFor out with ERR_WAIT_TIMEOUT and an unknown job with ERR_JOB_NOT_FOUND', async () => {
     const { c } = await connected();
     const job = await c.enqueue({ n: 1 });
