@@ -119,7 +119,7 @@ export type {
   WaitForOptions,
 } from './queue/queue-client';
 export { connectQueue } from './queue/connect-queue';
-export type { ConnectQueueOptions, QueueConnection } from './queue/connect-queue';
+export type { ConnectOptions, ConnectQueueOptions, QueueConnection } from './queue/connect-queue';
 export type { QueueMessage, QueueStats, QueueTotals, EnqueueReply } from './queue/queue-messages';
 export type { WorkerMessage, WorkerStatus } from './queue/worker-messages';
 export { ok, err, isJobResult } from './jobs/job-result';

@@ -18,6 +18,7 @@ import {
   type WaitForOptions,
 } from './job-control';
 import { fromShared, jobOfRecord } from './shared-events';
+import { retryDeadLetterCopy } from './dead-letter-retry';
 import type { QueueStats, QueueTotals } from './queue-messages';
 
 /** A connection's books: it runs nothing. */
@@ -80,9 +81,11 @@ export interface QueueConnection<TTask = unknown> {
   /** As `QueueClient.counts`. */
   counts(): Promise<JobCounts>;
   /**
-   * A `dead` or `lost` job back to `waiting`. A dead-letter copy cannot be retried through a
-   * connection (its source queue's store is not at hand): `ERR_JOB_STATE`, nothing changed.
-   * @throws {QuiError} `ERR_JOB_NOT_FOUND`; `ERR_JOB_STATE`.
+   * A `dead` or `lost` job back to `waiting`. A dead-letter copy goes back into its source queue
+   * instead (through a connection to it, opened for the call), and the copy is removed: its
+   * source must be among `connectQueue`'s `sources`.
+   * @throws {QuiError} `ERR_JOB_NOT_FOUND`; `ERR_JOB_STATE`; `ERR_QUEUE_NOT_FOUND` for a copy whose
+   * source queue this connection was not given (nothing changed).
    */
   retryJob(id: string): Promise<JobRecord<TTask>>;
   /** As `QueueClient.removeJob`. */
@@ -156,6 +159,37 @@ function targetOf(from: QueueSpec | ConnectQueueOptions): Target {
   };
 }
 
+/** What `connectQueue` takes besides the queue. */
+export interface ConnectOptions {
+  /**
+   * For a dead-letter queue: its source queues (their specs, or name, store and priorities), so
+   * that `retryJob` of a dead-letter copy puts its job back into its source queue, as a system
+   * that defines both does. Without its source here, such a retry is `ERR_QUEUE_NOT_FOUND`.
+   * @defaultValue []
+   */
+  readonly sources?: readonly (QueueSpec | ConnectQueueOptions)[];
+}
+
+function sourcesOf(options: ConnectOptions | undefined): Map<string, QueueSpec | ConnectQueueOptions> {
+  const o = checkObject(options ?? {}, '', ['sources'], fail);
+  const list = (o.sources ?? []) as unknown;
+  if (!Array.isArray(list))
+    throw fail('sources', `must be an array of queue specs or options, got ${describe(list)}`);
+  const out = new Map<string, QueueSpec | ConnectQueueOptions>();
+  list.forEach((from: QueueSpec | ConnectQueueOptions, i) => {
+    let name: string;
+    try {
+      name = targetOf(from).job.name;
+    } catch (error) {
+      if (error instanceof InvalidOptionsError)
+        throw fail(`sources[${i}]${error.path ? `.${error.path}` : ''}`, error.problem);
+      throw error;
+    }
+    out.set(name, from);
+  });
+  return out;
+}
+
 /**
  * Connects to a queue through its store: from its spec (`defineQueue`'s value, the same a config
  * module exports) or from its name, store and priorities. Opens the store; the connection takes
@@ -169,8 +203,10 @@ function targetOf(from: QueueSpec | ConnectQueueOptions): Target {
  */
 export async function connectQueue<TTask = unknown>(
   from: QueueSpec<TTask> | ConnectQueueOptions,
+  options?: ConnectOptions,
 ): Promise<QueueConnection<TTask>> {
   const target = targetOf(from);
+  const sources = sourcesOf(options);
   const name = target.job.name;
   const processId = `connection-${randomUUID()}`;
   const store: JobStore = await target.store.create({
@@ -194,7 +230,7 @@ export async function connectQueue<TTask = unknown>(
     await store.close();
     throw new QuiError('ERR_RECORDS_OFF', problem);
   }
-  return new Connection<TTask>(name, processId, target, store, store.records as JobRecords);
+  return new Connection<TTask>(name, processId, target, store, store.records as JobRecords, sources);
 }
 
 class Connection<TTask> implements QueueConnection<TTask> {
@@ -208,6 +244,7 @@ class Connection<TTask> implements QueueConnection<TTask> {
     private readonly target: Target,
     private readonly store: JobStore,
     private readonly recs: JobRecords,
+    sources: ReadonlyMap<string, QueueSpec | ConnectQueueOptions>,
   ) {
     const records = (): JobRecords => {
       if (this.closed)
@@ -220,13 +257,11 @@ class Connection<TTask> implements QueueConnection<TTask> {
       processId,
       clock: systemClock,
       records: () => Promise.resolve().then(records),
-      retryDeadLetter: (record) =>
-        Promise.reject(
-          new QuiError(
-            'ERR_JOB_STATE',
-            `job ${describe(record.id)} is a dead-letter copy of job ${describe(record.deadLetterOf?.jobId)} of queue ${describe(record.deadLetterOf?.queue)}: retry it with system.queue(${describe(name)}).retryJob in a system that defines both queues`,
-          ),
-        ),
+      retryDeadLetter: (record, r) =>
+        retryDeadLetterCopy(record, r, name, (queue) => {
+          const source = sources.get(queue);
+          return source && connectQueue(source);
+        }),
       // No workers, no books here: the processes running the queue keep those.
       retried: none,
       removed: none,
