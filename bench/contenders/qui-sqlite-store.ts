@@ -1,7 +1,8 @@
 /**
  * Qui's SQLite store alone (no queue), on a file in a fresh temp directory: each job is added,
- * taken and, with `records`, finished (completed, default retention), one call and one commit
- * each; jobs/s over the whole run. Without records it is add + take, the store's floor.
+ * taken and, with `records`, finished (completed, default retention), one call each (the finish
+ * commits in the next take's transaction); jobs/s over the whole run. Without records it is
+ * add + take, the store's floor.
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';

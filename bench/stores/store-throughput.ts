@@ -3,8 +3,9 @@
  * (memory, SQLite on a tmp file, Redis at REDIS_URL), plus Redis with 50 calls in flight, and
  * Redis taking with takeMany(50) (one script call per 50 jobs; adds still one call each).
  * Prints jobs/s (a job counts once: its add and its take). With records (`StoreConfig.records`,
- * default retention), SQLite also runs add, take and `records.finish` (completed) per job, each
- * its own commit, and the same with addMany(1,000) and takeMany(50) (finish still per job).
+ * default retention), SQLite also runs add, take and `records.finish` (completed) per job (the
+ * finish commits with the next take), and the same with addMany(1,000) and takeMany(50) (finish
+ * still per job).
  * Run: npx tsx bench/stores/store-throughput.ts   (ONLY=sqlite runs the SQLite lines alone)
  */
 import fs from 'node:fs';

@@ -17,8 +17,18 @@ export interface EngineRef {
 /** The part of nact's internal Actor object the adapter calls. */
 interface NactActor {
   readonly stopped: boolean;
+  /** Messages that arrived while the actor was busy, oldest first (a `denque`). */
+  readonly mailbox: { readonly length: number; shift(): { readonly message: unknown } | undefined };
   dispatch(message: unknown, sender: unknown): void;
 }
+
+/**
+ * At most this many messages are handled in one event-loop turn of an actor: those already in
+ * its mailbox when the handler of one returns without a promise. nact gives every message its own
+ * turn (a `setImmediate`, a context object and a promise each); a queue answering a hundred polls
+ * would otherwise take a hundred turns. The cap keeps a busy actor from holding the loop for long.
+ */
+export const MAX_MESSAGES_PER_TURN = 64;
 
 /** What an actor's mailbox calls for each message; a returned promise holds the mailbox until it settles. */
 export type EngineHandler = (message: unknown) => unknown;
@@ -67,7 +77,20 @@ export class Engine {
           if (ctx.mailbox && ctx.mailbox.length > 0) onUndelivered(ctx.mailbox.map((m) => m.message));
         }
       : undefined;
-    const ref = spawn(this.root, (_state: unknown, message: unknown) => handler(message), name, {
+    const found: { actor?: NactActor } = {};
+    // Messages waiting when a handler returns without a promise are handled in the same turn, in
+    // order, one at a time as before; a promise (or a stop) ends the turn and nact resumes as usual.
+    const receive = (_state: unknown, message: unknown): unknown => {
+      let result = handler(message);
+      const self = found.actor as NactActor;
+      for (let n = 1; n < MAX_MESSAGES_PER_TURN && !isPromiseLike(result) && !self.stopped; n++) {
+        const next = self.mailbox.shift();
+        if (next === undefined) break;
+        result = handler(next.message);
+      }
+      return result;
+    };
+    const ref = spawn(this.root, receive, name, {
       onCrash: this.onCrash as never,
       afterStop: afterStop as never,
     });
@@ -75,6 +98,7 @@ export class Engine {
     // message; the actor object behind the reference is the same mailbox, reached directly.
     const actor = systemMap.find(this.systemName, ref);
     if (!actor) throw new Error(`nact did not register actor ${name}`);
+    found.actor = actor;
     return { ref, actor };
   }
 
@@ -98,4 +122,10 @@ export class Engine {
   close(): void {
     stop(this.root as never);
   }
+}
+
+function isPromiseLike(value: unknown): boolean {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
 }

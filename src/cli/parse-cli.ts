@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { describeArgsError } from './args-error';
 import { parseDashboard, type DashboardCommand } from './parse-dashboard';
 import { INSPECT_COMMANDS, parseInspect, type InspectParse } from './parse-inspect';
 
@@ -73,9 +74,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    // parseArgs' own messages run to several sentences; name the option and point at --help.
-    const option = /'([^']+)'/.exec((error as Error).message)?.[1];
-    return usageError(option ? `unknown option ${option}` : (error as Error).message.split('\n', 1)[0]);
+    return usageError(describeArgsError(error));
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;

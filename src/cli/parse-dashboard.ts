@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { describeArgsError } from './args-error';
 
 /** Queues on a shared Redis, watched without running their workers (`--redis`). */
 export interface RedisDashboardSource {
@@ -69,10 +70,7 @@ export function parseDashboard(argv: readonly string[]): DashboardParse {
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = (error as Error).message;
-    const option = /'([^']+)'/.exec(message)?.[1];
-    if (/argument missing/.test(message) && option) return usage(`${option.split(' ')[0]} needs a value`);
-    return usage(option ? `unknown option ${option}` : message.split('\n', 1)[0]);
+    return usage(describeArgsError(error));
   }
   const { values, positionals } = parsed;
   if (values.help) return { type: 'help', topic: 'dashboard' };

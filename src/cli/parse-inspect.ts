@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { JOB_STATES, type JobState } from '../jobs/job-record';
 import { MAX_PAGE_LIMIT } from '../stores/job-records';
+import { describeArgsError } from './args-error';
 
 /** The commands that inspect and steer a queue through its store. */
 export const INSPECT_COMMANDS = ['jobs', 'job', 'retry', 'pause', 'resume', 'cancel', 'stats'] as const;
@@ -144,14 +145,13 @@ export function parseInspect(argv: readonly string[]): InspectParse {
   try {
     parsed = parseArgs({ args: argv.slice(1), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    const option = /'([^']+)'/.exec((error as Error).message)?.[1];
-    return usage(verb, option ? `unknown option ${option}` : 'bad arguments');
+    return usage(verb, describeArgsError(error));
   }
   const values = parsed.values as Values;
   if (values.help) return { type: 'inspect-help', verb };
   for (const key of Object.keys(values))
     if (!COMMON.has(key) && !OWN[verb].includes(key as keyof typeof OPTIONS))
-      return usage(verb, `${verb} takes no --${key}`);
+      return usage(verb, `takes no --${key}`);
   const target = parseTarget(values);
   if (typeof target === 'string') return usage(verb, target);
   const action = parseAction(verb, parsed.positionals, values, target);
@@ -194,13 +194,13 @@ function parseAction(
   const needsId = verb === 'job' || verb === 'cancel' || (verb === 'retry' && !v['all-dead']);
   const most = needsId || verb === 'retry' ? 2 : 1;
   if (positionals.length > most)
-    return `${verb} takes ${most === 2 ? 'a queue and a job id' : 'one queue'}, got also ${JSON.stringify(positionals[most])}`;
+    return `takes ${most === 2 ? 'a queue and a job id' : 'one queue'}, got also ${JSON.stringify(positionals[most])}`;
   if (queue === undefined) {
     if (verb === 'stats') {
-      if (target.type !== 'config') return 'stats needs a queue name unless given --config';
+      if (target.type !== 'config') return 'needs a queue name unless given --config';
       return { verb, queue: undefined };
     }
-    return `${verb} needs a queue name`;
+    return 'needs a queue name';
   }
   switch (verb) {
     case 'jobs': {
@@ -214,14 +214,14 @@ function parseAction(
     }
     case 'retry':
       if (v['all-dead']) {
-        if (second !== undefined) return 'retry takes a job id or --all-dead, not both';
+        if (second !== undefined) return 'takes a job id or --all-dead, not both';
         return { verb, queue, id: undefined };
       }
-      if (second === undefined) return 'retry needs a job id or --all-dead';
+      if (second === undefined) return 'needs a job id or --all-dead';
       return { verb, queue, id: second };
     case 'job':
     case 'cancel':
-      if (second === undefined) return `${verb} needs a job id: qui ${verb} <queue> <id>`;
+      if (second === undefined) return `needs a job id: qui ${verb} <queue> <id>`;
       return verb === 'job' ? { verb, queue, id: second } : { verb, queue, id: second, reason: v.reason };
     case 'pause':
     case 'resume':

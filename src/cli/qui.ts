@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
 import { assertNever, QuiError, toError } from '../errors';
+import { createCliLogger } from './cli-logger';
 import { loadConfig } from './load-config';
 import { parseCli, QUI_USAGE, START_USAGE } from './parse-cli';
 import { DASHBOARD_USAGE } from './parse-dashboard';
@@ -63,7 +63,7 @@ async function main(argv: readonly string[]): Promise<void> {
       } catch (error) {
         return usageError(toError(error).message);
       }
-      const logger = pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
+      const logger = createCliLogger();
       try {
         await runTree(config, { logger });
       } catch (error) {
@@ -73,7 +73,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'dashboard': {
-      const logger = pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
+      const logger = createCliLogger();
       if (command.redis) {
         try {
           const { url, queues } = await serveRedisDashboard(command.redis, command, { logger });
@@ -82,7 +82,13 @@ async function main(argv: readonly string[]): Promise<void> {
           );
         } catch (error) {
           const err = toError(error);
-          if (err instanceof QuiError && err.code === 'ERR_INVALID_OPTIONS') return usageError(err.message);
+          // No queue found, no Redis to look in, or a port it cannot listen on (the watcher's tree
+          // then stopped): one line, as the inspection commands say it; exit() for the tree's
+          // signal handlers and keep-alive timer.
+          if (err instanceof QuiError && (err.code === 'ERR_INVALID_OPTIONS' || err.code === 'ERR_STORE')) {
+            process.stderr.write(`qui: ${err.message}\n`);
+            process.exit(2);
+          }
           logger.fatal({ err }, 'could not start the dashboard');
           process.exit(1);
         }
@@ -98,7 +104,13 @@ async function main(argv: readonly string[]): Promise<void> {
         const { url } = await serveDashboard(config, command, { logger });
         process.stdout.write(`qui dashboard: ${url} (read-only)\n`);
       } catch (error) {
-        logger.fatal({ err: toError(error) }, 'could not start the dashboard');
+        const err = toError(error);
+        // A port that cannot be had: the tree has been stopped; exit() for its signal handlers.
+        if (err instanceof QuiError && err.code === 'ERR_INVALID_OPTIONS') {
+          process.stderr.write(`qui: ${err.message}\n`);
+          process.exit(2);
+        }
+        logger.fatal({ err }, 'could not start the dashboard');
         process.exit(1);
       }
       return;

@@ -1,4 +1,4 @@
-import { QuiError, toError } from '../errors';
+import { InvalidOptionsError, QuiError, toError } from '../errors';
 import type { JobRecord } from '../jobs/job-record';
 import type { QueueConnection } from '../queue/connect-queue';
 import { describe } from '../validate';
@@ -52,6 +52,9 @@ export async function runInspect(command: InspectCommand, nowMs = Date.now()): P
     const error = toError(thrown);
     const code = error instanceof QuiError && JOB_REFUSALS.has(error.code) ? 1 : 2;
     let line = directory ? directory.explain(error) : (error.message.split('\n', 1)[0] as string);
+    // The records name the field (`cursor: …`); on the command line it is an option, and bad usage.
+    if (command.action.verb === 'jobs' && error instanceof InvalidOptionsError && error.path === 'cursor')
+      line = `jobs: --cursor must be one a previous page printed, got ${describe(command.action.cursor)} (see qui jobs --help)`;
     // Stores do not keep a queue's priorities: a retried job of one the default list lacks says so.
     if (lacksPriorities(command, error)) line += " (give the queue's priorities with --priorities)";
     return { stdout: '', stderr: line, code };

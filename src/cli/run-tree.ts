@@ -1,8 +1,8 @@
-import pino from 'pino';
 import { toError } from '../errors';
 import type { Logger } from '../logging';
 import { startSystem, type QuiSystem } from '../runtime/start-system';
 import type { QuiConfig } from '../runtime/qui-config';
+import { createCliLogger } from './cli-logger';
 
 /** How `qui start` behaves; injectable for tests. */
 export interface RunTreeDeps {
@@ -23,14 +23,12 @@ const KEEP_ALIVE_MS = 2 ** 31 - 1;
  * up until then, even when the tree holds no handle of its own (memory and SQLite stores).
  */
 export async function runTree(config: QuiConfig, deps: RunTreeDeps = {}): Promise<QuiSystem> {
-  const logger =
-    config.options?.logger ??
-    deps.logger ??
-    pino({ level: process.env.QUI_LOG_LEVEL ?? 'info' }, pino.destination(2));
+  const logger = config.options?.logger ?? deps.logger ?? createCliLogger();
   const signals = deps.signals ?? process;
   const exit = deps.exit ?? ((code: number) => process.exit(code));
   const system = await startSystem(config.tree, { ...config.options, logger });
-  logger.info({ pid: process.pid }, 'tree started');
+  // pino's base fields already carry `pid`: naming it again would write the key twice.
+  logger.info('tree started');
   // Signal listeners do not keep Node's event loop alive, and an idle tree on a memory or SQLite
   // store holds no handle: without this timer the process would exit 0 right here.
   const keepAlive = setInterval(noop, KEEP_ALIVE_MS);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDashboard } from '../dashboard/create-dashboard';
-import { QuiError } from '../errors';
+import { QuiError, toError } from '../errors';
 import type { Logger } from '../logging';
 import { createMetrics } from '../metrics/create-metrics';
 import type { QuiConfig } from '../runtime/qui-config';
@@ -53,7 +53,7 @@ export async function listenDashboard(
   const dashboard = createDashboard(system);
   const log = system.logger.child({ component: 'dashboard' });
   const metrics = deps.metrics ?? metricsOf(system, log);
-  const { server, url } = await listen(dashboard, metrics, options, system.logger);
+  const { server, url } = await listen(dashboard, metrics, options, system.logger, () => system.stop());
   // The tree stopping (a signal, or the root giving up) closes the server with it.
   system.events.on('system.failed', () => server.close());
   return { system, server, url };
@@ -65,19 +65,34 @@ export async function listen(
   metrics: Handler,
   options: ServeDashboardOptions,
   logger: Logger,
+  onListenFailed: () => Promise<void>,
 ): Promise<{ server: Server; url: string }> {
   const log = logger.child({ component: 'dashboard' });
   const server = createServer((req, res) => {
     if (req.url === '/metrics' || req.url?.startsWith('/metrics?')) return metrics(req, res);
     dashboard(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (thrown) {
+    // What was started for the page (a tree whose workers may hold jobs, connections) stops in
+    // order rather than being exited under, then the failure is said in one line.
+    await onListenFailed();
+    const error = toError(thrown);
+    throw new QuiError(
+      'ERR_INVALID_OPTIONS',
+      `cannot listen on ${options.host}:${options.port}: ${error.message}`,
+      {
+        cause: error,
+      },
+    );
+  }
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}/`;

@@ -21,14 +21,22 @@ function globEscape(s: string): string {
  * The queues that have keys under `prefix` on the Redis at `url`: each key of a queue is
  * `<prefix>{<queue>}:…` (see redis-keys.ts), so the queue is what lies between the first `{` and
  * `}` after the prefix. SCANs (never KEYS), so a big Redis is not blocked. Sorted.
- * @throws {QuiError} `ERR_MISSING_PEER` without ioredis; the connection's error when Redis cannot be reached.
+ * @throws {QuiError} `ERR_MISSING_PEER` without ioredis; `ERR_STORE` naming the URL and the socket's
+ * error when Redis cannot be reached.
  */
 export async function discoverRedisQueues(url: string, prefix: string): Promise<string[]> {
   const Redis = loadIoredis();
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  // Without a listener ioredis prints "[ioredis] Unhandled error event" itself; the socket's error
+  // is what the one line names.
+  let socketError: Error | undefined;
+  client.on('error', (error: Error) => (socketError ??= error));
   const found = new Set<string>();
   try {
-    await client.connect();
+    await client.connect().catch((thrown: unknown) => {
+      const error = socketError ?? toError(thrown);
+      throw new QuiError('ERR_STORE', `redis at ${url}: ${error.message}`, { cause: error });
+    });
     let cursor = '0';
     do {
       const [next, keys] = await client.scan(
@@ -70,7 +78,7 @@ export const NO_METRICS_WATCHING =
  * no job (and it is read-only). The queues are `source.queues`, or every queue found under the
  * prefix. Signals (SIGTERM, SIGINT) close the server and the connections, then `exit(0)`.
  * @throws {QuiError} `ERR_INVALID_OPTIONS` when no queue is named and none is found under the prefix;
- * `ERR_RECORDS_OFF` for a queue that runs without records.
+ * `ERR_STORE` when the Redis cannot be reached; `ERR_RECORDS_OFF` for a queue that runs without records.
  */
 export async function serveRedisDashboard(
   source: RedisDashboardSource,
@@ -101,7 +109,10 @@ export async function serveRedisDashboard(
   const logger = deps.logger ?? silentLogger();
   const dashboard = createDashboard({ connections, logger });
   const metrics = deps.metrics ?? notServed;
-  const listening = await listen(dashboard, metrics, options, logger);
+  const listening = await listen(dashboard, metrics, options, logger, async () => {
+    dashboard.close();
+    await closeAll();
+  });
   const signals = deps.signals ?? process;
   const exit = deps.exit ?? ((code: number) => process.exit(code));
   let stopping = false;

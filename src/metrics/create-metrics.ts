@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as PromClient from 'prom-client';
 import { InvalidOptionsError, QuiError, toError } from '../errors';
 import { checkInteger, checkObject, describe, type Fail } from '../validate';
-import { queueRuntimes } from '../queue/queue-runtime';
+import { queueRuntimes, watchAttempts, watchEnqueued } from '../queue/queue-runtime';
 import type { QueueStats } from '../queue/queue-messages';
 import { coreOf, type QuiSystem } from '../runtime/start-system';
 import type { JobLostEvent } from '../events';
@@ -118,9 +118,20 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
       return probe.begin(last !== undefined && last.task === label ? last : book.taskIn(q, label), now);
     },
   };
-  const removeHooks = queueRuntimes(core).map((rt) => rt.addAttemptHook(hook));
+  const removeHook = watchAttempts(core, hook);
+  // Enqueues are counted from the ledger's batches, not from job.enqueued (an object per job).
+  const removeEnqueued = watchEnqueued(core, (jobs) => {
+    const first = jobs[0];
+    if (first === undefined) return;
+    const q = book.queue(first.queue); // a batch is one queue's
+    let last: TaskSeries | undefined;
+    for (const job of jobs) {
+      const label = taskLabel(job);
+      if (last === undefined || last.task !== label) last = book.taskIn(q, label);
+      last.enqueued++;
+    }
+  });
   const unsubscribe = [
-    events.on('job.enqueued', ({ job }) => void book.task(job).enqueued++),
     events.on('job.retrying', ({ job }) => void book.task(job).retried++),
     events.on('job.dead', ({ job }) => void book.task(job).dead++),
     events.on('job.lost', (event) => lost(book, event)),
@@ -238,7 +249,8 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
       if (closed) return;
       closed = true;
       for (const off of unsubscribe) off();
-      for (const remove of removeHooks) remove();
+      removeHook();
+      removeEnqueued();
       for (const name of names) registry.removeSingleMetric(name);
     },
   };

@@ -2,7 +2,7 @@ import type * as OtelApi from '@opentelemetry/api';
 import { InvalidOptionsError, QuiError } from '../errors';
 import type { Job } from '../jobs/job';
 import { checkObject, checkOneOf, checkString, type Fail } from '../validate';
-import { queueRuntimes, type EnqueueSpan, type EnqueueTracer } from '../queue/queue-runtime';
+import { watchAttempts, watchEnqueues, type EnqueueSpan, type EnqueueTracer } from '../queue/queue-runtime';
 import type { AttemptHook, AttemptOutcome, AttemptSpan } from '../tasks/run-attempt';
 import { coreOf, type QuiSystem } from '../runtime/start-system';
 import { taskLabel } from './metric-series';
@@ -40,8 +40,8 @@ const PROPAGATIONS: readonly TracePropagation[] = ['child', 'link', 'none'];
  * `traceparent`, through the global propagator), so it crosses processes with the job in Redis or
  * SQLite; each attempt runs its processor inside a `process <queue>` CONSUMER span, related to the
  * enqueue's span as `propagation` says. Attributes follow the OpenTelemetry messaging semantic
- * conventions (`messaging.system = 'qui'`). Queues of the system's tree at the time of the call
- * are traced; call it on every system that enqueues or works.
+ * conventions (`messaging.system = 'qui'`). Queues of the system's tree are traced, those started
+ * later too; call it on every system that enqueues or works.
  * @throws {InvalidOptionsError} naming the bad option.
  * @throws {QuiError} `ERR_MISSING_PEER` when @opentelemetry/api is not installed.
  * @example
@@ -64,17 +64,16 @@ export function createTracing(system: QuiSystem, options?: TracingOptions): QuiT
   const hook: AttemptHook = {
     start: (job, attempt, worker) => attemptSpan(api, tracer, propagation, job, attempt, worker),
   };
-  const runtimes = queueRuntimes(core);
-  const removers = runtimes.map((rt) => rt.addAttemptHook(hook));
-  for (const rt of runtimes) rt.enqueueTracer = enqueueTracer;
+  const removeHook = watchAttempts(core, hook);
+  const removeTracer = watchEnqueues(core, enqueueTracer);
   let closed = false;
   return {
     propagation,
     close() {
       if (closed) return;
       closed = true;
-      for (const remove of removers) remove();
-      for (const rt of runtimes) if (rt.enqueueTracer === enqueueTracer) rt.enqueueTracer = undefined;
+      removeHook();
+      removeTracer();
     },
   };
 }

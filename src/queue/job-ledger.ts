@@ -84,6 +84,8 @@ export class JobLedger {
   dequeued = 0;
   /** Set once the store is open. */
   store: JobStore | undefined;
+  /** Told of every batch of jobs stored (`createMetrics` counts them per task): no event per job. */
+  enqueueWatchers: readonly ((jobs: readonly Job[]) => void)[] = [];
   /** The store's records, set once it is open, when the queue keeps them: every end is written there. */
   records: JobRecords | undefined;
   /** With records: attempts running in this process (what `job.cancel` aborts). */
@@ -123,6 +125,7 @@ export class JobLedger {
 
   private enqueued(jobs: readonly Job[]): void {
     this.totals.enqueued += jobs.length;
+    for (const watch of this.enqueueWatchers) watch(jobs);
     const events = this.deps.events;
     if (events.has('job.enqueued')) for (const job of jobs) events.emit('job.enqueued', { job });
   }

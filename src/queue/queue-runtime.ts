@@ -80,6 +80,14 @@ export class QueueRuntime {
         deadLetter === undefined ? undefined : findQueueRuntime(services, deadLetter)?.ledger,
       build: (task) => buildJob(config.job, task, undefined, this.defaultsFor(task), clock.wallNow()),
     });
+    // A queue started after createMetrics / createTracing (added later, or a new runtime after a
+    // restart with a new config) is watched like the queues that ran then.
+    const watch = services.resources.get(WATCH_KEY) as QueueWatch | undefined;
+    if (watch) {
+      this.attemptHooks = [...watch.hooks];
+      this.enqueueTracer = watch.tracer;
+      this.ledger.enqueueWatchers = [...watch.enqueued];
+    }
   }
 
   get processId(): string {
@@ -308,6 +316,62 @@ export class QueueRuntime {
 function dequeuedId(payload: unknown): string {
   const id = (payload as { job?: { id?: unknown } } | null)?.job?.id;
   return typeof id === 'string' ? id : '';
+}
+
+const WATCH_KEY = 'queue-watch';
+
+/** What watches every queue of a system, now and started later. @internal */
+interface QueueWatch {
+  hooks: readonly AttemptHook[];
+  tracer: EnqueueTracer | undefined;
+  enqueued: readonly EnqueueWatcher[];
+}
+
+/** Told of each batch of jobs a queue stored. @internal */
+export type EnqueueWatcher = (jobs: readonly Job[]) => void;
+
+function queueWatch(services: SystemServices): QueueWatch {
+  let watch = services.resources.get(WATCH_KEY) as QueueWatch | undefined;
+  if (!watch) services.resources.set(WATCH_KEY, (watch = { hooks: [], tracer: undefined, enqueued: [] }));
+  return watch;
+}
+
+/**
+ * Adds `hook` to every queue of the system, those running now and those started later
+ * (`createMetrics`, `createTracing`); returns a function that removes it from all of them. @internal
+ */
+export function watchAttempts(services: SystemServices, hook: AttemptHook): () => void {
+  const watch = queueWatch(services);
+  watch.hooks = [...watch.hooks, hook];
+  for (const rt of queueRuntimes(services)) rt.addAttemptHook(hook);
+  return () => {
+    watch.hooks = watch.hooks.filter((h) => h !== hook);
+    for (const rt of queueRuntimes(services)) rt.attemptHooks = rt.attemptHooks.filter((h) => h !== hook);
+  };
+}
+
+/** Calls `watcher` with every batch of jobs any queue stores, now and started later; returns the undo. @internal */
+export function watchEnqueued(services: SystemServices, watcher: EnqueueWatcher): () => void {
+  const watch = queueWatch(services);
+  watch.enqueued = [...watch.enqueued, watcher];
+  for (const rt of queueRuntimes(services))
+    rt.ledger.enqueueWatchers = [...rt.ledger.enqueueWatchers, watcher];
+  return () => {
+    watch.enqueued = watch.enqueued.filter((w) => w !== watcher);
+    for (const rt of queueRuntimes(services))
+      rt.ledger.enqueueWatchers = rt.ledger.enqueueWatchers.filter((w) => w !== watcher);
+  };
+}
+
+/** Sets the enqueue tracer of every queue, now and started later; returns the undo. @internal */
+export function watchEnqueues(services: SystemServices, tracer: EnqueueTracer): () => void {
+  const watch = queueWatch(services);
+  watch.tracer = tracer;
+  for (const rt of queueRuntimes(services)) rt.enqueueTracer = tracer;
+  return () => {
+    if (watch.tracer === tracer) watch.tracer = undefined;
+    for (const rt of queueRuntimes(services)) if (rt.enqueueTracer === tracer) rt.enqueueTracer = undefined;
+  };
 }
 
 /** The runtime of queue `config.name` in `services`, made on first use. @internal */

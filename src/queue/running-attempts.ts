@@ -49,6 +49,9 @@ export class RunningAttempts {
 
   /** Forgets job `id`'s attempt as it settles; `{ reason }` when it was cancelled. */
   settled(id: string): { readonly reason: string | undefined } | undefined {
+    // An attempt that settled before it was added (a synchronous processor) has nothing here,
+    // and cancels are kept only for added attempts: no lookups on that hot path.
+    if (this.byId.size === 0) return undefined;
     this.byId.delete(id);
     if (!this.cancels.has(id)) return undefined;
     const reason = this.cancels.get(id);

@@ -102,9 +102,9 @@ export class Worker {
     const deps = this.depsFor(job);
     const hooks = this.rt.attemptHooks;
     const span = hooks.length === 0 ? undefined : startSpans(hooks, job, job.attempts + 1, this.ctx.path);
-    // [isolation] An isolated attempt runs in its thread or process (attempt hooks do not reach it).
+    // [isolation] An isolated attempt runs in its thread or process; the span sees its outcome.
     const attempt = this.runner
-      ? this.runner.start(job, deps)
+      ? this.runner.start(job, deps, span)
       : startAttempt(this.processor, job, deps, span);
     // A processor that answered synchronously is settled now: poll again at once, sparing the
     // hot path a message to self and an event-loop turn.

@@ -7,6 +7,7 @@ import type { StoreBroadcast } from './job-records';
 const MAX_BATCH = 500;
 /** Marks this process's publishes on a bus: it delivers them itself, so skips their echo. */
 const PROCESS_TAG = `${randomUUID()}\n`;
+const PROCESS_TAG_BYTES = Buffer.from(PROCESS_TAG);
 /** The buses of this process, per Redis server and channel: they deliver to each other directly. */
 const local = new Map<string, Set<RedisBus>>();
 
@@ -42,7 +43,9 @@ export class RedisBus {
   }
 
   broadcast(message: StoreBroadcast): Promise<void> {
-    for (const peer of [...(local.get(this.localKey) ?? [])]) peer.deliver(message);
+    // Sets iterate safely while a listener stops or a peer closes: no copy per broadcast.
+    const peers = local.get(this.localKey);
+    if (peers !== undefined) for (const peer of peers) peer.deliver(message);
     const text = JSON.stringify(message);
     return new Promise((resolve, reject) => {
       this.outbox.push({ text, resolve, reject });
@@ -58,8 +61,14 @@ export class RedisBus {
   }
 
   /** A message from the channel: one broadcast, or a batch of them. */
-  receive(text: string): void {
-    if (text.startsWith(PROCESS_TAG)) return; // delivered in-process already
+  receive(message: Buffer): void {
+    // Delivered in-process already: dropped before it is decoded.
+    if (
+      message.length >= PROCESS_TAG_BYTES.length &&
+      PROCESS_TAG_BYTES.compare(message, 0, PROCESS_TAG_BYTES.length) === 0
+    )
+      return;
+    const text = message.toString();
     let messages: unknown;
     try {
       messages = JSON.parse(text.slice(text.indexOf('\n') + 1));
@@ -78,7 +87,7 @@ export class RedisBus {
   }
 
   private deliver(message: StoreBroadcast): void {
-    for (const listener of [...this.listeners]) listener(message);
+    for (const listener of this.listeners) listener(message);
   }
 
   private readonly flush = (): void => {

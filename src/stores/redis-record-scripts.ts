@@ -25,10 +25,12 @@ local B = ARGV[1]
 local n = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
 local function rk(id) return B .. ':job:' .. id end
+-- Integers go to Redis as strings made here: Redis would format a Lua number with %.17g, slowly.
+local function int(x) return string.format('%d', x) end
 local function sk(state) return B .. ':state:' .. state end
 local function enter(id, state, old)
   if old then redis.call('ZREM', sk(old), id) end
-  local q = redis.call('INCR', KEYS[1])
+  local q = int(redis.call('INCR', KEYS[1]))
   redis.call('ZADD', sk(state), q, id)
   redis.call('HSET', rk(id), 's', state, 'q', q)
 end
@@ -50,39 +52,54 @@ local function unstore(id)
   elseif at[1] and at[1] ~= '0' then redis.call('LREM', KEYS[1 + tonumber(at[1])], 1, id) end
   redis.call('HDEL', rk(id), 'l', 'dm')
 end
-local function apply(id, from, kv)
+local function apply(id, from, kv, key)
+  key = key or rk(id)
   local sets = tonumber(ARGV[from])
   kv = kv or {}
   for i = from + 1, from + 2 * sets do kv[#kv + 1] = ARGV[i] end
-  if #kv > 0 then redis.call('HSET', rk(id), unpack(kv)) end
+  if #kv > 0 then redis.call('HSET', key, unpack(kv)) end
   local dels = tonumber(ARGV[from + 1 + 2 * sets])
   local last = from + 1 + 2 * sets + dels
-  if dels > 0 then redis.call('HDEL', rk(id), unpack(ARGV, from + 2 + 2 * sets, last)) end
+  if dels > 0 then redis.call('HDEL', key, unpack(ARGV, from + 2 + 2 * sets, last)) end
   return last + 1
 end
 local function skip(from)
   local sets = tonumber(ARGV[from])
   return from + 2 + 2 * sets + tonumber(ARGV[from + 1 + 2 * sets])
 end
-local function prune(state, max, maxAge, maxCount, inline)
+-- Prunes up to max records of state, oldest first: those over the count cap (one ZPOPMIN), then
+-- those finished more than maxAge ago, at most max in all. An ending write (ageMax given) takes at
+-- most ageMax of the age backlog, and none once the cap pruned: the timer's prune sees to the rest.
+local function prune(state, max, maxAge, maxCount, ageMax)
   local key = sk(state)
-  local count = redis.call('ZCARD', key)
   local pruned = 0
-  while pruned < max and count > 0 do
-    local over = maxCount >= 0 and count > maxCount
-    -- Inline, a write that pruned for the count cap leaves the age backlog to the timer's prune.
-    if not over and (maxAge < 0 or (inline and pruned > 0)) then break end
-    local head = redis.call('ZRANGE', key, 0, 0)[1]
-    if not over then
-      local fin = tonumber(redis.call('HGET', rk(head), 't1'))
-      if not (fin and now - fin > maxAge) then break end
+  if max <= 0 then return 0 end
+  if maxCount >= 0 then
+    local over = redis.call('ZCARD', key) - maxCount
+    if over > 0 then
+      local heads = redis.call('ZPOPMIN', key, math.min(over, max))
+      local gone = {}
+      for i = 1, #heads, 2 do gone[#gone + 1] = rk(heads[i]) end
+      redis.call('DEL', unpack(gone))
+      pruned = #gone
     end
-    redis.call('ZREM', key, head)
-    redis.call('DEL', rk(head))
-    pruned = pruned + 1
-    count = count - 1
   end
-  return pruned
+  if maxAge < 0 or (ageMax and pruned > 0) then return pruned end
+  local budget = math.min(ageMax or max, max - pruned)
+  if budget <= 0 then return pruned end
+  local heads = redis.call('ZRANGE', key, 0, budget - 1)
+  local aged, gone = {}, {}
+  for _, head in ipairs(heads) do
+    local fin = tonumber(redis.call('HGET', rk(head), 't1'))
+    if not (fin and now - fin > maxAge) then break end
+    aged[#aged + 1] = head
+    gone[#gone + 1] = rk(head)
+  end
+  if #aged > 0 then
+    redis.call('ZREM', key, unpack(aged))
+    redis.call('DEL', unpack(gone))
+  end
+  return pruned + #aged
 end
 `;
 
@@ -117,14 +134,16 @@ for i = 9 + acks, #ARGV, 5 do
   q = q + 2
   if runAt == '' then
     redis.call('RPUSH', KEYS[1 + lane], id)
-    redis.call('HSET', rk(id), 'b', ARGV[i + 4], 'a', ARGV[i + 3], 'l', lane, 's', 'waiting', 'q', q)
-    waiting[#waiting + 1] = q
+    local qs = int(q)
+    redis.call('HSET', rk(id), 'b', ARGV[i + 4], 'a', ARGV[i + 3], 'l', ARGV[i], 's', 'waiting', 'q', qs)
+    waiting[#waiting + 1] = qs
     waiting[#waiting + 1] = id
   else
     local m = string.format('%016d', q - 1) .. id
     redis.call('ZADD', KEYS[1 + n + lane], runAt, m)
-    redis.call('HSET', rk(id), 'b', ARGV[i + 4], 'a', ARGV[i + 3], 'l', lane, 'dm', m, 's', 'delayed', 'q', q)
-    delayed[#delayed + 1] = q
+    local qs = int(q)
+    redis.call('HSET', rk(id), 'b', ARGV[i + 4], 'a', ARGV[i + 3], 'l', ARGV[i], 'dm', m, 's', 'delayed', 'q', qs)
+    delayed[#delayed + 1] = qs
     delayed[#delayed + 1] = id
   end
 end
@@ -138,7 +157,8 @@ return added`;
  * As TAKE, on ids: a re-sent call answers the same jobs again; an orphan's jobs are recovered
  * (those put back in line become waiting again); while paused nothing is taken; due delayed jobs
  * are promoted (a delayed record becomes waiting, a failed one stays failed); each job popped is
- * marked active (process, started now, attempts + 1). Answers the bodies, in order.
+ * marked active (process, started now, attempts + 1). Answers id, body, id, body…, in order
+ * (the id too, so that a body that cannot be decoded still names its record).
  */
 const TAKE_LUA = `${LIB}
 local pid = ARGV[4]
@@ -152,13 +172,16 @@ local function split(entry)
   return tonumber(string.sub(entry, 1, c - 1)), string.sub(entry, c + 1)
 end
 local function answer(entries)
-  local bodies = {}
+  local out = {}
   for _, entry in ipairs(entries) do
     local _, id = split(entry)
     local body = redis.call('HGET', rk(id), 'b')
-    if body then bodies[#bodies + 1] = body end
+    if body then
+      out[#out + 1] = id
+      out[#out + 1] = body
+    end
   end
-  return bodies
+  return out
 end
 local function record(entries)
   redis.call('RPUSH', token, unpack(entries))
@@ -184,7 +207,7 @@ for i = 8, 7 + o do
 end
 if redis.call('EXISTS', B .. ':paused') == 1 then return {} end
 for i = 1, n do
-  local due = redis.call('ZRANGEBYSCORE', KEYS[1 + n + i], '-inf', now)
+  local due = redis.call('ZRANGEBYSCORE', KEYS[1 + n + i], '-inf', ARGV[3])
   if #due > 0 then
     for _, member in ipairs(due) do
       local id = string.sub(member, 17)
@@ -192,7 +215,7 @@ for i = 1, n do
       redis.call('HDEL', rk(id), 'dm')
       if redis.call('HGET', rk(id), 's') == 'delayed' then enter(id, 'waiting', 'delayed') end
     end
-    redis.call('ZREMRANGEBYSCORE', KEYS[1 + n + i], '-inf', now)
+    redis.call('ZREMRANGEBYSCORE', KEYS[1 + n + i], '-inf', ARGV[3])
   end
 end
 local entries, bodies = {}, {}
@@ -203,15 +226,18 @@ for i = 1, n do
     -- One sequence range, one ZREM from waiting and one ZADD to active for the whole pop.
     local q0 = redis.call('INCRBY', KEYS[1], #ids) - #ids
     local waited, active = {}, {}
+    local tag = int(i) .. ':'
     for j, id in ipairs(ids) do
-      local at = redis.call('HMGET', rk(id), 's', 'a', 'b')
+      local key = rk(id)
+      local at = redis.call('HMGET', key, 's', 'a', 'b')
       if at[1] then
-        local q = q0 + j
-        redis.call('HSET', rk(id), 's', 'active', 'q', q, 'a', tonumber(at[2]) + 1, 'pid', pid, 't0', now, 'l', '0')
+        local q = int(q0 + j)
+        redis.call('HSET', key, 's', 'active', 'q', q, 'a', int(tonumber(at[2]) + 1), 'pid', pid, 't0', ARGV[3], 'l', '0')
         if at[1] == 'waiting' then waited[#waited + 1] = id else redis.call('ZREM', sk(at[1]), id) end
         active[#active + 1] = q
         active[#active + 1] = id
-        entries[#entries + 1] = i .. ':' .. id
+        entries[#entries + 1] = tag .. id
+        bodies[#bodies + 1] = id
         bodies[#bodies + 1] = at[3]
       end
     end
@@ -225,28 +251,53 @@ redis.call('PEXPIRE', token, ${TOKEN_TTL_MS})
 return bodies`;
 
 /*
- * ARGV from 4: process id, then per job: job id, now, end state, max age, max count (-1 = none),
- * sets and dels (see apply). Each job ends only while active under this process; answers 1 or 0
- * (nothing changed) per job, in order. ARGV[3] is unused: each job has its own now.
+ * ARGV from 4: process id, then max age and max count (-1 = none) of each end state (completed,
+ * dead, lost, cancelled), then per job: job id, now, end state, sets and dels (see apply). Each
+ * job ends only while active under this process (and once per call); answers 1 or 0 (nothing
+ * changed) per job, in order. ARGV[3] is unused: each job has its own now. The batch shares one
+ * sequence range, one ZREM from active, one ZADD per end state and one prune per end state, of
+ * up to PRUNE_ON_WRITE records per job ended.
  */
 const FINISH_LUA = `${LIB}
-local out = {}
-local i = 5
+local pid = ARGV[4]
+local states = {'completed', 'dead', 'lost', 'cancelled'}
+local out, ok, seen = {}, {}, {}
+local i = 13
 while i <= #ARGV do
-  local id, state = ARGV[i], ARGV[i + 2]
-  now = tonumber(ARGV[i + 1])
-  local at = redis.call('HMGET', rk(id), 's', 'pid')
-  if at[1] == 'active' and at[2] == ARGV[4] then
-    redis.call('ZREM', sk('active'), id)
-    local q = redis.call('INCR', KEYS[1])
-    redis.call('ZADD', sk(state), q, id)
-    local next = apply(id, i + 5, {'s', state, 'q', q, 't1', now})
-    prune(state, ${PRUNE_ON_WRITE}, tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4]), true)
-    i = next
+  local id = ARGV[i]
+  local key = rk(id)
+  local at = redis.call('HMGET', key, 's', 'pid')
+  if at[1] == 'active' and at[2] == pid and not seen[id] then
+    seen[id] = key
+    ok[#ok + 1] = i
     out[#out + 1] = 1
   else
-    i = skip(i + 5)
     out[#out + 1] = 0
+  end
+  i = skip(i + 3)
+end
+if #ok == 0 then return out end
+local q = redis.call('INCRBY', KEYS[1], #ok) - #ok
+local ended, into = {}, {}
+for j, at in ipairs(ok) do
+  local id, state = ARGV[at], ARGV[at + 2]
+  local qs = int(q + j)
+  apply(id, at + 3, {'s', state, 'q', qs, 't1', ARGV[at + 1]}, seen[id])
+  ended[j] = id
+  local entries = into[state]
+  if not entries then entries = {}; into[state] = entries end
+  entries[#entries + 1] = qs
+  entries[#entries + 1] = id
+end
+-- Pruning by age goes by the latest end of the batch.
+now = tonumber(ARGV[ok[#ok] + 1])
+redis.call('ZREM', sk('active'), unpack(ended))
+for k, state in ipairs(states) do
+  local entries = into[state]
+  if entries then
+    redis.call('ZADD', sk(state), unpack(entries))
+    local writes = #entries / 2
+    prune(state, ${PRUNE_ON_WRITE} * writes, tonumber(ARGV[3 + 2 * k]), tonumber(ARGV[4 + 2 * k]), writes)
   end
 end
 return out`;
@@ -290,7 +341,7 @@ apply(id, 7)
 redis.call('HSET', rk(id), 't1', now)
 enter(id, 'cancelled', s)
 local fields = redis.call('HGETALL', rk(id))
-prune('cancelled', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]), true)
+prune('cancelled', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]), 1)
 return {'cancelled', unpack(fields)}`;
 
 /* ARGV from 4: job id. Answers 0 (unknown), -1 (active: refused), or 1 (removed, its job too). */
@@ -342,7 +393,7 @@ for _, id in ipairs(redis.call('ZRANGE', sk('active'), 0, -1)) do
       redis.call('HSET', rk(id), 't1', now, 'why', 'process-gone')
       enter(id, 'lost', 'active')
       lost[#lost + 1] = redis.call('HGETALL', rk(id))
-      prune('lost', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]), true)
+      prune('lost', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]), 1)
     end
   end
 end

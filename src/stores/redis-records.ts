@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { QuiError } from '../errors';
+import { QuiError, toError } from '../errors';
 import type { Job } from '../jobs/job';
 import type { JobError } from '../jobs/job-error';
 import { JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
@@ -33,7 +33,7 @@ import {
   REMOVE,
   RETRY_LATER,
 } from './redis-record-scripts';
-import { exec, fields, idOf, pairs, toRecord, type Fields, type Values } from './redis-record-fields';
+import { exec, fields, idOf, pairs, toRecord, type Fields } from './redis-record-fields';
 import { RedisBus } from './redis-bus';
 import { runScript, type Script } from './redis-scripts';
 
@@ -60,7 +60,6 @@ export interface RedisRecordsHost {
 const MAX_FINISHES = 500;
 
 interface PendingFinish {
-  readonly args: readonly (string | number)[];
   resolve(applied: boolean): void;
   reject(error: Error): void;
 }
@@ -77,6 +76,10 @@ export class RedisJobRecords implements JobRecords {
   private readonly retention: ResolvedRetention;
   private readonly bus: RedisBus;
   private readonly finishing: PendingFinish[] = [];
+  /** Max age and max count of each end state, as FINISH and PRUNE take them. */
+  private readonly rules: readonly number[];
+  /** The arguments of the next FINISH call: its head, then the pending finishes'. */
+  private finishArgs: (string | number)[];
   /** Script calls and publishes not yet answered. */
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -86,6 +89,8 @@ export class RedisJobRecords implements JobRecords {
   ) {
     this.processId = config.processId;
     this.retention = config.retention;
+    this.rules = JOB_END_STATES.flatMap((state) => this.rule(state));
+    this.finishArgs = [host.base, host.lanes.size, 0, this.processId, ...this.rules];
     this.bus = new RedisBus(host.client, host.bus, (work) => this.track(work));
   }
 
@@ -122,44 +127,63 @@ export class RedisJobRecords implements JobRecords {
     return out;
   }
 
-  async finish(id: string, end: RecordEnd, nowMs: number): Promise<boolean> {
-    const values: Values = { wk: end.worker };
-    const error = (e: JobError | undefined): void => {
-      if (e !== undefined) values.e = JSON.stringify(e);
-    };
+  finish(id: string, end: RecordEnd, nowMs: number): Promise<boolean> {
+    try {
+      this.host.open();
+    } catch (thrown) {
+      return Promise.reject(toError(thrown)); // closed: a rejection, as from every other call
+    }
+    // Straight into the batch's arguments (see FINISH): id, now, state, then sets and dels.
+    const args = this.finishArgs;
+    args.push(id, nowMs, end.state);
+    const setsAt = args.length;
+    args.push(0);
+    let sets = 0;
+    // An active record holds no result (only a completion writes one, and a retry clears it), so
+    // an undefined result needs no delete; a last error from an earlier attempt stays.
     switch (end.state) {
       case 'completed':
-        values.r = end.result;
-        if (end.reason !== undefined) values.why = end.reason; // dequeue(); no HDEL on the hot path
-        error(end.error);
+        sets += this.put('r', end.result);
+        sets += this.put('why', end.reason); // dequeue()
+        sets += this.put('e', errorText(end.error));
         break;
       case 'dead':
-        error(end.error);
+        sets += this.put('e', errorText(end.error));
         break;
       case 'lost':
-        values.why = end.reason;
-        error(end.error);
+        sets += this.put('why', end.reason);
+        sets += this.put('e', errorText(end.error));
         break;
       case 'cancelled':
-        values.why = end.reason;
+        sets += this.put('why', end.reason);
         break;
     }
-    this.host.open();
-    const args = [id, nowMs, end.state, ...this.rule(end.state), ...fields(values)];
+    sets += this.put('wk', end.worker);
+    if (end.worker === undefined) args.push(1, 'wk');
+    else args.push(0);
+    args[setsAt] = sets;
     return new Promise((resolve, reject) => {
-      this.finishing.push({ args, resolve, reject });
+      this.finishing.push({ resolve, reject });
       // Finishes asked for in the same turn of the event loop share one script call.
       if (this.finishing.length === 1) setImmediate(this.flushFinishes);
+      else if (this.finishing.length === MAX_FINISHES) this.flushFinishes();
     });
   }
 
-  /** Runs the pending finishes, at most {@link MAX_FINISHES} per script call. */
+  /** Adds a set to the pending FINISH call's arguments, when `value` is defined: answers how many (0, 1). */
+  private put(key: string, value: string | undefined): number {
+    if (value === undefined) return 0;
+    this.finishArgs.push(key, value);
+    return 1;
+  }
+
+  /** Runs the pending finishes in one script call. */
   private readonly flushFinishes = (): void => {
-    const batch = this.finishing.splice(0, MAX_FINISHES);
-    if (this.finishing.length > 0) setImmediate(this.flushFinishes);
-    const args = [this.processId, ...batch.flatMap((f) => f.args)];
-    const head = [this.host.base, this.host.lanes.size, 0];
-    const done = runScript(this.host.client, FINISH, this.host.keys, [...head, ...args]).then(
+    if (this.finishing.length === 0) return; // flushed when the batch filled up
+    const batch = this.finishing.splice(0);
+    const args = this.finishArgs;
+    this.finishArgs = [this.host.base, this.host.lanes.size, 0, this.processId, ...this.rules];
+    const done = runScript(this.host.client, FINISH, this.host.keys, args).then(
       (reply) => batch.forEach((f, i) => f.resolve((reply as number[])[i] === 1)),
       (thrown: unknown) => {
         const error = new QuiError('ERR_STORE', 'redis store: finish failed', { cause: thrown });
@@ -284,8 +308,7 @@ export class RedisJobRecords implements JobRecords {
   }
 
   async prune(nowMs: number, max: number): Promise<number> {
-    const rules = JOB_END_STATES.flatMap((state) => this.rule(state));
-    return (await this.run(PRUNE, nowMs, [max, ...rules])) as number;
+    return (await this.run(PRUNE, nowMs, [max, ...this.rules])) as number;
   }
 
   async broadcast(message: StoreBroadcast): Promise<void> {
@@ -300,8 +323,8 @@ export class RedisJobRecords implements JobRecords {
   }
 
   /** A message from the bus channel (the store's subscriber hands it over). */
-  receive(text: string): void {
-    this.bus.receive(text);
+  receive(message: Buffer): void {
+    this.bus.receive(message);
   }
 
   close(): void {
@@ -355,4 +378,8 @@ export class RedisJobRecords implements JobRecords {
   private procsKey(): string {
     return `${this.host.base}:procs`;
   }
+}
+
+function errorText(error: JobError | undefined): string | undefined {
+  return error === undefined ? undefined : JSON.stringify(error);
 }

@@ -162,34 +162,36 @@ export class RedisJobStore implements JobStore {
     const wanted = Math.min(Math.floor(n), MAX_TAKE);
     if (!(wanted >= 1)) return [];
     const out: Job[] = [];
+    // With records, the reply is id, body, id, body…: the id names a record whose body is spoiled.
+    const step = this.records === undefined ? 1 : 2;
     for (let ask = wanted; ask > 0; ask = wanted - out.length) {
-      let bodies: string[];
+      let reply: string[];
       try {
-        bodies = await this.pop(ask, nowMs);
+        reply = await this.pop(ask, nowMs);
       } catch (thrown) {
         if (out.length === 0) throw thrown;
         return out; // a refill failed: hand out what we have; its pops are recovered later
       }
-      for (const body of bodies) {
-        const job = this.decode(body);
+      for (let i = step - 1; i < reply.length; i += step) {
+        const job = this.decode(reply[i] as string, step === 2 ? reply[i - 1] : undefined);
         if (job !== undefined) out.push(job);
       }
-      if (bodies.length < ask) break; // nothing more is due
+      if (reply.length < ask * step) break; // nothing more is due
     }
     return out;
   }
 
-  /** One TAKE script call: the bodies it popped, undecoded. */
+  /** One TAKE script call: what it popped, undecoded (bodies; with records, ids and bodies). */
   private async pop(max: number, nowMs: number): Promise<string[]> {
     const acks = this.acks.splice(0, MAX_CARRIED);
     const orphans = this.orphans.splice(0, MAX_CARRIED);
     const token = this.nextToken();
     const args = [token, max, orphans.length, ...orphans, acks.length, ...acks];
-    let bodies: string[];
+    let popped: string[];
     try {
       // With records, the script also marks each job active under this process (and takes none while paused).
       const processId = this.config.records?.processId;
-      bodies = (
+      popped = (
         processId === undefined
           ? await this.run(TAKE, this.takeKeys, [this.lanes.size, nowMs, ...args])
           : await this.run(TAKE_RECORDS, this.keys, [this.base, this.lanes.size, nowMs, processId, ...args])
@@ -200,16 +202,19 @@ export class RedisJobStore implements JobStore {
       this.acks.push(...acks);
       throw new QuiError('ERR_STORE', 'redis store: take failed', { cause: thrown });
     }
-    if (bodies.length > 0) this.acks.push(token);
-    return bodies;
+    if (popped.length > 0) this.acks.push(token);
+    return popped;
   }
 
-  /** Decodes a popped entry; one that cannot be decoded is reported, and `undefined` returned. */
-  private decode(body: string): Job | undefined {
+  /**
+   * Decodes a popped entry; one that cannot be decoded is reported (with `id`, the id its record
+   * is kept under, else the one its body still shows), and `undefined` returned.
+   */
+  private decode(body: string, id: string | undefined): Job | undefined {
     try {
       return decodeJob(body);
     } catch (thrown) {
-      reportUndecodable(this.config, storedJobId(body), thrown as Error);
+      reportUndecodable(this.config, id ?? storedJobId(body), thrown as Error);
       return undefined;
     }
   }
@@ -268,9 +273,11 @@ export class RedisJobStore implements JobStore {
     const sub = this.client.duplicate({ autoResubscribe: false, lazyConnect: false });
     this.subscriber = sub;
     sub.on('error', noop);
-    sub.on('message', (channel: string, text: string) => {
-      if (channel === this.bus) this.own?.receive(text);
-      else if (text !== this.origin) this.notify();
+    // Buffers, not strings: the echo of this process's own broadcasts (a batch can be large) is
+    // recognised by its first bytes and dropped without being decoded.
+    sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+      if (channel.toString() === this.bus) this.own?.receive(message);
+      else if (message.toString() !== this.origin) this.notify();
     });
     const channels = this.records === undefined ? [this.channel] : [this.channel, this.bus];
     // Subscribe on every (re)connect ourselves, and wake the queue only once it is listening again.

@@ -1,19 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { StoreBroadcast } from './job-records';
-import { EVENTS_KEPT } from './sqlite-schema';
+import type { PendingWrites } from './sqlite-commits';
+import { EVENTS_KEPT, EVENTS_TRIM_EVERY } from './sqlite-schema';
 
 type Statement = BetterSqlite3.Statement;
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
 
 /**
  * Broadcasts of one queue across the connections on an SQLite file: a broadcast is delivered to
  * this store's own listeners at once, and written to qui_events for the others, which read it
- * when their data_version watch sees the commit. Writes made in the same turn share one commit
- * (flushed on `setImmediate`). At most once: a reader that falls more than EVENTS_KEPT rows
+ * when their data_version watch sees the commit. The rows wait for the connection's next commit
+ * (see {@link SqliteCommits}: a take's or an add's, else one on `setImmediate`), and a broadcast
+ * resolves once its row is committed. At most once: a reader that falls more than EVENTS_KEPT rows
  * behind misses the oldest, and one that was not listening sees nothing of what came before.
  * @internal
  */
-export class SqliteEvents {
+export class SqliteEvents implements PendingWrites {
   /** Tells this store's rows from the others': its own are never read back. */
   private readonly sender = randomUUID();
   private readonly listeners = new Set<(message: StoreBroadcast) => void>();
@@ -21,17 +28,20 @@ export class SqliteEvents {
   private readonly trim: Statement;
   private readonly newer: Statement;
   private readonly last: Statement;
-  private readonly flushAll: BetterSqlite3.Transaction<(bodies: readonly string[]) => void>;
-  private pending: string[] = [];
-  private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
+  private queued: string[] = [];
+  private waiters: Waiter[] = [];
+  /** Written in the open transaction, settled when it commits. */
+  private written: { bodies: string[]; waiters: Waiter[]; trimmed: number } | undefined;
   /** The newest row already read (or skipped, when listening started). */
   private seen = 0;
+  /** Rows up to here were deleted by this connection's last trim. */
+  private trimmed = 0;
 
   constructor(
     db: BetterSqlite3.Database,
     private readonly queueId: number,
     private readonly watch: () => void,
+    private readonly schedule: () => void,
   ) {
     this.insert = db.prepare('INSERT INTO qui_events (queue_id, sender, body) VALUES (?, ?, ?)');
     this.trim = db.prepare('DELETE FROM qui_events WHERE seq <= ?');
@@ -41,17 +51,55 @@ export class SqliteEvents {
         'SELECT body FROM qui_events WHERE seq > ? AND seq <= ? AND queue_id = ? AND sender <> ? ORDER BY seq',
       )
       .pluck();
-    this.flushAll = db.transaction((bodies: readonly string[]) => {
-      for (const body of bodies) this.insert.run(this.queueId, this.sender, body);
-      this.trim.run((this.last.get() as number) - EVENTS_KEPT);
-    });
+  }
+
+  get pending(): boolean {
+    return this.queued.length > 0;
   }
 
   broadcast(message: StoreBroadcast): Promise<void> {
     this.deliver(message);
-    this.pending.push(JSON.stringify(message));
-    this.scheduled ??= setImmediate(() => this.flush());
+    this.queued.push(JSON.stringify(message));
+    this.schedule();
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  write(): void {
+    const bodies = this.queued;
+    let last = 0;
+    for (const body of bodies)
+      last = Number(this.insert.run(this.queueId, this.sender, body).lastInsertRowid);
+    let trimmed = this.trimmed;
+    if (last - EVENTS_KEPT >= trimmed + EVENTS_TRIM_EVERY) {
+      trimmed = last - EVENTS_KEPT;
+      this.trim.run(trimmed);
+    }
+    this.written = { bodies, waiters: this.waiters, trimmed };
+    this.queued = [];
+    this.waiters = [];
+  }
+
+  committed(): void {
+    const done = this.written;
+    this.written = undefined;
+    if (done === undefined) return;
+    this.trimmed = done.trimmed;
+    for (const w of done.waiters) w.resolve();
+  }
+
+  rolledBack(): void {
+    const back = this.written;
+    if (back === undefined) return;
+    this.written = undefined;
+    this.queued = back.bodies.concat(this.queued);
+    this.waiters = back.waiters.concat(this.waiters);
+  }
+
+  fail(error: unknown): void {
+    const failed = this.waiters;
+    this.queued = [];
+    this.waiters = [];
+    for (const w of failed) w.reject(error);
   }
 
   onBroadcast(listener: (message: StoreBroadcast) => void): () => void {
@@ -79,26 +127,8 @@ export class SqliteEvents {
     for (const body of bodies) this.deliver(JSON.parse(body) as StoreBroadcast);
   }
 
-  /** Writes what is pending now (before the store's connection closes). */
-  flush(): void {
-    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
-    const bodies = this.pending;
-    const waiters = this.waiters;
-    this.pending = [];
-    this.waiters = [];
-    if (bodies.length === 0) return;
-    try {
-      this.flushAll.immediate(bodies);
-    } catch (thrown) {
-      for (const w of waiters) w.reject(thrown);
-      return;
-    }
-    for (const w of waiters) w.resolve();
-  }
-
+  /** Stops delivering; the store has committed what was pending (SqliteCommits.flush) first. */
   close(): void {
-    this.flush();
     this.listeners.clear();
   }
 

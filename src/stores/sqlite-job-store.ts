@@ -17,6 +17,7 @@ import type { JobRecords } from './job-records';
 import { sqliteQueueMode, type QueueMode } from './queue-mode';
 import type { Slot, Undecodable } from './sqlite-record-row';
 import { SqliteJobRecords } from './sqlite-records';
+import { recordedTake } from './sqlite-recorded-take';
 import { LANE_SHIFT, QUEUE_SHIFT, openQueue } from './sqlite-schema';
 import { unwatchSqlite, watchCommits, type SqliteWatcher } from './sqlite-watch';
 
@@ -48,13 +49,14 @@ export class SqliteJobStore implements JobStore {
   private readonly countDue: Statement;
   private readonly countDelayed: Statement;
   private readonly countAll: Statement;
+  /** Stores rows (and, with records, their records) inside the caller's transaction. */
+  private readonly insertRows: (rows: readonly Row[], limit?: number, jobs?: readonly Job[]) => void;
   private readonly insertMany: BetterSqlite3.Transaction<
     (rows: readonly Row[], limit?: number, jobs?: readonly Job[]) => void
   >;
   private readonly takeSome: BetterSqlite3.Transaction<(n: number, nowMs: number) => string[]>;
-  /** With records: a take, its promotions and the records' moves in one transaction. */
-  private readonly takeRecorded:
-    BetterSqlite3.Transaction<(n: number, nowMs: number) => (Job | Undecodable)[]> | undefined;
+  /** With records: a take, its promotions and the records' moves (run in `rec.commit`). */
+  private readonly takeRecorded: ((n: number, nowMs: number) => (Job | Undecodable)[]) | undefined;
   /** The job records, when the queue keeps them (`StoreConfig.records`). */
   readonly records: JobRecords | undefined;
   /** The same object as `records`, with the calls the store makes inside its transactions. */
@@ -119,7 +121,7 @@ export class SqliteJobStore implements JobStore {
       .pluck()
       .safeIntegers(true);
     this.insertAt = db.prepare('INSERT INTO qui_waiting (seq, priority, body) VALUES (?, ?, ?)');
-    this.insertMany = db.transaction((rows: readonly Row[], limit?: number, jobs?: readonly Job[]) => {
+    this.insertRows = (rows: readonly Row[], limit?: number, jobs?: readonly Job[]): void => {
       // Counted inside the IMMEDIATE transaction: no other connection can add in between.
       if (hasLimit(limit) && rows.length > 0) {
         const held = this.countAll.get({ ...this.range, queue: this.queueId }) as number;
@@ -132,7 +134,8 @@ export class SqliteJobStore implements JobStore {
         const slot = this.store(row, tails);
         if (records !== undefined) records.added((jobs as readonly Job[])[i] as Job, row.body, slot);
       }
-    });
+    };
+    this.insertMany = db.transaction(this.insertRows);
     const takeFirst = db
       .prepare(
         `DELETE FROM qui_waiting
@@ -140,6 +143,7 @@ export class SqliteJobStore implements JobStore {
          RETURNING seq, body`,
       )
       .safeIntegers(true);
+
     this.takeSome = db.transaction((n: number, nowMs: number): string[] => {
       this.promote(nowMs);
       // RETURNING follows no promised order: sort by seq, the line.
@@ -157,12 +161,10 @@ export class SqliteJobStore implements JobStore {
     const records = this.rec;
     this.takeRecorded =
       records &&
-      db.transaction((n: number, nowMs: number): (Job | Undecodable)[] => {
-        if (records.paused()) return [];
-        this.promote(nowMs);
-        const rows = takeFirst.all({ ...this.range, n }) as { seq: bigint; body: string }[];
-        rows.sort((a, b) => (a.seq < b.seq ? -1 : 1));
-        return records.takenRows(rows, nowMs);
+      recordedTake(db, records, takeFirst, {
+        range: this.range,
+        queueId: this.queueId,
+        promote: (nowMs) => this.promote(nowMs),
       });
     db.transaction(() => this.relane()).immediate();
   }
@@ -170,7 +172,8 @@ export class SqliteJobStore implements JobStore {
   add(job: Job, nowMs: number, limit?: number): void {
     const row = this.row(job, nowMs);
     // Without a limit or records, one statement (one commit); else all in one transaction.
-    if (this.records !== undefined) this.insertMany.immediate([row], limit, [job]);
+    const records = this.rec;
+    if (records !== undefined) records.commit(this.insertRows, [row], limit, [job]);
     else if (hasLimit(limit)) this.insertMany.immediate([row], limit);
     else this.store(row);
   }
@@ -178,11 +181,10 @@ export class SqliteJobStore implements JobStore {
   addMany(jobs: readonly Job[], nowMs: number, limit?: number): void {
     // Encode (and so validate) every job before the transaction: all or none.
     // IMMEDIATE: the batch reads its lanes' tails, which no other connection may move before it writes.
-    this.insertMany.immediate(
-      jobs.map((job) => this.row(job, nowMs)),
-      limit,
-      jobs,
-    );
+    const rows = jobs.map((job) => this.row(job, nowMs));
+    const records = this.rec;
+    if (records !== undefined) records.commit(this.insertRows, rows, limit, jobs);
+    else this.insertMany.immediate(rows, limit, jobs);
   }
 
   take(nowMs: number): Job | undefined {
@@ -211,7 +213,7 @@ export class SqliteJobStore implements JobStore {
     const recorded = this.takeRecorded;
     for (let ask = wanted; ask > 0; ask = wanted - out.length) {
       if (recorded !== undefined) {
-        const taken = recorded.immediate(ask, nowMs);
+        const taken = (this.rec as SqliteJobRecords).commit(recorded, ask, nowMs, undefined);
         for (const item of taken) {
           if ('error' in item) reportUndecodable(this.config, item.id, item.error);
           else out.push(item);

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { JobEndState, ResolvedRetention } from '../jobs/job-retention';
 import { NEXT_ENTERED, RECORD_COLUMNS } from './sqlite-record-row';
 
 type Statement = BetterSqlite3.Statement;
@@ -98,4 +99,32 @@ export function prepareRecordStatements(db: BetterSqlite3.Database) {
     ),
     expire: prep('DELETE FROM qui_leases WHERE queue_id = ? AND expires_at <= ?'),
   };
+}
+
+/**
+ * Removes ended records of `state` (kept by `retention`) past retention, oldest first, at most
+ * `max`: reads from the head of the state's index and stops at the first record kept, so the
+ * cost is O(pruned). Inside the caller's transaction. @internal
+ */
+export function pruneEnded(
+  s: RecordStatements,
+  q: number,
+  retention: ResolvedRetention[JobEndState],
+  state: JobEndState,
+  nowMs: number,
+  max: number,
+): number {
+  if (max <= 0) return 0;
+  const { maxAgeMs, maxCount } = retention;
+  let n = s.count.get(q, state) as number;
+  let pruned = 0;
+  let upTo: number | undefined;
+  for (const row of s.head.iterate(q, state) as Iterable<{ entered: number; finished_at: number }>) {
+    if (pruned >= max || (n <= maxCount && !(nowMs - row.finished_at > maxAgeMs))) break;
+    upTo = row.entered;
+    n--;
+    pruned++;
+  }
+  if (upTo !== undefined) s.pruneTo.run(q, state, upTo);
+  return pruned;
 }

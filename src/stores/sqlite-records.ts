@@ -21,7 +21,9 @@ import {
   type RecordsConfig,
   type StoreBroadcast,
 } from './job-records';
+import { SqliteCommits } from './sqlite-commits';
 import { SqliteEvents } from './sqlite-events';
+import { SqliteFinishes } from './sqlite-finishes';
 import {
   errorText,
   nextAttempt,
@@ -31,7 +33,7 @@ import {
   type SqliteRecordsHost,
   type Undecodable,
 } from './sqlite-record-row';
-import { prepareRecordStatements, type RecordStatements } from './sqlite-record-statements';
+import { prepareRecordStatements, pruneEnded, type RecordStatements } from './sqlite-record-statements';
 import { openRecords, RECORDS_WAL_AUTOCHECKPOINT } from './sqlite-schema';
 
 /** What `remove`, `cancel` and `retry` read of a record first. */
@@ -56,8 +58,9 @@ export class SqliteJobRecords implements JobRecords {
   private readonly retention: ResolvedRetention;
   private readonly events: SqliteEvents;
   private readonly s: RecordStatements;
-  /** Runs a function in one IMMEDIATE transaction (a savepoint inside the store's own). */
-  private readonly txn: BetterSqlite3.Transaction<(fn: () => unknown) => unknown>;
+  /** The connection's write transactions: each first commits the finishes and broadcasts held back. */
+  private readonly commits: SqliteCommits;
+  private readonly finishes: SqliteFinishes;
 
   constructor(
     db: BetterSqlite3.Database,
@@ -73,8 +76,22 @@ export class SqliteJobRecords implements JobRecords {
     this.retention = config.retention;
     db.transaction(() => openRecords(db, queueId, JOB_STATES)).immediate();
     this.s = prepareRecordStatements(db);
-    this.txn = db.transaction((fn: () => unknown) => fn());
-    this.events = new SqliteEvents(db, queueId, () => host.watch());
+    const commits = (this.commits = new SqliteCommits(db));
+    const schedule = (): void => commits.schedule();
+    const prune = (state: JobEndState, nowMs: number, max: number): number =>
+      this.pruneState(state, nowMs, max);
+    this.finishes = new SqliteFinishes(this.s.finish, prune, schedule, queueId, config.processId);
+    this.events = new SqliteEvents(db, queueId, () => host.watch(), schedule);
+    commits.join(this.finishes);
+    commits.join(this.events);
+  }
+
+  /**
+   * Runs `fn` (one of the store's transactions) in one IMMEDIATE transaction that first writes
+   * the finishes and broadcasts held back: they share its commit.
+   */
+  commit<TA, TB, TC, T>(fn: (a: TA, b: TB, c: TC) => T, a: TA, b: TB, c: TC): T {
+    return this.commits.run(fn, a, b, c);
   }
 
   // ---- called by the store, inside its own transaction ----
@@ -154,18 +171,20 @@ export class SqliteJobRecords implements JobRecords {
   }
 
   close(): void {
+    this.commits.flush();
     this.events.close();
   }
 
   // ---- JobRecords ----
 
   get(id: string): JobRecord | undefined {
-    const row = this.s.get.get(this.q, id) as RecordRow | undefined;
-    return row === undefined ? undefined : toRecord(row);
+    this.commits.flush();
+    return this.record(id);
   }
 
   list(query: RecordQuery): RecordPage {
     const { state, limit, cursor } = checkRecordQuery(query);
+    this.commits.flush();
     let before = Number.MAX_SAFE_INTEGER;
     if (cursor !== undefined) {
       if (!/^\d{1,15}$/.test(cursor)) throw badCursorError(cursor);
@@ -179,26 +198,19 @@ export class SqliteJobRecords implements JobRecords {
   }
 
   counts(): Readonly<Record<JobState, number>> {
+    this.commits.flush();
     const out = zeroCounts();
     for (const row of this.s.counts.all(this.q) as { state: JobState; n: number }[]) out[row.state] = row.n;
     return out;
   }
 
-  finish(id: string, end: RecordEnd, nowMs: number): boolean {
-    return this.tx(() => {
-      const changed = this.s.finish.run({
-        ...this.owner(id),
-        state: end.state,
-        now: nowMs,
-        worker: end.worker ?? null,
-        result: end.state === 'completed' ? (end.result ?? null) : null,
-        error: errorText(end.state === 'cancelled' ? undefined : end.error),
-        reason: end.state === 'dead' ? null : (end.reason ?? null),
-      }).changes;
-      if (changed === 0) return false;
-      this.pruneState(end.state, nowMs, PRUNE_ON_WRITE);
-      return true;
-    });
+  /**
+   * Held for the next commit of this connection (a take's or an add's, else on `setImmediate`):
+   * the finishes of one turn share one commit. Resolves once committed: true when the record was
+   * active under this process, false (nothing changed) otherwise.
+   */
+  finish(id: string, end: RecordEnd, nowMs: number): Promise<boolean> {
+    return this.finishes.add(id, end, nowMs);
   }
 
   retryLater(retry: Job, error: JobError, worker: string | undefined, nowMs: number): boolean {
@@ -231,7 +243,7 @@ export class SqliteJobRecords implements JobRecords {
       if (row === undefined) throw jobNotFoundError(this.queue, id);
       if (row.state !== 'dead' && row.state !== 'lost') throw jobStateError(id, row.state, 'retry');
       this.again(id, decodeJob(row.job), nowMs);
-      return this.get(id) as JobRecord;
+      return this.record(id) as JobRecord;
     });
   }
 
@@ -252,7 +264,7 @@ export class SqliteJobRecords implements JobRecords {
       if (held === undefined) throw jobNotFoundError(this.queue, id);
       switch (held.state) {
         case 'active':
-          return { state: 'active', processId: held.process_id ?? undefined, record: this.get(id)! };
+          return { state: 'active', processId: held.process_id ?? undefined, record: this.record(id)! };
         case 'waiting':
         case 'delayed':
         case 'failed':
@@ -301,7 +313,7 @@ export class SqliteJobRecords implements JobRecords {
         const job = decodeJob(row.job);
         if (requeue && job.attempts < job.maxRetries) {
           this.again(row.id, job, nowMs);
-          changed.push(this.get(row.id) as JobRecord);
+          changed.push(this.record(row.id) as JobRecord);
         } else {
           changed.push(this.endRecord(row.id, 'lost', 'process-gone', undefined, nowMs));
         }
@@ -330,7 +342,13 @@ export class SqliteJobRecords implements JobRecords {
   // ---- internals ----
 
   private tx<T>(fn: () => T): T {
-    return this.txn.immediate(fn) as T;
+    return this.commits.run((f: () => T) => f(), fn, undefined, undefined);
+  }
+
+  /** Record `id` as it is in the file (inside a transaction: nothing pending to flush). */
+  private record(id: string): JobRecord | undefined {
+    const row = this.s.get.get(this.q, id) as RecordRow | undefined;
+    return row === undefined ? undefined : toRecord(row);
   }
 
   /** Parameters naming record `id` while active under this process. */
@@ -368,31 +386,13 @@ export class SqliteJobRecords implements JobRecords {
     nowMs: number,
   ): JobRecord {
     this.s.end.run({ q: this.q, id, state, now: nowMs, reason: reason ?? null, error: errorText(error) });
-    const record = this.get(id) as JobRecord;
+    const record = this.record(id) as JobRecord;
     this.pruneState(state, nowMs, PRUNE_ON_WRITE);
     return record;
   }
 
-  /**
-   * Removes ended records of `state` past retention, oldest first, at most `max`: reads from the
-   * head of the state's index and stops at the first record kept, so the cost is O(pruned).
-   */
+  /** Prunes ended records of `state` past retention, at most `max` (see {@link pruneEnded}). */
   private pruneState(state: JobEndState, nowMs: number, max: number): number {
-    if (max <= 0) return 0;
-    const { maxAgeMs, maxCount } = this.retention[state];
-    let n = this.s.count.get(this.q, state) as number;
-    let pruned = 0;
-    let upTo: number | undefined;
-    for (const row of this.s.head.iterate(this.q, state) as Iterable<{
-      entered: number;
-      finished_at: number;
-    }>) {
-      if (pruned >= max || (n <= maxCount && !(nowMs - row.finished_at > maxAgeMs))) break;
-      upTo = row.entered;
-      n--;
-      pruned++;
-    }
-    if (upTo !== undefined) this.s.pruneTo.run(this.q, state, upTo);
-    return pruned;
+    return pruneEnded(this.s, this.q, this.retention[state], state, nowMs, max);
   }
 }

@@ -62,7 +62,9 @@ export function openQueue(db: BetterSqlite3.Database, queue: string): number {
  *   state move, so `counts()` reads 8 rows, never COUNT(*).
  * - qui_paused: a row while the queue is paused. qui_leases: one row per process heartbeating.
  * - qui_events: broadcasts, read by the other connections on the file when their data_version
- *   watch sees a commit; trimmed to the last EVENTS_KEPT rows.
+ *   watch sees a commit; trimmed, EVENTS_TRIM_EVERY rows at a time, to the last EVENTS_KEPT rows.
+ *   `seq` is a plain rowid (max + 1; files made before keep AUTOINCREMENT, which writes a page of
+ *   sqlite_sequence per commit): the trim never deletes the newest row, so no seq is handed out twice.
  */
 export const RECORDS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS qui_records (
@@ -116,7 +118,7 @@ CREATE TABLE IF NOT EXISTS qui_leases (
   PRIMARY KEY (queue_id, process_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS qui_events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   queue_id INTEGER NOT NULL,
   sender TEXT NOT NULL,
   body TEXT NOT NULL
@@ -132,6 +134,13 @@ export const RECORDS_WAL_AUTOCHECKPOINT = 10_000;
 
 /** Broadcasts kept in qui_events (for the whole file): a reader further behind misses the oldest. */
 export const EVENTS_KEPT = 10_000;
+
+/**
+ * A connection trims qui_events once it has written this many rows past EVENTS_KEPT, so that the
+ * table holds between EVENTS_KEPT and EVENTS_KEPT + EVENTS_TRIM_EVERY rows: one DELETE (and its
+ * pages) per this many broadcasts instead of one per commit. @internal
+ */
+export const EVENTS_TRIM_EVERY = 256;
 
 /** Creates the records tables if absent and the queue's count rows. In a transaction. @internal */
 export function openRecords(db: BetterSqlite3.Database, queueId: number, states: readonly string[]): void {

@@ -216,6 +216,7 @@ class Attempt<TTask> implements RunningAttempt {
 class AttemptContext implements ProcessorContext {
   private controller: AbortController | undefined;
   private reason: Error | undefined;
+  private boundProgress: ((value: unknown) => void) | undefined;
   readonly log: Logger;
 
   constructor(
@@ -226,8 +227,13 @@ class AttemptContext implements ProcessorContext {
     this.log = deps.log;
   }
 
-  progress(value: unknown): void {
-    this.deps.onProgress?.(this.job, value);
+  /**
+   * Bound on first read, so `const { progress } = ctx` works as `ctx.progress` does (a prototype
+   * method would lose `this` when destructured); made lazily, as the signal is, because most
+   * processors never report progress.
+   */
+  get progress(): (value: unknown) => void {
+    return (this.boundProgress ??= (value: unknown): void => this.deps.onProgress?.(this.job, value));
   }
 
   get signal(): AbortSignal {
@@ -251,9 +257,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/** The outcome of `ok()`: one shared object, not one per job. */
+const COMPLETED_VOID: AttemptOutcome = Object.freeze({ status: 'completed', value: undefined });
+
 function toOutcome(value: unknown, job: Job<unknown>): AttemptOutcome {
   if (isJobResult(value)) {
-    return value.ok ? { status: 'completed', value: value.value } : { status: 'failed', error: value.error };
+    if (!value.ok) return { status: 'failed', error: value.error };
+    return value.value === undefined ? COMPLETED_VOID : { status: 'completed', value: value.value };
   }
   const error = new QuiError(
     'ERR_BAD_RESULT',

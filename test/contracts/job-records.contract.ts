@@ -335,6 +335,30 @@ function describeRetention(h: RecordsHarness): void {
     expect(await store.records.counts()).toEqual(h.counts({ completed: 2 }));
   });
 
+  it('keeps the count cap exact when many jobs end at once, the last to end kept', async () => {
+    const store = await h.open({ retention: retention({ completed: { maxAgeMs: Infinity, maxCount: 2 } }) });
+    const jobs = [h.job(), h.job(), h.job(), h.job(), h.job()];
+    await store.addMany(jobs, 1);
+    for (let i = 0; i < jobs.length; i++) await store.take(1);
+    // Not awaited one by one: a store may write the ends of one turn together (Redis does).
+    const ended = jobs.map((job) =>
+      Promise.resolve(
+        store.records.finish(
+          job.id,
+          { state: 'completed', result: undefined, error: undefined, worker: 'w' },
+          2,
+        ),
+      ),
+    );
+    expect(await Promise.all(ended)).toEqual(jobs.map(() => true));
+    expect((await store.records.list({ state: 'completed', limit: 10 })).records.map((r) => r.id)).toEqual([
+      jobs[4]!.id,
+      jobs[3]!.id,
+    ]);
+    expect(await store.records.get(jobs[0]!.id)).toBeUndefined();
+    expect(await store.records.counts()).toEqual(h.counts({ completed: 2 }));
+  });
+
   it('keeps none with maxCount 0', async () => {
     const store = await h.open({ retention: retention({ completed: { maxAgeMs: Infinity, maxCount: 0 } }) });
     const job = await done(store, 1);

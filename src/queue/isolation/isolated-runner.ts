@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from '../../clock';
 import { QuiError, toError } from '../../errors';
 import type { Job } from '../../jobs/job';
 import type { Logger } from '../../logging';
-import type { AttemptDeps, AttemptOutcome, RunningAttempt } from '../../tasks/run-attempt';
+import type { AttemptDeps, AttemptOutcome, AttemptSpan, RunningAttempt } from '../../tasks/run-attempt';
 import { spawnProcess, spawnThread, type Channel, type ChannelExit, type ChannelLimits } from './channel';
 import { reviveError, sendError, type ChildMessage } from './protocol';
 
@@ -87,9 +87,12 @@ export class IsolatedRunner {
     return this.current.started;
   }
 
-  /** Starts attempt `job.attempts + 1` in the thread (once it is ready). */
-  start(job: Job, deps: AttemptDeps): RunningAttempt {
-    const attempt = new IsolatedAttempt(++this.seq, job, deps, this);
+  /**
+   * Starts attempt `job.attempts + 1` in the thread (once it is ready). `span` (metrics, tracing)
+   * gets the outcome once known; its `run` is not used: the processor runs in the thread.
+   */
+  start(job: Job, deps: AttemptDeps, span?: AttemptSpan): RunningAttempt {
+    const attempt = new IsolatedAttempt(++this.seq, job, deps, this, span);
     if (this.broken) {
       attempt.end({ status: 'bad-result', value: undefined, error: this.broken });
       return attempt;
@@ -312,6 +315,7 @@ class IsolatedAttempt implements RunningAttempt {
     readonly job: Job,
     readonly deps: AttemptDeps,
     private readonly runner: IsolatedRunner,
+    private readonly span: AttemptSpan | undefined,
   ) {}
 
   get outcome(): Promise<AttemptOutcome> {
@@ -331,6 +335,7 @@ class IsolatedAttempt implements RunningAttempt {
     this.done = true;
     this.result = outcome;
     this.runner.ended(this);
+    this.span?.end(outcome);
     this.resolve?.(outcome);
     return true;
   }

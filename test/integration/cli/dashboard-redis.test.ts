@@ -2,8 +2,11 @@
  * `qui dashboard --redis`: the dashboard of queues another system runs on a shared Redis, served
  * without their workers. Needs Redis (requireRedis); every key is under this file's own prefix.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import pino from 'pino';
 import { discoverRedisQueues, NO_METRICS_WATCHING, serveRedisDashboard } from '../../../src/cli/watch-redis';
@@ -132,4 +135,29 @@ it('refuses a prefix with no queue under it, saying to name one', async () => {
   await expect(watch()).rejects.toThrow(
     `no queue has keys under prefix "${prefix}" on ${url}: name one with --queue`,
   );
+});
+
+it('qui dashboard --redis on a port in use stops its watcher tree and exits 2 with one line (it hung, held by the tree)', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const { port } = taken.address() as AddressInfo;
+  try {
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/qui.ts', 'dashboard', '--redis', url, '--prefix', prefix].concat([
+        '--queue',
+        'mail',
+        '--port',
+        String(port),
+      ]),
+      { encoding: 'utf8', timeout: 30_000, env: { ...process.env, QUI_LOG_LEVEL: 'warn' } },
+    );
+    expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({
+      status: 2,
+      signal: null,
+      stderr: `qui: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}\n`,
+    });
+  } finally {
+    taken.close();
+  }
 });

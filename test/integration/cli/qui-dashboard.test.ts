@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 
 /** `qui dashboard` from source, in one process so signals reach it. */
@@ -49,5 +51,30 @@ describe('qui dashboard', () => {
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     expect(await exitOf(child)).toEqual({ code: 2, signal: null });
     expect(stderr).toMatch(/^qui: cannot find config .*nope\.ts\n$/);
+  });
+
+  it('stops the tree it started and exits 2 with one line when its port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      child = startDashboard('--config', 'test/fixtures/configs/memory-queue.ts', '--port', String(port));
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      expect(await exitOf(child)).toEqual({ code: 2, signal: null });
+      const lines = stderr.trimEnd().split('\n');
+      expect(lines.at(-1)).toBe(
+        `qui: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}`,
+      );
+      // The tree was stopped in order before the exit: its root logged its shutdown.
+      const logs = lines
+        .slice(0, -1)
+        .map((l) => JSON.parse(l) as { actor?: string; msg: string; reason?: string });
+      expect(logs).toContainEqual(
+        expect.objectContaining({ actor: 'root', msg: 'stopped', reason: 'shutdown' }),
+      );
+    } finally {
+      taken.close();
+    }
   });
 });

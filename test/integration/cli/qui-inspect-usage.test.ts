@@ -42,7 +42,7 @@ describe('qui inspection commands: help and failures', () => {
     expect(qui('jobs', 'q', '--sqlite', 'x.db', '--reason', 'r')).toMatchObject({
       status: 2,
       stdout: '',
-      stderr: 'qui: jobs: jobs takes no --reason (see qui jobs --help)\n',
+      stderr: 'qui: jobs: takes no --reason (see qui jobs --help)\n',
     });
   });
 

@@ -45,4 +45,30 @@ describe('a job whose stored body cannot be decoded, on a queue keeping records'
     expect(await reader.records!.counts()).toMatchObject({ active: 0, lost: 1, waiting: 0 });
     await reader.close();
   });
+
+  it('ends its record lost (reason decode) even when the body shows no id at all', async () => {
+    system = await startSystem(
+      defineSupervisor({
+        id: 'root',
+        children: [defineQueue({ name: 'q2', store: redisStore({ url, prefix }) })],
+      }),
+    );
+    const q = system.queue('q2');
+    const bad = await q.enqueue('spoiled');
+    // Not JSON: nothing in the body names the job; the take answers the id its record is kept under.
+    await admin.hset(`${prefix}{q2}:job:${bad.id}`, 'b', 'not json {');
+    const lost = new Promise<unknown>((resolve) => system!.events.once('job.lost', resolve));
+    expect(await q.dequeue()).toBeUndefined();
+    expect(await lost).toMatchObject({ jobId: bad.id, reason: { type: 'decode' } });
+    await system.stop();
+    const reader = redisStore({ url, prefix }).create({
+      queue: 'q2',
+      priorities: ['high', 'low'],
+      records: { processId: 'reader', retention: DEFAULT_RETENTION },
+    });
+    expect(await reader.records!.counts()).toMatchObject({ active: 0, lost: 1, waiting: 0 });
+    const fields = await admin.hgetall(`${prefix}{q2}:job:${bad.id}`);
+    expect(fields).toMatchObject({ s: 'lost', why: 'decode' });
+    await reader.close();
+  });
 });

@@ -15,7 +15,9 @@ import { requireRedis } from '../../helpers/services';
 const REDIS_URL = requireRedis();
 const PREFIX = `qui-test:records-mp:${process.pid}:`;
 const WORKERS = 4;
-const HEARTBEAT_MS = 500;
+// 1 s, not less: a surviving consumer whose event loop stalls past its lease (1.5 beats) under a loaded
+// machine would have its own jobs reaped, which the last test would read as a failure.
+const HEARTBEAT_MS = 1000;
 const JOBS = 300;
 
 interface Consumer {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { createCliLogger } from '../../../src/cli/cli-logger';
 import { loadConfig } from '../../../src/cli/load-config';
 import { runTree } from '../../../src/cli/run-tree';
 import { createTestLogger } from '../../helpers/test-logger';
@@ -48,5 +49,22 @@ describe('runTree', () => {
     expect(codes).toEqual([0]);
     signals.emit('SIGTERM', 'SIGTERM');
     expect(codes).toEqual([0, 130]);
+  });
+
+  it('logs "tree started" with one pid key: pino binds it already (a duplicate key fails JSON parsers such as Elasticsearch\'s)', async () => {
+    const lines: string[] = [];
+    const signals = new EventEmitter();
+    let exitedOnce!: () => void;
+    const exited = new Promise<void>((resolve) => (exitedOnce = resolve));
+    await runTree(loadConfig('test/fixtures/configs/default-tree.ts'), {
+      logger: createCliLogger({ write: (line: string) => void lines.push(line) }, 'info'),
+      signals: signals as unknown as NodeJS.Process,
+      exit: () => exitedOnce(),
+    });
+    signals.emit('SIGTERM', 'SIGTERM');
+    await exited;
+    const started = lines.find((line) => line.includes('"tree started"')) as string;
+    expect(started.match(/"pid":/g)).toHaveLength(1);
+    expect((JSON.parse(started) as { pid: number }).pid).toBe(process.pid);
   });
 });

@@ -17,6 +17,7 @@ describe('parseCli', () => {
     [[], 'missing command (see qui --help)'],
     [['stop'], 'unknown command "stop" (see qui --help)'],
     [['--nope'], 'unknown option --nope (see qui --help)'],
+    [['--help=yes'], '--help takes no value (see qui --help)'],
     [['start', '-x'], 'unknown option -x (see qui --help)'],
     [['start'], 'start needs a config module: qui start <config> (see qui --help)'],
     [['start', 'a.ts', 'b.ts'], 'start takes one config module, got also "b.ts" (see qui --help)'],

@@ -51,6 +51,7 @@ describe('parseCli: qui dashboard', () => {
       '--port must be an integer from 0 to 65535, got "70000"',
     ],
     [['dashboard', '--config'], '--config needs a value'],
+    [['dashboard', '--config', '--port', '80'], '--config needs a value'],
     [['dashboard', '--nope'], 'unknown option --nope'],
     [['dashboard', 'q.js'], 'dashboard takes no arguments, got "q.js"'],
     [

@@ -275,6 +275,19 @@ describe('startAttempt context', () => {
     expect(reasons).toEqual([reason]);
   });
 
+  it('reports progress through a destructured progress, as through ctx.progress', async () => {
+    const reported: unknown[] = [];
+    const onProgress = (_j: Job, value: unknown): void => void reported.push(value);
+    const processor: Processor = (_j, ctx) => {
+      const { progress } = ctx;
+      progress(1);
+      ctx.progress(2);
+      return ok();
+    };
+    await startAttempt(processor, job(), { log, clock, onProgress }).outcome;
+    expect(reported).toEqual([1, 2]);
+  });
+
   it('calls the processor synchronously with the job', () => {
     const processor = jest.fn(() => ok());
     const j = job();
