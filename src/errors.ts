@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'ERR_RESULT_NOT_JSON'
   | 'ERR_RECORDS_OFF'
   | 'ERR_WAIT_TIMEOUT'
-  | 'ERR_JOB_CANCELLED';
+  | 'ERR_JOB_CANCELLED'
+  | 'ERR_QUEUE_MODE';
 
 /** The one base class of Qui's errors; `code` is stable, `message` is for people. */
 export class QuiError extends Error {

@@ -46,6 +46,7 @@ export type { SupervisorHandle } from './runtime/supervisor-handle';
 export type { SupervisionNode } from './runtime/supervision-tree';
 
 export { createDashboard } from './dashboard/create-dashboard';
+export type { DashboardConnections } from './dashboard/dashboard-host';
 export type { Dashboard } from './dashboard/create-dashboard';
 export { DEFAULT_DASHBOARD_OPTIONS } from './dashboard/dashboard-options';
 export type {
@@ -118,7 +119,7 @@ export type {
   WaitForOptions,
 } from './queue/queue-client';
 export { connectQueue } from './queue/connect-queue';
-export type { ConnectQueueOptions, QueueConnection } from './queue/connect-queue';
+export type { ConnectOptions, ConnectQueueOptions, QueueConnection } from './queue/connect-queue';
 export type { QueueMessage, QueueStats, QueueTotals, EnqueueReply } from './queue/queue-messages';
 export type { WorkerMessage, WorkerStatus } from './queue/worker-messages';
 export { ok, err, isJobResult } from './jobs/job-result';
@@ -147,6 +148,8 @@ export { sqliteStore } from './stores/sqlite-store';
 export type { SqliteStoreOptions, SqliteStoreFactory } from './stores/sqlite-store';
 export type { SqliteJobStore } from './stores/sqlite-job-store';
 export { redisStore } from './stores/redis-store';
+export { QueueModeError } from './stores/queue-mode';
+export type { QueueMode } from './stores/queue-mode';
 export type {
   RedisStoreOptions,
   RedisStoreFactory,

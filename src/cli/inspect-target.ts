@@ -73,7 +73,12 @@ export function openDirectory(target: InspectTarget, cwd = process.cwd()): Queue
                 `queue ${describe(queue)} keeps its jobs in a memory store, which only the process running it can see`,
               ),
             );
-          return connectQueue(spec);
+          // A dead-letter queue's sources, so that retrying a copy puts its job back there.
+          const sources = [...specs.values()].filter((s) => {
+            const q = queueOfSpec(s);
+            return q?.deadLetter === queue && q.store.kind !== 'memory' && q.retain !== false;
+          });
+          return connectQueue(spec, { sources });
         },
         explain: firstLine,
         close: noop,

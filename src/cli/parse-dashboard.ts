@@ -30,8 +30,8 @@ prom-client is installed). The page is read-only: to retry, pause or cancel from
 createDashboard(system, { authorize }) in your own server.
 
 With --redis it runs no tree: it serves the queues that other processes run on that Redis, read
-from their job records (every queue found under the prefix, or those --queue names), and runs none
-of their jobs.
+from their job records through connectQueue (every queue found under the prefix, or those --queue
+names). It runs none of their jobs, holds no lease and reaps nothing; /metrics answers 501.
 
 Options:
   --config <file>   The config module (see qui start --help)

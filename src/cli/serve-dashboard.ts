@@ -53,6 +53,21 @@ export async function listenDashboard(
   const dashboard = createDashboard(system);
   const log = system.logger.child({ component: 'dashboard' });
   const metrics = deps.metrics ?? metricsOf(system, log);
+  const { server, url } = await listen(dashboard, metrics, options, system.logger, () => system.stop());
+  // The tree stopping (a signal, or the root giving up) closes the server with it.
+  system.events.on('system.failed', () => server.close());
+  return { system, server, url };
+}
+
+/** Serves `dashboard`, read-only, with `metrics` at `/metrics`, on `host:port`; resolves once listening. @internal */
+export async function listen(
+  dashboard: Handler,
+  metrics: Handler,
+  options: ServeDashboardOptions,
+  logger: Logger,
+  onListenFailed: () => Promise<void>,
+): Promise<{ server: Server; url: string }> {
+  const log = logger.child({ component: 'dashboard' });
   const server = createServer((req, res) => {
     if (req.url === '/metrics' || req.url?.startsWith('/metrics?')) return metrics(req, res);
     dashboard(req, res);
@@ -66,9 +81,9 @@ export async function listenDashboard(
       });
     });
   } catch (thrown) {
-    // The tree is already running and its workers may hold jobs: stop it in order (they finish,
-    // untaken ones go back) rather than exit under them, then say why in one line.
-    await system.stop();
+    // What was started for the page (a tree whose workers may hold jobs, connections) stops in
+    // order rather than being exited under, then the failure is said in one line.
+    await onListenFailed();
     const error = toError(thrown);
     throw new QuiError(
       'ERR_INVALID_OPTIONS',
@@ -78,8 +93,6 @@ export async function listenDashboard(
       },
     );
   }
-  // The tree stopping (a signal, or the root giving up) closes the server with it.
-  system.events.on('system.failed', () => server.close());
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}/`;
@@ -89,7 +102,7 @@ export async function listenDashboard(
       'dashboard bound beyond this machine: anyone who reaches it can read job payloads',
     );
   log.info({ url, access: 'read-only' }, 'dashboard listening');
-  return { system, server, url };
+  return { server, url };
 }
 
 /** The line `/metrics` answers (501) when prom-client is not installed. */

@@ -1,14 +1,13 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createDashboard } from '../dashboard/create-dashboard';
 import { QuiError, toError } from '../errors';
 import { JOB_END_STATES, type RetentionOptions } from '../jobs/job-retention';
-import { defineQueue } from '../queue/define-queue';
-import type { QuiSystem } from '../runtime/start-system';
+import { silentLogger } from '../logging';
+import { connectQueue, type QueueConnection } from '../queue/connect-queue';
 import { loadIoredis, redisStore } from '../stores/redis-store';
-import { defineSupervisor } from '../supervision/spec';
 import { describe } from '../validate';
 import type { RedisDashboardSource } from './parse-dashboard';
-import { listenDashboard, type ServeDashboardDeps, type ServeDashboardOptions } from './serve-dashboard';
-import { runTree } from './run-tree';
+import { listen, type ServeDashboardDeps, type ServeDashboardOptions } from './serve-dashboard';
 
 /** Keys scanned per SCAN round when looking for queues. */
 const SCAN_COUNT = 1_000;
@@ -68,21 +67,29 @@ const KEEP_ALL: RetentionOptions = Object.fromEntries(
   JOB_END_STATES.map((s) => [s, { maxAgeMs: Infinity, maxCount: Infinity }]),
 );
 
+/** What `/metrics` answers (501) on `qui dashboard --redis`: it runs no queue, so it has no metrics of its own. */
+export const NO_METRICS_WATCHING =
+  'qui: /metrics is not served with --redis (this process runs no queue); scrape the processes that run them\n';
+
 /**
  * `qui dashboard --redis`: serves the dashboard of queues that other processes run on a shared
- * Redis, without running their workers: a tree of the queues alone (no workers, so it takes no
- * job; retention that prunes nothing), on `redisStore({ url, prefix })`. The queues are
- * `source.queues`, or every queue found under the prefix. Read-only, as `qui dashboard` is.
- * Like every process on the store, it holds a lease (it shows on the processes page with no
- * workers) and reaps the jobs of processes whose lease ran out.
+ * Redis, through one `connectQueue` per queue (`redisStore({ url, prefix })`, a retention that
+ * prunes nothing): it runs no tree and no workers, holds no lease and reaps nothing, so it changes
+ * no job (and it is read-only). The queues are `source.queues`, or every queue found under the
+ * prefix. Signals (SIGTERM, SIGINT) close the server and the connections, then `exit(0)`.
  * @throws {QuiError} `ERR_INVALID_OPTIONS` when no queue is named and none is found under the prefix;
- * `ERR_STORE` when the Redis cannot be reached to look.
+ * `ERR_STORE` when the Redis cannot be reached; `ERR_RECORDS_OFF` for a queue that runs without records.
  */
 export async function serveRedisDashboard(
   source: RedisDashboardSource,
   options: ServeDashboardOptions,
   deps: ServeDashboardDeps = {},
-): Promise<{ system: QuiSystem; server: Server; url: string; queues: readonly string[] }> {
+): Promise<{
+  connections: readonly QueueConnection[];
+  server: Server;
+  url: string;
+  queues: readonly string[];
+}> {
   const queues =
     source.queues.length > 0 ? source.queues : await discoverRedisQueues(source.url, source.prefix);
   if (queues.length === 0)
@@ -91,10 +98,52 @@ export async function serveRedisDashboard(
       `no queue has keys under prefix ${describe(source.prefix)} on ${source.url}: name one with --queue`,
     );
   const store = redisStore({ url: source.url, prefix: source.prefix });
-  const tree = defineSupervisor({
-    id: 'dashboard',
-    children: queues.map((name) => defineQueue({ name, store, retain: KEEP_ALL })),
+  const connections: QueueConnection[] = [];
+  const closeAll = () => Promise.all(connections.map((c) => c.close()));
+  try {
+    for (const name of queues) connections.push(await connectQueue({ name, store, retain: KEEP_ALL }));
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  const logger = deps.logger ?? silentLogger();
+  const dashboard = createDashboard({ connections, logger });
+  const metrics = deps.metrics ?? notServed;
+  const listening = await listen(dashboard, metrics, options, logger, async () => {
+    dashboard.close();
+    await closeAll();
   });
-  const system = await runTree({ tree }, deps);
-  return { ...(await listenDashboard(system, options, deps)), queues };
+  const signals = deps.signals ?? process;
+  const exit = deps.exit ?? ((code: number) => process.exit(code));
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) return exit(130);
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    dashboard.close();
+    listening.server.closeAllConnections();
+    listening.server.close();
+    void closeAll().then(
+      () => exit(0),
+      (error: unknown) => {
+        logger.error({ err: toError(error) }, 'closing the connections failed');
+        exit(1);
+      },
+    );
+  };
+  signals.on('SIGTERM', onSignal);
+  signals.on('SIGINT', onSignal);
+  listening.server.once('close', () => {
+    signals.off('SIGTERM', onSignal);
+    signals.off('SIGINT', onSignal);
+  });
+  return { connections, server: listening.server, url: listening.url, queues };
+}
+
+function notServed(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(501, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(NO_METRICS_WATCHING),
+  });
+  res.end(NO_METRICS_WATCHING);
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { QuiSystem } from '../runtime/start-system';
+import { hostOf, type DashboardConnections } from './dashboard-host';
 import { toError } from '../errors';
 import { Activity } from './activity';
 import { DASHBOARD_CSS, DASHBOARD_ICON, DASHBOARD_JS } from './assets';
@@ -38,15 +39,20 @@ const ACTION_ROUTE =
  * Serves a dashboard of `system`: the overview of every queue, each queue's jobs, a job, dead and
  * lost jobs, the live supervision tree and the processes on shared stores, updated live over
  * Server-Sent Events. Read-only unless `authorize` grants `'write'`; every action is logged
- * through `system.logger` with who asked.
+ * through `system.logger` with who asked. Given `{ connections, logger? }` instead of a system,
+ * it shows those queues through their stores alone (`connectQueue`): no tree, no lease, no workers.
  * @throws {InvalidOptionsError} naming the bad option.
  * @example
  * const dashboard = createDashboard(system, { basePath: '/qui', authorize: (req) => (isAdmin(req) ? 'write' : 'read') });
  * http.createServer(dashboard).listen(3000, '127.0.0.1');
  * // or, with Express: app.use('/qui', createDashboard(system));
  */
-export function createDashboard(system: QuiSystem, options?: DashboardOptions): Dashboard {
+export function createDashboard(
+  source: QuiSystem | DashboardConnections,
+  options?: DashboardOptions,
+): Dashboard {
   const opts = resolveDashboardOptions(options);
+  const system = hostOf(source);
   const log = system.logger.child({ component: 'dashboard' });
   const activity = new Activity(system.events, system.clock);
   const model = new ReadModel(system, activity, opts);
@@ -175,6 +181,7 @@ export function createDashboard(system: QuiSystem, options?: DashboardOptions): 
   handler.close = () => {
     streams.close();
     activity.dispose();
+    system.dispose();
   };
   return handler;
 }

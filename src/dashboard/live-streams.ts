@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TimerHandle } from '../clock';
 import { toError } from '../errors';
-import type { QuiSystem } from '../runtime/start-system';
+import type { DashboardHost } from './dashboard-host';
 
 interface Client {
   readonly res: ServerResponse;
@@ -28,7 +28,7 @@ export class LiveStreams {
   private again = false;
 
   constructor(
-    private readonly system: QuiSystem,
+    private readonly system: DashboardHost,
     private readonly refreshMs: number,
     private readonly render: (view: string, canWrite: boolean) => Promise<string | undefined>,
   ) {}

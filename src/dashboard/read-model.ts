@@ -1,12 +1,12 @@
 import type { JobRecord, JobState } from '../jobs/job-record';
 import type { QueueStats } from '../queue/queue-messages';
-import type { QuiSystem } from '../runtime/start-system';
 import type { SupervisionNode } from '../runtime/supervision-tree';
 import type { ProcessInfo, RecordPage } from '../stores/job-records';
 import type { Activity, TimelineEntry } from './activity';
 import type { ResolvedDashboardOptions } from './dashboard-options';
 import { QuiError } from '../errors';
-import { controlOf, type QueueControl } from './queue-control';
+import type { QueueControl } from './queue-control';
+import type { DashboardHost } from './dashboard-host';
 
 /** One queue as the overview shows it. */
 export interface QueueSummary {
@@ -56,7 +56,7 @@ export interface ProcessRow extends ProcessInfo {
  */
 export class ReadModel {
   constructor(
-    private readonly system: QuiSystem,
+    private readonly system: DashboardHost,
     private readonly activity: Activity,
     private readonly options: ResolvedDashboardOptions,
   ) {}
@@ -78,7 +78,7 @@ export class ReadModel {
     if (this.options.records) return this.options.records(queue);
     const known = this.keepsRecords.get(queue);
     if (known === false) return undefined;
-    const control = controlOf(this.system.queue(queue));
+    const control = this.system.control(queue);
     if (known === undefined) {
       try {
         await control.counts();
@@ -95,7 +95,7 @@ export class ReadModel {
   async summary(name: string): Promise<QueueSummary> {
     const control = await this.control(name);
     const [stats, counts, paused, workers] = await Promise.all([
-      this.system.queue(name).stats(),
+      this.system.stats(name),
       control?.counts(),
       control?.isPaused(),
       this.workers(name),
@@ -179,11 +179,7 @@ export class ReadModel {
   }
 
   /** The running workers of queue `name`'s pool, or undefined when it has none. */
-  private async workers(name: string): Promise<number | undefined> {
-    try {
-      return (await this.system.supervisor(`${name}.workers`).countChildren()).active;
-    } catch {
-      return undefined;
-    }
+  private workers(name: string): Promise<number | undefined> {
+    return this.system.workers(name);
   }
 }

@@ -71,7 +71,7 @@ export interface JobRecord<TTask = unknown> {
   readonly processId: string | undefined;
   /** The path of the worker that ran its latest attempt, written when the attempt ends. */
   readonly worker: string | undefined;
-  /** Why it was lost or cancelled. */
+  /** Why it was lost or cancelled; `'dequeued'` on a `completed` job a caller took with `dequeue()`. */
   readonly reason: string | undefined;
   /** For a dead-letter copy: the queue and job it came from, and that job's last error. */
   readonly deadLetterOf: DeadLetterSource | undefined;

@@ -5,7 +5,8 @@ import type { Job } from '../jobs/job';
 import { buildJob, type JobOptions, type JobQueueConfig, type TaskDefaults } from '../jobs/job-options';
 import type { JobRecord } from '../jobs/job-record';
 import { resolveRetention, type ResolvedRetention, type RetentionOptions } from '../jobs/job-retention';
-import type { JobRecords, StoreBroadcast } from '../stores/job-records';
+import type { QuiEventBus } from '../events';
+import type { JobRecords, ProcessInfo, StoreBroadcast } from '../stores/job-records';
 import type { JobStore, JobStoreFactory } from '../stores/job-store';
 import { checkObject, checkString, describe, type Fail } from '../validate';
 import { queueOfSpec, type QueueSpec } from './define-queue';
@@ -16,7 +17,22 @@ import {
   type JobPage,
   type WaitForOptions,
 } from './job-control';
-import { jobOfRecord } from './shared-events';
+import { fromShared, jobOfRecord } from './shared-events';
+import { retryDeadLetterCopy } from './dead-letter-retry';
+import type { QueueStats, QueueTotals } from './queue-messages';
+
+/** A connection's books: it runs nothing. */
+const NO_TOTALS: QueueTotals = Object.freeze({
+  enqueued: 0,
+  handedOut: 0,
+  completed: 0,
+  failed: 0,
+  retried: 0,
+  dead: 0,
+  lost: 0,
+  cancelled: 0,
+  removed: 0,
+});
 
 /** What `connectQueue` takes when it is not given a queue's spec. */
 export interface ConnectQueueOptions {
@@ -45,6 +61,19 @@ export interface QueueConnection<TTask = unknown> {
   enqueue(task: TTask, options?: JobOptions): Promise<Job<TTask>>;
   /** Jobs held, due and delayed. */
   size(): Promise<number>;
+  /**
+   * As `QueueClient.stats`, as the store holds the queue: waiting per priority and delayed. A
+   * connection runs nothing and keeps no books: `parkedPolls` and every `totals` field are 0
+   * (the shared totals are `counts()`).
+   */
+  stats(): Promise<QueueStats>;
+  /** As `QueueClient.processes`: the processes whose lease on the queue's store is running. */
+  processes(): Promise<readonly ProcessInfo[]>;
+  /**
+   * Emits on `bus` the lifecycle events other processes broadcast on the store (`job.completed`,
+   * `job.failed`, …, with `origin`), until the returned function is called. @internal
+   */
+  relayEvents(bus: QuiEventBus): () => void;
   /** As `QueueClient.getJob`. */
   getJob(id: string): Promise<JobRecord<TTask> | undefined>;
   /** As `QueueClient.getJobs`. */
@@ -52,9 +81,11 @@ export interface QueueConnection<TTask = unknown> {
   /** As `QueueClient.counts`. */
   counts(): Promise<JobCounts>;
   /**
-   * A `dead` or `lost` job back to `waiting`. A dead-letter copy cannot be retried through a
-   * connection (its source queue's store is not at hand): `ERR_JOB_STATE`, nothing changed.
-   * @throws {QuiError} `ERR_JOB_NOT_FOUND`; `ERR_JOB_STATE`.
+   * A `dead` or `lost` job back to `waiting`. A dead-letter copy goes back into its source queue
+   * instead (through a connection to it, opened for the call), and the copy is removed: its
+   * source must be among `connectQueue`'s `sources`.
+   * @throws {QuiError} `ERR_JOB_NOT_FOUND`; `ERR_JOB_STATE`; `ERR_QUEUE_NOT_FOUND` for a copy whose
+   * source queue this connection was not given (nothing changed).
    */
   retryJob(id: string): Promise<JobRecord<TTask>>;
   /** As `QueueClient.removeJob`. */
@@ -128,6 +159,37 @@ function targetOf(from: QueueSpec | ConnectQueueOptions): Target {
   };
 }
 
+/** What `connectQueue` takes besides the queue. */
+export interface ConnectOptions {
+  /**
+   * For a dead-letter queue: its source queues (their specs, or name, store and priorities), so
+   * that `retryJob` of a dead-letter copy puts its job back into its source queue, as a system
+   * that defines both does. Without its source here, such a retry is `ERR_QUEUE_NOT_FOUND`.
+   * @defaultValue []
+   */
+  readonly sources?: readonly (QueueSpec | ConnectQueueOptions)[];
+}
+
+function sourcesOf(options: ConnectOptions | undefined): Map<string, QueueSpec | ConnectQueueOptions> {
+  const o = checkObject(options ?? {}, '', ['sources'], fail);
+  const list = (o.sources ?? []) as unknown;
+  if (!Array.isArray(list))
+    throw fail('sources', `must be an array of queue specs or options, got ${describe(list)}`);
+  const out = new Map<string, QueueSpec | ConnectQueueOptions>();
+  list.forEach((from: QueueSpec | ConnectQueueOptions, i) => {
+    let name: string;
+    try {
+      name = targetOf(from).job.name;
+    } catch (error) {
+      if (error instanceof InvalidOptionsError)
+        throw fail(`sources[${i}]${error.path ? `.${error.path}` : ''}`, error.problem);
+      throw error;
+    }
+    out.set(name, from);
+  });
+  return out;
+}
+
 /**
  * Connects to a queue through its store: from its spec (`defineQueue`'s value, the same a config
  * module exports) or from its name, store and priorities. Opens the store; the connection takes
@@ -141,8 +203,10 @@ function targetOf(from: QueueSpec | ConnectQueueOptions): Target {
  */
 export async function connectQueue<TTask = unknown>(
   from: QueueSpec<TTask> | ConnectQueueOptions,
+  options?: ConnectOptions,
 ): Promise<QueueConnection<TTask>> {
   const target = targetOf(from);
+  const sources = sourcesOf(options);
   const name = target.job.name;
   const processId = `connection-${randomUUID()}`;
   const store: JobStore = await target.store.create({
@@ -150,14 +214,23 @@ export async function connectQueue<TTask = unknown>(
     priorities: target.job.priorities,
     records: { processId, retention: target.retain },
   });
-  if (!store.records) {
-    await store.close();
-    throw new QuiError(
-      'ERR_RECORDS_OFF',
-      `the ${target.store.kind} store of queue ${describe(name)} keeps no job records`,
-    );
+  let problem: string | undefined;
+  if (!store.records)
+    problem = `the ${target.store.kind} store of queue ${describe(name)} keeps no job records`;
+  else {
+    // The processes running the queue set its mode on their first start: a connection only reads it.
+    const mode = await Promise.resolve(store.queueMode?.(undefined)).catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
+    if (mode?.retain === false)
+      problem = `queue ${describe(name)} runs with retain: false (its store says so): it keeps no job records to read`;
   }
-  return new Connection<TTask>(name, processId, target, store, store.records);
+  if (problem !== undefined) {
+    await store.close();
+    throw new QuiError('ERR_RECORDS_OFF', problem);
+  }
+  return new Connection<TTask>(name, processId, target, store, store.records as JobRecords, sources);
 }
 
 class Connection<TTask> implements QueueConnection<TTask> {
@@ -170,7 +243,8 @@ class Connection<TTask> implements QueueConnection<TTask> {
     processId: string,
     private readonly target: Target,
     private readonly store: JobStore,
-    recs: JobRecords,
+    private readonly recs: JobRecords,
+    sources: ReadonlyMap<string, QueueSpec | ConnectQueueOptions>,
   ) {
     const records = (): JobRecords => {
       if (this.closed)
@@ -183,13 +257,11 @@ class Connection<TTask> implements QueueConnection<TTask> {
       processId,
       clock: systemClock,
       records: () => Promise.resolve().then(records),
-      retryDeadLetter: (record) =>
-        Promise.reject(
-          new QuiError(
-            'ERR_JOB_STATE',
-            `job ${describe(record.id)} is a dead-letter copy of job ${describe(record.deadLetterOf?.jobId)} of queue ${describe(record.deadLetterOf?.queue)}: retry it with system.queue(${describe(name)}).retryJob in a system that defines both queues`,
-          ),
-        ),
+      retryDeadLetter: (record, r) =>
+        retryDeadLetterCopy(record, r, name, (queue) => {
+          const source = sources.get(queue);
+          return source && connectQueue(source);
+        }),
       // No workers, no books here: the processes running the queue keep those.
       retried: none,
       removed: none,
@@ -229,6 +301,24 @@ class Connection<TTask> implements QueueConnection<TTask> {
   async size(): Promise<number> {
     this.checkOpen();
     return this.store.size();
+  }
+
+  async stats(): Promise<QueueStats> {
+    this.checkOpen();
+    const counts = await this.store.counts(Date.now());
+    return { name: this.name, ...counts, parkedPolls: 0, totals: { ...NO_TOTALS } };
+  }
+
+  processes(): Promise<readonly ProcessInfo[]> {
+    return this.control.processes();
+  }
+
+  relayEvents(bus: QuiEventBus): () => void {
+    return this.recs.onBroadcast((message) => {
+      if (message.type !== 'job.event') return;
+      const local = fromShared(message.event, message.payload, message.origin);
+      if (local) bus.emit(local.type, local.event);
+    });
   }
 
   getJob(id: string): Promise<JobRecord<TTask> | undefined> {

@@ -28,6 +28,14 @@ export const CLOSE_WAIT_MS = 10_000;
 
 const NO_EXTRA: Partial<SharedEvent> = Object.freeze({});
 
+const DEQUEUED_END: RecordEnd = Object.freeze({
+  state: 'completed',
+  result: undefined,
+  error: undefined,
+  worker: undefined,
+  reason: 'dequeued',
+});
+
 /** What a ledger needs from the running system. @internal */
 export interface LedgerDeps {
   readonly queue: string;
@@ -72,7 +80,7 @@ export class JobLedger {
     cancelled: 0,
     removed: 0,
   };
-  /** Jobs handed out by `queue.dequeue`: they are the caller's now (not in the totals' shape). */
+  /** Jobs handed out by `queue.dequeue` (also counted in `handedOut`): they are the caller's now. */
   dequeued = 0;
   /** Set once the store is open. */
   store: JobStore | undefined;
@@ -122,9 +130,23 @@ export class JobLedger {
     if (events.has('job.enqueued')) for (const job of jobs) events.emit('job.enqueued', { job });
   }
 
-  /** A job handed to a worker (or taken by `dequeue`). */
+  /** A job handed to a worker. */
   handedOut(): void {
     this.totals.handedOut++;
+  }
+
+  /**
+   * A job a caller took with `dequeue()`: it is the caller's now (at-most-once), so with records
+   * it ends here, `completed` with reason `dequeued` (no result, no worker), rather than stay
+   * `active` under this process's lease until it is reaped as lost. Resolves once that write
+   * settled (a write that keeps failing is logged; the caller still gets the job).
+   */
+  takenByCaller(job: Job): Awaitable<void> {
+    this.totals.handedOut++;
+    this.dequeued++;
+    if (this.records === undefined) return;
+    const end: RecordEnd = DEQUEUED_END;
+    return new Promise<void>((resolve) => this.end(job, end, 'job.dequeued', NO_EXTRA, resolve));
   }
 
   /**
@@ -271,14 +293,24 @@ export class JobLedger {
   /**
    * Ends a taken job's record; the event crosses to other processes once the write applied
    * (`extra`: its value, error or reason as they cross). A write that keeps failing is logged.
+   * `settled` runs once the write applied or gave up.
    */
-  private end(job: Job, end: RecordEnd, type: SharedEventType, extra: Partial<SharedEvent>): void {
+  private end(
+    job: Job,
+    end: RecordEnd,
+    type: SharedEventType,
+    extra: Partial<SharedEvent>,
+    settled?: () => void,
+  ): void {
     const records = this.records as JobRecords;
     // The memory store answers at once: no closures, no retry machinery on the hot path.
     let first: PromiseLike<boolean> | undefined;
     try {
       const written = records.finish(job.id, end, this.deps.clock.wallNow());
-      if (!isThenable(written)) return this.ended(job, end, type, extra, written);
+      if (!isThenable(written)) {
+        this.ended(job, end, type, extra, written);
+        return settled?.();
+      }
       first = written;
     } catch {
       // retried below
@@ -288,8 +320,11 @@ export class JobLedger {
     this.persist(
       job,
       `${end.state} record`,
-      (applied) => this.ended(job, end, type, extra, applied),
-      () => undefined,
+      (applied) => {
+        this.ended(job, end, type, extra, applied);
+        settled?.();
+      },
+      () => settled?.(),
       () => {
         const pending = first;
         first = undefined;

@@ -99,11 +99,9 @@ export class QueueActor {
       case 'queue.dequeue':
         return this.answer(msg.replyTo, () =>
           after(this.store.take(this.ctx.clock.wallNow()), (job) => {
-            if (job) {
-              this.ledger.handedOut();
-              this.ledger.dequeued++;
-            }
-            msg.replyTo.send(job);
+            if (!job) return msg.replyTo.send(undefined);
+            // With records, the reply waits for the record's end: getJob then says `completed`.
+            return after(this.ledger.takenByCaller(job), () => msg.replyTo.send(job));
           }),
         );
       case 'queue.stats':

@@ -40,7 +40,11 @@ export interface QueueClient<TTask = unknown, TPriority extends string = string>
   enqueue(task: TTask, options?: JobOptions<TPriority>): Promise<Job<TTask>>;
   /** Stores several jobs, all or none (one bad item rejects the call and stores nothing). */
   enqueueMany(items: readonly EnqueueItem<TTask, TPriority>[]): Promise<readonly Job<TTask>[]>;
-  /** Removes and returns the next due job, or `undefined`. The job is now yours: at-most-once. */
+  /**
+   * Removes and returns the next due job, or `undefined`. The job is now yours: at-most-once. With
+   * records its record ends `completed` with `reason: 'dequeued'` (no worker, no result) before
+   * this resolves: it is never left `active` (see docs/guides/inspecting-jobs.md).
+   */
   dequeue(): Promise<Job<TTask> | undefined>;
   stats(): Promise<QueueStats>;
   /** Jobs held, due and delayed. */

@@ -7,6 +7,7 @@ import type { JobRecord } from '../jobs/job-record';
 import type { Logger } from '../logging';
 import { jobStateError, type JobRecords, type ProcessInfo, type StoreBroadcast } from '../stores/job-records';
 import type { JobStore } from '../stores/job-store';
+import { checkQueueMode } from '../stores/queue-mode';
 import { describe } from '../validate';
 import { recordsOffError, type ControlHost } from './job-control';
 import { JobLedger } from './job-ledger';
@@ -162,6 +163,7 @@ export class QueueRuntime {
     switch (message.type) {
       case 'job.event': {
         if (message.origin === this.processId) return; // emitted here already
+        if (message.event === 'job.dequeued') return this.ended(dequeuedId(message.payload));
         const local = fromShared(message.event, message.payload, message.origin);
         if (!local) return;
         this.services.events.emit(local.type, local.event);
@@ -254,6 +256,14 @@ export class QueueRuntime {
         onUndecodable: (entry) => ledger.undecodable(entry),
         ...(retention === false ? {} : { records: { processId: this.processId, retention } }),
       });
+      // Every process on a shared store must run the queue in one mode: the first start sets it.
+      try {
+        const mode = { retain: retention !== false };
+        checkQueueMode(this.config.name, await store.queueMode?.(mode), mode);
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
       const records = store.records;
       let upkeep: RecordsUpkeep | undefined;
       let unlisten: (() => void) | undefined;
@@ -300,6 +310,12 @@ export class QueueRuntime {
       throw error;
     }
   }
+}
+
+/** The job id of a `job.dequeued` broadcast (`''`, which no job has, for a malformed one). */
+function dequeuedId(payload: unknown): string {
+  const id = (payload as { job?: { id?: unknown } } | null)?.job?.id;
+  return typeof id === 'string' ? id : '';
 }
 
 const WATCH_KEY = 'queue-watch';

@@ -8,7 +8,14 @@ import { recordOptions, taskNameOf, type JobRecord } from '../jobs/job-record';
 
 /** The lifecycle events that cross processes on a shared store. */
 export type SharedEventType =
-  'job.completed' | 'job.failed' | 'job.dead' | 'job.lost' | 'job.cancelled' | 'job.progress';
+  | 'job.completed'
+  | 'job.failed'
+  | 'job.dead'
+  | 'job.lost'
+  | 'job.cancelled'
+  | 'job.progress'
+  /** A caller took the job with `dequeue()`: its record ended (`waitFor` elsewhere looks); no local event stands for it. */
+  | 'job.dequeued';
 
 /**
  * A lifecycle event as it crosses processes (the `payload` of a `job.event` broadcast): JSON
@@ -24,6 +31,9 @@ export interface SharedEvent {
   readonly attempts?: number;
   readonly reason?: SharedLostReason | string | undefined;
 }
+
+/** The shared events that stand for a local event of the receiving system. */
+type LocalEventType = Exclude<SharedEventType, 'job.dequeued'>;
 
 /** A {@link JobLostReason} as it crosses: its error as a JobError. @internal */
 export type SharedLostReason = {
@@ -83,7 +93,7 @@ export function fromShared(
   type: string,
   raw: unknown,
   origin: string,
-): { [K in SharedEventType]: { type: K; event: QuiEvents[K] } }[SharedEventType] | undefined {
+): { [K in LocalEventType]: { type: K; event: QuiEvents[K] } }[LocalEventType] | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const p = raw as SharedEvent;
   if (typeof p.job !== 'object' || p.job === null) return undefined;

@@ -29,6 +29,8 @@ export type RecordEnd =
       /** Set when the result could not be kept (`ERR_RESULT_TOO_LARGE`, `ERR_RESULT_NOT_JSON`). */
       readonly error: JobError | undefined;
       readonly worker: string | undefined;
+      /** `'dequeued'` for a job a caller took with `dequeue()`: it is the caller's, and ran nowhere here. */
+      readonly reason?: string;
     }
   | { readonly state: 'dead'; readonly error: JobError; readonly worker: string | undefined }
   | {

@@ -2,6 +2,7 @@ import { InvalidOptionsError, QuiError } from '../errors';
 import { checkString, describe } from '../validate';
 import type { Job } from '../jobs/job';
 import type { JobRecords, RecordsConfig } from './job-records';
+import type { QueueMode } from './queue-mode';
 
 /** A value or a promise of it: stores may answer synchronously (memory) or not (SQLite, Redis). */
 export type Awaitable<T> = T | PromiseLike<T>;
@@ -76,6 +77,14 @@ export interface JobStore {
    * and friends also write each job's record in the same atomic step (see `JobRecords`).
    */
   readonly records?: JobRecords;
+  /**
+   * Shared stores (SQLite, Redis): the {@link QueueMode} kept with the queue, after storing
+   * `claim` when none is kept yet (the queue's first start); `claim` absent only reads. A queue
+   * starting on the store calls it with its own mode and refuses to start on a mismatch
+   * (`ERR_QUEUE_MODE`); `connectQueue` reads it. Optional: a store no other process shares
+   * (memory) has nothing to agree on.
+   */
+  queueMode?(claim: QueueMode | undefined): Awaitable<QueueMode | undefined>;
   /** Releases what the store holds (connections, file handles). Jobs stay where durable. */
   close(): Awaitable<void>;
 }

@@ -157,6 +157,7 @@ export class MemoryJobRecords implements JobRecords {
       case 'completed':
         entry.result = end.result;
         if (end.error !== undefined) entry.error = end.error;
+        if (end.reason !== undefined) entry.reason = end.reason;
         break;
       case 'dead':
         entry.error = end.error;

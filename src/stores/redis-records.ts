@@ -144,6 +144,7 @@ export class RedisJobRecords implements JobRecords {
     switch (end.state) {
       case 'completed':
         sets += this.put('r', end.result);
+        sets += this.put('why', end.reason); // dequeue()
         sets += this.put('e', errorText(end.error));
         break;
       case 'dead':

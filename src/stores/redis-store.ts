@@ -11,6 +11,7 @@ import {
 import { checkRedisName, redisQueueKeys } from './redis-keys';
 import { ADD_RECORDS, TAKE_RECORDS } from './redis-record-scripts';
 import type { JobRecords } from './job-records';
+import { redisQueueMode, type QueueMode } from './queue-mode';
 import { RedisJobRecords } from './redis-records';
 import { ADD, MAX_TAKE, runScript, TAKE, type Script } from './redis-scripts';
 import {
@@ -293,6 +294,12 @@ export class RedisJobStore implements JobStore {
   /** Resolves once the subscriber opened by `onAvailable` listens (for tests). @internal */
   whenListening(): Promise<void> {
     return this.listening ?? Promise.reject(new QuiError('ERR_STORE', 'onAvailable was not called'));
+  }
+
+  /** The queue's mode kept under `<base>:mode`, stored first when `claim` is given. */
+  queueMode(claim: QueueMode | undefined): Promise<QueueMode | undefined> {
+    this.open();
+    return redisQueueMode(this.client, this.base, claim);
   }
 
   async close(): Promise<void> {

@@ -60,7 +60,7 @@ export class SqliteFinishes implements PendingWrites {
         worker: end.worker ?? null,
         result: end.state === 'completed' ? (end.result ?? null) : null,
         error,
-        reason: end.state === 'lost' || end.state === 'cancelled' ? (end.reason ?? null) : null,
+        reason: end.state === 'dead' ? null : (end.reason ?? null),
         resolve,
         reject,
         applied: false,

@@ -14,6 +14,7 @@ import {
   type StoreCounts,
 } from './job-store';
 import type { JobRecords } from './job-records';
+import { sqliteQueueMode, type QueueMode } from './queue-mode';
 import type { Slot, Undecodable } from './sqlite-record-row';
 import { SqliteJobRecords } from './sqlite-records';
 import { recordedTake } from './sqlite-recorded-take';
@@ -23,10 +24,7 @@ import { unwatchSqlite, watchCommits, type SqliteWatcher } from './sqlite-watch'
 type Statement = BetterSqlite3.Statement;
 
 /** The seq range of one lane or one queue: rows with lo < seq < hi. */
-interface Range {
-  readonly lo: bigint;
-  readonly hi: bigint;
-}
+type Range = { readonly lo: bigint; readonly hi: bigint };
 
 /**
  * A {@link JobStore} on an SQLite file (better-sqlite3, WAL mode). Calls are synchronous: each
@@ -274,6 +272,12 @@ export class SqliteJobStore implements JobStore {
   size(): number {
     this.open();
     return this.countAll.get({ ...this.range, queue: this.queueId }) as number;
+  }
+
+  /** The queue's mode kept in the file (`qui_queue_modes`), stored first when `claim` is given. */
+  queueMode(claim: QueueMode | undefined): QueueMode | undefined {
+    this.open();
+    return sqliteQueueMode(this.db, this.config.queue, claim);
   }
 
   close(): void {

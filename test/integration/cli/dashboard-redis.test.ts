@@ -9,7 +9,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import pino from 'pino';
-import { discoverRedisQueues, serveRedisDashboard } from '../../../src/cli/watch-redis';
+import { discoverRedisQueues, NO_METRICS_WATCHING, serveRedisDashboard } from '../../../src/cli/watch-redis';
+import { DEFAULT_RETENTION } from '../../../src/jobs/job-retention';
 import { ok } from '../../../src/jobs/job-result';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
@@ -88,14 +89,39 @@ it('finds the queues under the prefix and shows their records, read-only, runnin
   expect(counts.mail).toMatchObject({ completed: 1, waiting: 0 });
   expect(counts.idle).toMatchObject({ waiting: 1 });
   expect(await (await fetch(`${dash}queues/mail?state=completed`)).text()).toContain(done.id);
-  // The runner's lease is on the processes page, beside the dashboard's own (no workers).
+  // The runner's lease is on the processes page, and the only one: the dashboard holds none.
   const processes = await (await fetch(`${dash}processes`)).text();
   const leases = await system.queue('mail').processes();
-  expect(leases.map((p) => p.workers.total).sort()).toEqual([0, 1]);
-  for (const p of leases) expect(processes).toContain(p.processId);
+  expect(leases.map((p) => p.processId)).toEqual([system.processId]);
+  expect(processes).toContain(system.processId);
   expect((await post(`${dash}api/queues/idle/pause`)).status).toBe(403);
   expect(await system.queue('idle').isPaused()).toBe(false);
   expect((await system.queue('idle').getJob(waiting.id))?.state).toBe('waiting');
+});
+
+it('reads through connections: it holds no lease and reaps nothing (a dead process job stays active)', async () => {
+  const system = await startRunner();
+  const job = await system.queue('idle').enqueue({ n: 1 });
+  // A process that took the job and died without a goodbye: its lease never existed.
+  const ghost = redisStore({ url, prefix }).create({
+    queue: 'idle',
+    priorities: ['high', 'low'],
+    records: { processId: 'ghost', retention: DEFAULT_RETENTION },
+  });
+  expect((await ghost.take(Date.now()))?.id).toBe(job.id);
+  await ghost.close();
+  await system.stop(); // the runner would reap it: stop it first
+  runner = undefined;
+  const dash = await watch(['idle']);
+  const api = (await (await fetch(`${dash}api/queues`)).json()) as {
+    queues: { counts: Record<string, number> }[];
+  };
+  expect(api.queues[0]?.counts).toMatchObject({ active: 1, lost: 0 });
+  expect(await (await fetch(`${dash}processes`)).text()).not.toContain('ghost');
+  expect(served?.connections.map((c) => c.name)).toEqual(['idle']);
+  const metrics = await fetch(`${dash}metrics`);
+  expect(metrics.status).toBe(501);
+  expect(await metrics.text()).toBe(NO_METRICS_WATCHING);
 });
 
 it('shows only the queues named with --queue', async () => {

@@ -107,6 +107,28 @@ export function describeQueueRecords(
       expect(record.finishedAtMs).toEqual(expect.any(Number));
     });
 
+    it('dequeue hands the job to the caller for good: its record ends completed, reason dequeued, never active', async () => {
+      const t = await start({ workers: undefined });
+      const job = await t.q.enqueue({ do: 'ok', value: 1 });
+      const ended = t.q.waitFor(job.id);
+      expect(await t.q.dequeue()).toMatchObject({ id: job.id });
+      const record = await t.q.getJob(job.id);
+      expect(record).toMatchObject({
+        state: 'completed',
+        reason: 'dequeued',
+        result: undefined,
+        worker: undefined,
+        attempts: 1,
+        processId: t.system.processId,
+      });
+      expect(record?.finishedAtMs).toEqual(expect.any(Number));
+      expect(await ended).toEqual(record);
+      expect(await t.q.counts()).toMatchObject({ waiting: 0, active: 0, completed: 1 });
+      expect(await t.q.dequeue()).toBeUndefined();
+      // No event stands for it: the job ran nowhere in this system.
+      expect(t.jobs.count('job.completed')).toBe(0);
+    });
+
     it('a result too large to keep: the job completes, its record keeps ERR_RESULT_TOO_LARGE', async () => {
       const t = await start();
       const job = await t.q.enqueue({ do: 'ok', value: 'x'.repeat(70_000) });

@@ -141,9 +141,87 @@ describe('a connection', () => {
     });
     store.add(copy, Date.now());
     await expect(c.retryJob(copy.id)).rejects.toMatchObject({
-      code: 'ERR_JOB_STATE',
-      message: expect.stringContaining('dead-letter copy of job "j0" of queue "src"') as string,
+      code: 'ERR_QUEUE_NOT_FOUND',
+      message: expect.stringContaining(
+        'dead-letter copy of job "j0" of queue "src": to retry it there, connect with',
+      ) as string,
     });
+    expect(await c.getJob(copy.id)).toMatchObject({ state: 'waiting' });
+    await c.close();
+  });
+
+  it('retries a dead-letter copy back into its source queue given in sources, and removes the copy', async () => {
+    // One memory store per queue, shared by every connection to it (as a shared store would be):
+    // closing a connection leaves it open, as closing a Redis connection leaves Redis's keys.
+    const one = (): JobStoreFactory => {
+      let made: MemoryJobStore | undefined;
+      const open = (store: MemoryJobStore): MemoryJobStore => {
+        jest.spyOn(store, 'close').mockImplementation(() => undefined);
+        return store;
+      };
+      return {
+        kind: 'memory',
+        serializes: false,
+        create: (config) => (made ??= open(memoryStore().create(config))),
+      };
+    };
+    const src = one();
+    const dlq = one();
+    const source = await connectQueue({ name: 'src', store: src });
+    const job = await source.enqueue({ n: 1 });
+    const srcStore = await src.create({ queue: 'src', priorities: ['high', 'low'] });
+    endDead(srcStore as MemoryJobStore);
+    const c = await connectQueue({ name: 'dlq', store: dlq }, { sources: [{ name: 'src', store: src }] });
+    const copy = jobFixture({
+      id: asJobId('copy-2'),
+      queue: 'dlq',
+      deadLetterOf: { queue: 'src', jobId: job.id, error: toJobError(new Error('x')) },
+    });
+    (await dlq.create({ queue: 'dlq', priorities: ['high', 'low'] })).add(copy, Date.now());
+    expect(await c.retryJob(copy.id)).toMatchObject({
+      id: job.id,
+      queue: 'src',
+      state: 'waiting',
+      attempts: 1,
+    });
+    expect(await c.getJob(copy.id)).toBeUndefined();
+    expect(await source.size()).toBe(1);
+    // Its source record pruned: the task comes back as a new job of the source queue.
+    const gone = jobFixture({
+      id: asJobId('copy-3'),
+      queue: 'dlq',
+      deadLetterOf: { queue: 'src', jobId: 'pruned', error: undefined },
+    });
+    (await dlq.create({ queue: 'dlq', priorities: ['high', 'low'] })).add(gone, Date.now());
+    expect(await c.retryJob(gone.id)).toMatchObject({ queue: 'src', state: 'waiting', task: gone.task });
+    expect(await source.size()).toBe(2);
+    await c.close();
+    await source.close();
+  });
+
+  it('names the bad field of sources', async () => {
+    await expect(
+      connectQueue({ name: 'dlq', store: memoryStore() }, { sources: [{ store: memoryStore() }] as never }),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_OPTIONS', path: 'sources[0].name' });
+    await expect(
+      connectQueue({ name: 'dlq', store: memoryStore() }, { sources: 'x' } as never),
+    ).rejects.toMatchObject({ path: 'sources' });
+  });
+
+  it('answers stats from the store (no books of its own) and the processes holding a lease', async () => {
+    const { c, store } = await connected();
+    await c.enqueue({ n: 1 }, { priority: 'high' });
+    await c.enqueue({ n: 2 }, { delayMs: 60_000 });
+    expect(await c.stats()).toMatchObject({
+      name: 'emails',
+      waiting: { high: 1, low: 0 },
+      delayed: 1,
+      parkedPolls: 0,
+      totals: expect.objectContaining({ enqueued: 0, completed: 0 }) as unknown,
+    });
+    const beat = { processId: 'p1', host: 'h', pid: 1, startedAtMs: 0, workers: { busy: 0, total: 2 } };
+    store.records!.heartbeat(beat, Date.now(), 60_000);
+    expect((await c.processes()).map((p) => p.processId)).toEqual(['p1']);
     await c.close();
   });
 
