@@ -158,6 +158,8 @@ export type {
 } from './stores/redis-store';
 
 export { createMetrics } from './metrics/create-metrics';
+export { createStoreMetrics } from './metrics/store-metrics';
+export type { StoreMetricsOptions } from './metrics/store-metrics';
 export type { MetricsOptions, MetricsRegistry, QuiMetrics } from './metrics/create-metrics';
 export { DEFAULT_WAIT_BUCKETS, DEFAULT_DURATION_BUCKETS } from './metrics/metric-series';
 export { createTracing } from './metrics/tracing';

@@ -17,7 +17,8 @@ export interface ServeDashboardOptions {
 }
 
 /** A `node:http` request listener. */
-type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+/** @internal */
+export type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /** What the dashboard server takes besides `runTree`'s own dependencies. */
 export interface ServeDashboardDeps extends RunTreeDeps {
@@ -115,12 +116,15 @@ function metricsOf(system: QuiSystem, log: Logger): Handler {
   } catch (error) {
     if (!(error instanceof QuiError && error.code === 'ERR_MISSING_PEER')) throw error;
     log.info('prom-client is not installed: /metrics answers 501');
-    return (_req, res) => {
-      res.writeHead(501, {
-        'content-type': 'text/plain; charset=utf-8',
-        'content-length': Buffer.byteLength(NO_PROM_CLIENT),
-      });
-      res.end(NO_PROM_CLIENT);
-    };
+    return noPromClient;
   }
+}
+
+/** `/metrics` without prom-client: a 501 whose one line says how to get it. @internal */
+export function noPromClient(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(501, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(NO_PROM_CLIENT),
+  });
+  res.end(NO_PROM_CLIENT);
 }

@@ -1,13 +1,20 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { createDashboard } from '../dashboard/create-dashboard';
 import { QuiError, toError } from '../errors';
 import { JOB_END_STATES, type RetentionOptions } from '../jobs/job-retention';
-import { silentLogger } from '../logging';
+import { silentLogger, type Logger } from '../logging';
+import { createStoreMetrics } from '../metrics/store-metrics';
 import { connectQueue, type QueueConnection } from '../queue/connect-queue';
 import { loadIoredis, redisStore } from '../stores/redis-store';
 import { describe } from '../validate';
 import type { RedisDashboardSource } from './parse-dashboard';
-import { listen, type ServeDashboardDeps, type ServeDashboardOptions } from './serve-dashboard';
+import {
+  listen,
+  noPromClient,
+  type Handler,
+  type ServeDashboardDeps,
+  type ServeDashboardOptions,
+} from './serve-dashboard';
 
 /** Keys scanned per SCAN round when looking for queues. */
 const SCAN_COUNT = 1_000;
@@ -67,10 +74,6 @@ const KEEP_ALL: RetentionOptions = Object.fromEntries(
   JOB_END_STATES.map((s) => [s, { maxAgeMs: Infinity, maxCount: Infinity }]),
 );
 
-/** What `/metrics` answers (501) on `qui dashboard --redis`: it runs no queue, so it has no metrics of its own. */
-export const NO_METRICS_WATCHING =
-  'qui: /metrics is not served with --redis (this process runs no queue); scrape the processes that run them\n';
-
 /**
  * `qui dashboard --redis`: serves the dashboard of queues that other processes run on a shared
  * Redis, through one `connectQueue` per queue (`redisStore({ url, prefix })`, a retention that
@@ -108,7 +111,7 @@ export async function serveRedisDashboard(
   }
   const logger = deps.logger ?? silentLogger();
   const dashboard = createDashboard({ connections, logger });
-  const metrics = deps.metrics ?? notServed;
+  const metrics = deps.metrics ?? storeMetricsOf(connections, logger);
   const listening = await listen(dashboard, metrics, options, logger, async () => {
     dashboard.close();
     await closeAll();
@@ -140,10 +143,17 @@ export async function serveRedisDashboard(
   return { connections, server: listening.server, url: listening.url, queues };
 }
 
-function notServed(_req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(501, {
-    'content-type': 'text/plain; charset=utf-8',
-    'content-length': Buffer.byteLength(NO_METRICS_WATCHING),
-  });
-  res.end(NO_METRICS_WATCHING);
+/**
+ * `/metrics` on `--redis`: the store's gauges of the watched queues (`createStoreMetrics`: jobs
+ * per state, paused, live processes and their workers), or, without prom-client, a 501 that says
+ * how to get it. The per-process counters and histograms live in the processes that run the queues.
+ */
+function storeMetricsOf(connections: readonly QueueConnection[], logger: Logger): Handler {
+  try {
+    return createStoreMetrics(connections, { logger }).requestListener;
+  } catch (error) {
+    if (!(error instanceof QuiError && error.code === 'ERR_MISSING_PEER')) throw error;
+    logger.info('prom-client is not installed: /metrics answers 501');
+    return noPromClient;
+  }
 }

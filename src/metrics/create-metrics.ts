@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as PromClient from 'prom-client';
-import { InvalidOptionsError, QuiError, toError } from '../errors';
+import { InvalidOptionsError, toError } from '../errors';
 import { checkInteger, checkObject, describe, type Fail } from '../validate';
 import { queueRuntimes, watchAttempts, watchEnqueued } from '../queue/queue-runtime';
 import type { QueueStats } from '../queue/queue-messages';
@@ -8,6 +8,7 @@ import { coreOf, type QuiSystem } from '../runtime/start-system';
 import type { JobLostEvent } from '../events';
 import type { AttemptHook } from '../tasks/run-attempt';
 import { HistogramMetric, type HistogramSeries } from './histogram-metric';
+import { loadPromClient } from './prom-client';
 import {
   CappedCounts,
   DEFAULT_DURATION_BUCKETS,
@@ -91,7 +92,7 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
     opts.maxSupervisors === undefined ? 100 : checkInteger(opts.maxSupervisors, 'maxSupervisors', 1, fail);
   const waitBuckets = checkBuckets(opts.waitBuckets, 'waitBuckets', DEFAULT_WAIT_BUCKETS);
   const durationBuckets = checkBuckets(opts.durationBuckets, 'durationBuckets', DEFAULT_DURATION_BUCKETS);
-  const prom = loadPromClient();
+  const prom = loadPromClient('createMetrics');
   const registry = (opts.registry as MetricsRegistry | undefined) ?? new prom.Registry();
   if (typeof registry.registerMetric !== 'function' || typeof registry.metrics !== 'function')
     throw fail('registry', `must be a prom-client Registry, got ${describe(registry)}`);
@@ -305,16 +306,4 @@ function checkBuckets(value: unknown, path: string, fallback: readonly number[])
       throw fail(`${path}[${i}]`, `must be greater than the bound before it (${value[i - 1] as number})`);
   });
   return Object.freeze([...(value as number[])]);
-}
-
-/** Loads prom-client on first use: it is an optional peer dependency. */
-function loadPromClient(): typeof PromClient {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('prom-client') as typeof PromClient;
-  } catch (thrown) {
-    throw new QuiError('ERR_MISSING_PEER', 'createMetrics needs prom-client: npm install prom-client@15', {
-      cause: thrown,
-    });
-  }
 }

@@ -9,7 +9,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import pino from 'pino';
-import { discoverRedisQueues, NO_METRICS_WATCHING, serveRedisDashboard } from '../../../src/cli/watch-redis';
+import { discoverRedisQueues, serveRedisDashboard } from '../../../src/cli/watch-redis';
+import { parseExposition, valueOf } from '../../helpers/exposition';
 import { DEFAULT_RETENTION } from '../../../src/jobs/job-retention';
 import { ok } from '../../../src/jobs/job-result';
 import { defineQueue } from '../../../src/queue/define-queue';
@@ -119,9 +120,14 @@ it('reads through connections: it holds no lease and reaps nothing (a dead proce
   expect(api.queues[0]?.counts).toMatchObject({ active: 1, lost: 0 });
   expect(await (await fetch(`${dash}processes`)).text()).not.toContain('ghost');
   expect(served?.connections.map((c) => c.name)).toEqual(['idle']);
+  // /metrics: the store's gauges of the watched queue, read through the connection.
   const metrics = await fetch(`${dash}metrics`);
-  expect(metrics.status).toBe(501);
-  expect(await metrics.text()).toBe(NO_METRICS_WATCHING);
+  expect(metrics.status).toBe(200);
+  const { samples } = parseExposition(await metrics.text());
+  expect(valueOf(samples, 'qui_queue_jobs', { queue: 'idle', state: 'active' })).toBe(1);
+  expect(valueOf(samples, 'qui_queue_jobs', { queue: 'idle', state: 'waiting' })).toBe(0);
+  expect(valueOf(samples, 'qui_queue_paused', { queue: 'idle' })).toBe(0);
+  expect(valueOf(samples, 'qui_processes', { queue: 'idle' })).toBe(0);
 });
 
 it('shows only the queues named with --queue', async () => {
