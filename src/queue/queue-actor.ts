@@ -19,6 +19,11 @@ type Worker = ActorRef<WorkerMessage>;
 /** How long a batched queue waits before taking again after its store failed. */
 const RETRY_AFTER_MS = 1_000;
 
+/** Resolves in the next turn of the event loop (after the callbacks already scheduled). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** @internal The queue actor's behaviour: one per queue spec, a fresh state per incarnation. */
 export function queueBehavior(config: ResolvedQueue): ActorBehavior<QueueActor, unknown> {
   return {
@@ -56,6 +61,7 @@ export class QueueActor {
   private again = false;
   private stopping = false;
   private drainLoop: Promise<void> | undefined;
+  private readonly workerCount: number;
 
   constructor(
     private readonly rt: QueueRuntime,
@@ -66,6 +72,7 @@ export class QueueActor {
   ) {
     this.config = rt.config;
     this.ledger = rt.ledger;
+    this.workerCount = rt.config.workers?.count ?? 0;
   }
 
   handle(raw: unknown): Awaitable<void> {
@@ -249,6 +256,14 @@ export class QueueActor {
       do {
         this.again = false;
         while (this.live() && !this.stopping) {
+          // Fewer polls parked than workers: the others are running jobs, and quick ones poll
+          // again within two turns. Wait for them, so that one round takes for them all, instead
+          // of alternating a round for the one poll parked first and a round for the rest.
+          if (this.parked.length < this.workerCount) {
+            await nextTurn();
+            await nextTurn();
+            if (!this.live() || this.stopping) break;
+          }
           const wanted = this.parked.length;
           const jobs = await (this.store.takeMany as NonNullable<JobStore['takeMany']>)(
             wanted,

@@ -96,6 +96,19 @@ describe('a queue on a store that answers with promises', () => {
     expect((await q.stats()).totals).toMatchObject({ handedOut: 6, completed: 6 });
   });
 
+  it('takes for all the workers that poll again within two turns in one round, not one round for the first and one for the rest', async () => {
+    const calls: Calls = { takeMany: [], failNext: false };
+    const { q, jobs } = await queueOn(calls, 4);
+    let stats = await q.stats();
+    while (stats.parkedPolls < 4) stats = await q.stats();
+    calls.takeMany.length = 0;
+    await q.enqueueMany(Array.from({ length: 40 }, (_, i) => ({ task: i })));
+    await jobs.wait('job.completed', 40);
+    // Ten rounds of four jobs, and the round that finds nothing more; never a round for fewer polls.
+    expect(calls.takeMany.every((n) => n === 4)).toBe(true);
+    expect(calls.takeMany.length).toBeLessThanOrEqual(12);
+  });
+
   it('takes again after the store failed, once the retry delay has passed', async () => {
     const calls: Calls = { takeMany: [], failNext: false };
     const { q, jobs, clock, log } = await queueOn(calls, 2);
