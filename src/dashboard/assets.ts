@@ -117,6 +117,8 @@ button.act.danger { color: var(--bad); border-color: #f0c3bf; }
 button.act:disabled { opacity: .5; cursor: wait; }
 td.actions { text-align: right; }
 .stats { display: flex; flex-wrap: wrap; gap: 10px; margin: 0 0 18px; }
+.stats-head { font-size: 12px; font-weight: 600; color: var(--muted); margin: 0 0 6px; }
+.stats.local dd { font-size: 14px; color: var(--muted); }
 .stats div, .fields div { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; min-width: 110px; }
 dt { font-size: 11.5px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 dd { margin: 2px 0 0; font-size: 17px; font-weight: 600; font-variant-numeric: tabular-nums; }
