@@ -106,8 +106,8 @@ export function overviewPage(ctx: RenderContext, queues: readonly QueueSummary[]
             ${JOB_STATES.map((s) => html`<th scope="col" class="num">${s}</th>`)}
             <th scope="col" class="num" title="busy / all">Workers</th>
             <th scope="col" class="num">Oldest waiting</th>
-            <th scope="col">Completed · 60 min</th>
-            <th scope="col">Failed · 60 min</th>
+            <th scope="col">Completed <span class="keep">· 60 min</span></th>
+            <th scope="col">Failed <span class="keep">· 60 min</span></th>
           </tr>
         </thead>
         <tbody>
