@@ -88,11 +88,11 @@ run('the dashboard in Chromium', () => {
     demo = await startDemo();
     const page = await open(demo.url);
     await page.setViewportSize({ width: 1280, height: 800 });
-    const widths = (await page.evaluate(
+    const widths = await page.evaluate<{ card: number; table: number; lastRight: number; cardRight: number }>(
       "(() => { const w = document.querySelector('.table-wrap'); const t = w.querySelector('table');" +
         " const last = t.querySelector('thead th:last-child').getBoundingClientRect();" +
         ' return { card: w.clientWidth, table: t.scrollWidth, lastRight: last.right, cardRight: w.getBoundingClientRect().right }; })()',
-    )) as { card: number; table: number; lastRight: number; cardRight: number };
+    );
     expect(widths.table).toBeLessThanOrEqual(widths.card);
     expect(widths.lastRight).toBeLessThanOrEqual(widths.cardRight);
   });
