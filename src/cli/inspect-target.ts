@@ -11,7 +11,7 @@ import type { ChildSpec } from '../supervision/spec';
 import { describe } from '../validate';
 import { loadConfig } from './load-config';
 import type { InspectTarget } from './parse-inspect';
-import { redisQueueNames, sqliteQueueNames } from './store-queues';
+import { redisQueueKnown, redisQueueNames, sqliteQueueNames } from './store-queues';
 
 /**
  * The queues a command may reach: their names, and a way to connect to one. A config's queues
@@ -133,7 +133,8 @@ export function openDirectory(target: InspectTarget, cwd = process.cwd()): Queue
         names,
         where,
         async connect(queue, create = false) {
-          if (!create) mustKnow(queue, await names(), where);
+          if (!create && !(await redisQueueKnown(open(), prefix, queue)))
+            mustKnow(queue, await names(), where);
           const store = redisStore({ client: open(), prefix });
           return connectQueue({ name: queue, store, ...priorities(target.priorities) });
         },

@@ -36,6 +36,24 @@ export async function redisQueueNames(client: Redis, prefix: string): Promise<st
 }
 
 /**
+ * Whether the Redis holds any key of queue `queue` under `prefix`. Asks first for the keys every
+ * process running the queue with records keeps (its leases, its process beats: one round trip),
+ * then SCANs the queue's own key pattern until the first match, so a queue with a million job
+ * keys answers on the first batch and the full walk is left to a name that is not there.
+ */
+export async function redisQueueKnown(client: Redis, prefix: string, queue: string): Promise<boolean> {
+  const base = `${prefix}{${queue}}`;
+  if ((await client.exists(`${base}:leases`, `${base}:procs`)) > 0) return true;
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${globEscape(base)}:*`, 'COUNT', SCAN_COUNT);
+    if (keys.length > 0) return true;
+    cursor = next;
+  } while (cursor !== '0');
+  return false;
+}
+
+/**
  * The queues a SQLite store file has registered (`qui_queues`: every queue a store opened on the
  * file), read through a read-only connection, so looking creates nothing. Sorted.
  */
