@@ -4,23 +4,34 @@ import { resolve } from 'node:path';
 import { QuiError } from '../errors';
 import { connectQueue, type QueueConnection } from '../queue/connect-queue';
 import { queueOfSpec, type QueueSpec } from '../queue/define-queue';
+import { DEFAULT_REDIS_STORE_OPTIONS } from '../stores/redis-options';
 import { redisStore } from '../stores/redis-store';
 import { sqliteStore } from '../stores/sqlite-store';
 import type { ChildSpec } from '../supervision/spec';
 import { describe } from '../validate';
 import { loadConfig } from './load-config';
 import type { InspectTarget } from './parse-inspect';
+import { redisQueueKnown, redisQueueNames, sqliteQueueNames } from './store-queues';
 
 /**
  * The queues a command may reach: their names, and a way to connect to one. A config's queues
  * come from its tree (no system is started, so no worker runs); a store named on the command line
- * holds whatever queue the command names.
+ * knows the queues it holds a trace of: on Redis a key under the prefix, on SQLite a row of
+ * `qui_queues` (a queue some store opened on the file). A typo in a queue name or a prefix must
+ * not read as an empty queue, nor a pause create a queue nobody runs.
  */
 export interface QueueDirectory {
-  /** The queues a config defines on a shared store; `undefined` for a store named on the command line. */
-  readonly names: readonly string[] | undefined;
-  /** @throws {QuiError} `ERR_QUEUE_NOT_FOUND` for a queue the config does not define. */
-  connect(queue: string): Promise<QueueConnection>;
+  /** The queues a config defines on a shared store, or the queues the store holds a trace of. Sorted for a store. */
+  names(): Promise<readonly string[]>;
+  /** Where the names come from, for a line saying none is there: `in the config`, `under prefix "p" on redis://…`. */
+  readonly where: string;
+  /**
+   * @param create with a store named on the command line, connect to a queue it has no trace of
+   * (`qui pause --create`); a config's queues are known whatever the store holds.
+   * @throws {QuiError} `ERR_QUEUE_NOT_FOUND` for a queue the config does not define, or the store
+   * holds no trace of (naming the queues it does hold).
+   */
+  connect(queue: string, create?: boolean): Promise<QueueConnection>;
   /** The one line to print for `error`: with `--redis`, where it could not reach and why. */
   explain(error: Error): string;
   /** Closes what the directory opened itself (the CLI's Redis connection), after the connections. */
@@ -51,11 +62,13 @@ export function openDirectory(target: InspectTarget, cwd = process.cwd()): Queue
     case 'config': {
       const specs = new Map<string, QueueSpec>();
       collectQueues(loadConfig(target.config, cwd).tree, specs);
+      // Queues on a memory store are left out: no other process can see their jobs.
+      const shared = [...specs.keys()].filter(
+        (name) => queueOfSpec(specs.get(name) as QueueSpec)?.store.kind !== 'memory',
+      );
       return {
-        // Queues on a memory store are left out: no other process can see their jobs.
-        names: [...specs.keys()].filter(
-          (name) => queueOfSpec(specs.get(name) as QueueSpec)?.store.kind !== 'memory',
-        ),
+        names: () => Promise.resolve(shared),
+        where: `in the config ${target.config}`,
         connect(queue) {
           const spec = specs.get(queue);
           if (!spec)
@@ -89,9 +102,15 @@ export function openDirectory(target: InspectTarget, cwd = process.cwd()): Queue
       // better-sqlite3 would create an empty database: a typo must not look like an empty queue.
       if (!existsSync(path)) throw new QuiError('ERR_INVALID_OPTIONS', `cannot find SQLite file ${path}`);
       const store = sqliteStore({ path });
+      const names = (): Promise<string[]> => Promise.resolve(sqliteQueueNames(path));
+      const where = `in SQLite file ${path}`;
       return {
-        names: undefined,
-        connect: (queue) => connectQueue({ name: queue, store, ...priorities(target.priorities) }),
+        names,
+        where,
+        async connect(queue, create = false) {
+          if (!create) mustKnow(queue, await names(), where);
+          return connectQueue({ name: queue, store, ...priorities(target.priorities) });
+        },
         explain: firstLine,
         close: noop,
       };
@@ -99,15 +118,24 @@ export function openDirectory(target: InspectTarget, cwd = process.cwd()): Queue
     case 'redis': {
       let client: Redis | undefined;
       let lastError: Error | undefined;
-      const prefix = target.prefix === undefined ? {} : { prefix: target.prefix };
+      const prefix = target.prefix ?? DEFAULT_REDIS_STORE_OPTIONS.prefix;
+      const open = (): Redis => {
+        if (!client) {
+          client = new (loadIoredis())(target.url, CLI_REDIS_OPTIONS);
+          client.on('error', (error: Error) => (lastError = error));
+        }
+        return client;
+      };
+      let known: Promise<string[]> | undefined;
+      const names = (): Promise<string[]> => (known ??= redisQueueNames(open(), prefix));
+      const where = `under prefix ${describe(prefix)} on ${target.url}`;
       return {
-        names: undefined,
-        connect(queue) {
-          if (!client) {
-            client = new (loadIoredis())(target.url, CLI_REDIS_OPTIONS);
-            client.on('error', (error: Error) => (lastError = error));
-          }
-          const store = redisStore({ client, ...prefix });
+        names,
+        where,
+        async connect(queue, create = false) {
+          if (!create && !(await redisQueueKnown(open(), prefix, queue)))
+            mustKnow(queue, await names(), where);
+          const store = redisStore({ client: open(), prefix });
           return connectQueue({ name: queue, store, ...priorities(target.priorities) });
         },
         explain(error) {
@@ -121,6 +149,13 @@ export function openDirectory(target: InspectTarget, cwd = process.cwd()): Queue
       };
     }
   }
+}
+
+/** @throws {QuiError} `ERR_QUEUE_NOT_FOUND` when `queue` is not one of `known` (found `where`). */
+function mustKnow(queue: string, known: readonly string[], where: string): void {
+  if (known.includes(queue)) return;
+  const found = known.length === 0 ? 'none' : known.map((n) => describe(n)).join(', ');
+  throw new QuiError('ERR_QUEUE_NOT_FOUND', `no queue ${describe(queue)} ${where} (queues found: ${found})`);
 }
 
 function priorities(list: readonly string[] | undefined): { priorities?: readonly string[] } {

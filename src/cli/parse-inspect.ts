@@ -29,7 +29,7 @@ export type InspectAction =
     }
   | { readonly verb: 'job'; readonly queue: string; readonly id: string }
   | { readonly verb: 'retry'; readonly queue: string; readonly id: string | undefined }
-  | { readonly verb: 'pause' | 'resume'; readonly queue: string }
+  | { readonly verb: 'pause' | 'resume'; readonly queue: string; readonly create: boolean }
   | {
       readonly verb: 'cancel';
       readonly queue: string;
@@ -61,8 +61,11 @@ Options:
   --json                 One JSON document on stdout instead of a table
   -h, --help             This help
 
-Exit codes: 0 done; 1 no such job, or the job's state does not allow it (nothing changed);
-2 bad usage, or the config, queue or store could not be reached.`;
+With --redis or --sqlite, a queue is known when the store holds a trace of it (a key under the
+prefix; a queue registered in the file): any other name is refused, with the queues found.
+
+Exit codes: 0 done; 1 no such queue or job, or the job's state does not allow it (nothing
+changed); 2 bad usage, or the config or store could not be reached.`;
 
 const USAGES: Record<InspectVerb, string> = {
   jobs: `Usage: qui jobs <queue> [--state <state>] [--limit <n>] [--cursor <c>]
@@ -78,18 +81,22 @@ Shows one job's record: state, attempts, times, error, result, progress, payload
        qui retry <queue> --all-dead
 
 Puts a dead or lost job (or, with --all-dead, every dead job) back to waiting as one more attempt.`,
-  pause: `Usage: qui pause <queue>
+  pause: `Usage: qui pause <queue> [--create]
 
-Pauses the queue in every process sharing its store: nothing is handed out, enqueues are kept.`,
-  resume: `Usage: qui resume <queue>
+Pauses the queue in every process sharing its store: nothing is handed out, enqueues are kept.
+  --create               With --redis or --sqlite: pause a queue the store has no trace of yet
+                         (before its first process starts), instead of refusing the name`,
+  resume: `Usage: qui resume <queue> [--create]
 
-Undoes qui pause: parked workers in every process look again.`,
+Undoes qui pause: parked workers in every process look again.
+  --create               With --redis or --sqlite: accept a queue the store has no trace of`,
   cancel: `Usage: qui cancel <queue> <id> [--reason <text>]
 
 Cancels a job: a waiting, delayed or failed one at once; a running one is aborted where it runs.`,
   stats: `Usage: qui stats [<queue>]
 
-Jobs per state and whether paused, for one queue, or with --config for every queue it defines.`,
+Jobs per state and whether paused, for one queue, or for every queue: the ones a config defines,
+or the ones found in the store (as qui dashboard --redis finds them; exit 1 when none is).`,
 };
 
 /** `qui <command> --help` for an inspection command. */
@@ -110,6 +117,7 @@ const OPTIONS = {
   cursor: { type: 'string' },
   reason: { type: 'string' },
   'all-dead': { type: 'boolean' },
+  create: { type: 'boolean' },
 } as const;
 
 type Values = {
@@ -121,8 +129,8 @@ const OWN: Record<InspectVerb, readonly (keyof typeof OPTIONS)[]> = {
   jobs: ['state', 'limit', 'cursor'],
   job: [],
   retry: ['all-dead'],
-  pause: [],
-  resume: [],
+  pause: ['create'],
+  resume: ['create'],
   cancel: ['reason'],
   stats: [],
 };
@@ -154,7 +162,7 @@ export function parseInspect(argv: readonly string[]): InspectParse {
       return usage(verb, `takes no --${key}`);
   const target = parseTarget(values);
   if (typeof target === 'string') return usage(verb, target);
-  const action = parseAction(verb, parsed.positionals, values, target);
+  const action = parseAction(verb, parsed.positionals, values);
   if (typeof action === 'string') return usage(verb, action);
   return { type: 'inspect', action, target, json: values.json === true };
 }
@@ -184,22 +192,14 @@ function parseTarget(v: Values): InspectTarget | string {
   return { type: 'sqlite', path: v.sqlite as string, priorities };
 }
 
-function parseAction(
-  verb: InspectVerb,
-  positionals: readonly string[],
-  v: Values,
-  target: InspectTarget,
-): InspectAction | string {
+function parseAction(verb: InspectVerb, positionals: readonly string[], v: Values): InspectAction | string {
   const [queue, second] = positionals;
   const needsId = verb === 'job' || verb === 'cancel' || (verb === 'retry' && !v['all-dead']);
   const most = needsId || verb === 'retry' ? 2 : 1;
   if (positionals.length > most)
     return `takes ${most === 2 ? 'a queue and a job id' : 'one queue'}, got also ${JSON.stringify(positionals[most])}`;
   if (queue === undefined) {
-    if (verb === 'stats') {
-      if (target.type !== 'config') return 'needs a queue name unless given --config';
-      return { verb, queue: undefined };
-    }
+    if (verb === 'stats') return { verb, queue: undefined };
     return 'needs a queue name';
   }
   switch (verb) {
@@ -225,6 +225,7 @@ function parseAction(
       return verb === 'job' ? { verb, queue, id: second } : { verb, queue, id: second, reason: v.reason };
     case 'pause':
     case 'resume':
+      return { verb, queue, create: v.create === true };
     case 'stats':
       return { verb, queue };
   }

@@ -12,12 +12,17 @@ export interface InspectOutcome {
   readonly stdout: string;
   /** One line, without the `qui: ` prefix; empty when the command succeeded. */
   readonly stderr: string;
-  /** 0 done; 1 no such job, or its state refuses the command (nothing changed); 2 anything else. */
+  /**
+   * 0 done; 1 no such queue (not in the config, or no trace of it in the store) or job, or the
+   * job's state refuses the command (nothing changed); 2 anything else.
+   */
   readonly code: 0 | 1 | 2;
 }
 
 /** Codes meaning "the queue was reached, and the job is not there or not in a state for this". */
 const JOB_REFUSALS: ReadonlySet<string> = new Set(['ERR_JOB_NOT_FOUND', 'ERR_JOB_STATE']);
+/** Codes that exit 1: the store was reached and the queue or job is not there, or refuses. */
+const NOT_FOUND: ReadonlySet<string> = new Set([...JOB_REFUSALS, 'ERR_QUEUE_NOT_FOUND']);
 
 /** Most records `retry --all-dead` asks for at a time. */
 const RETRY_PAGE = 500;
@@ -32,14 +37,16 @@ export async function runInspect(command: InspectCommand, nowMs = Date.now()): P
   try {
     directory = openDirectory(command.target);
     const dir = directory;
-    const connect = async (queue: string): Promise<QueueConnection> => {
-      const c = await dir.connect(queue);
+    const connect = async (queue: string, create = false): Promise<QueueConnection> => {
+      const c = await dir.connect(queue, create);
       open.push(c);
       return c;
     };
     const { action } = command;
     if (action.verb === 'stats') {
-      const names = action.queue === undefined ? (dir.names ?? []) : [action.queue];
+      const names = action.queue === undefined ? await dir.names() : [action.queue];
+      if (names.length === 0 && command.target.type !== 'config')
+        throw new QuiError('ERR_QUEUE_NOT_FOUND', `no queue found ${dir.where}`);
       const rows: QueueStatsRow[] = [];
       for (const name of names) {
         const c = await connect(name);
@@ -47,10 +54,11 @@ export async function runInspect(command: InspectCommand, nowMs = Date.now()): P
       }
       return done(command.json ? { queues: rows } : statsTable(rows), command.json);
     }
-    return await act(action, await connect(action.queue), command.json, nowMs);
+    const create = (action.verb === 'pause' || action.verb === 'resume') && action.create;
+    return await act(action, await connect(action.queue, create), command.json, nowMs);
   } catch (thrown) {
     const error = toError(thrown);
-    const code = error instanceof QuiError && JOB_REFUSALS.has(error.code) ? 1 : 2;
+    const code = error instanceof QuiError && NOT_FOUND.has(error.code) ? 1 : 2;
     let line = directory ? directory.explain(error) : (error.message.split('\n', 1)[0] as string);
     // The records name the field (`cursor: …`); on the command line it is an option, and bad usage.
     if (command.action.verb === 'jobs' && error instanceof InvalidOptionsError && error.path === 'cursor')

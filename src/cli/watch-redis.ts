@@ -15,14 +15,7 @@ import {
   type ServeDashboardDeps,
   type ServeDashboardOptions,
 } from './serve-dashboard';
-
-/** Keys scanned per SCAN round when looking for queues. */
-const SCAN_COUNT = 1_000;
-
-/** `s` with Redis glob characters escaped, for a SCAN MATCH pattern. */
-function globEscape(s: string): string {
-  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-}
+import { redisQueueNames } from './store-queues';
 
 /**
  * The queues that have keys under `prefix` on the Redis at `url`: each key of a queue is
@@ -38,32 +31,15 @@ export async function discoverRedisQueues(url: string, prefix: string): Promise<
   // is what the one line names.
   let socketError: Error | undefined;
   client.on('error', (error: Error) => (socketError ??= error));
-  const found = new Set<string>();
   try {
     await client.connect().catch((thrown: unknown) => {
       const error = socketError ?? toError(thrown);
       throw new QuiError('ERR_STORE', `redis at ${url}: ${error.message}`, { cause: error });
     });
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(
-        cursor,
-        'MATCH',
-        `${globEscape(prefix)}{*}:*`,
-        'COUNT',
-        SCAN_COUNT,
-      );
-      cursor = next;
-      for (const key of keys) {
-        const end = key.indexOf('}', prefix.length + 1);
-        if (key.startsWith(`${prefix}{`) && end > prefix.length + 1)
-          found.add(key.slice(prefix.length + 1, end));
-      }
-    } while (cursor !== '0');
+    return await redisQueueNames(client, prefix);
   } finally {
     client.disconnect();
   }
-  return [...found].sort();
 }
 
 /**

@@ -91,6 +91,11 @@ table.grid { border-collapse: collapse; width: 100%; }
 .grid thead th { font-size: 11.5px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; background: #fbfcfd; }
 .grid tbody tr:last-child > * { border-bottom: 0; }
 .grid tbody tr:hover { background: #fafbff; }
+/* The overview's 14 columns fit a 1280 px window: headers wrap ("Completed · 60 min" is wider than
+   its sparkline), and its cells are a little tighter. */
+.overview thead th { white-space: normal; vertical-align: bottom; }
+.overview thead .keep { white-space: nowrap; }
+.overview th, .overview td { padding-left: 8px; padding-right: 8px; }
 .grid tbody th { font-weight: 600; }
 .num { text-align: right !important; font-variant-numeric: tabular-nums; }
 .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
@@ -117,6 +122,8 @@ button.act.danger { color: var(--bad); border-color: #f0c3bf; }
 button.act:disabled { opacity: .5; cursor: wait; }
 td.actions { text-align: right; }
 .stats { display: flex; flex-wrap: wrap; gap: 10px; margin: 0 0 18px; }
+.stats-head { font-size: 12px; font-weight: 600; color: var(--muted); margin: 0 0 6px; }
+.stats.local dd { font-size: 14px; color: var(--muted); }
 .stats div, .fields div { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; min-width: 110px; }
 dt { font-size: 11.5px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 dd { margin: 2px 0 0; font-size: 17px; font-weight: 600; font-variant-numeric: tabular-nums; }

@@ -27,6 +27,8 @@ export interface DashboardHost {
   /** Lifecycle events (a system's own and, on shared stores, other processes'). */
   readonly events: QuiEventBus;
   readonly stopped: boolean;
+  /** The process id this host heartbeats under (a system's); `undefined` for connections, which hold no lease. */
+  readonly processId: string | undefined;
   queues(): readonly string[];
   stats(queue: string): Promise<QueueStats>;
   /** The records calls of `queue` (they reject with `ERR_RECORDS_OFF` when it keeps none). */
@@ -47,6 +49,7 @@ export function systemHost(system: QuiSystem): DashboardHost {
     get stopped() {
       return system.stopped;
     },
+    processId: system.processId,
     queues: () => system.queues(),
     stats: (queue) => system.queue(queue).stats(),
     control: (queue) => controlOf(system.queue(queue)),
@@ -97,6 +100,7 @@ export function connectionsHost(source: DashboardConnections): DashboardHost {
     clock: systemClock,
     events,
     stopped: false,
+    processId: undefined,
     queues: () => [...byName.keys()],
     stats: (queue) => get(queue).stats(),
     control: (queue) => {

@@ -106,8 +106,8 @@ export function overviewPage(ctx: RenderContext, queues: readonly QueueSummary[]
             ${JOB_STATES.map((s) => html`<th scope="col" class="num">${s}</th>`)}
             <th scope="col" class="num" title="busy / all">Workers</th>
             <th scope="col" class="num">Oldest waiting</th>
-            <th scope="col">Completed · 60 min</th>
-            <th scope="col">Failed · 60 min</th>
+            <th scope="col">Completed <span class="keep">· 60 min</span></th>
+            <th scope="col">Failed <span class="keep">· 60 min</span></th>
           </tr>
         </thead>
         <tbody>
@@ -212,7 +212,7 @@ export function queuePage(ctx: RenderContext, view: QueueView, cursor: string | 
       <div class="spacer"></div>
       ${controls}
     </div>
-    <dl class="stats">
+    <dl class="stats" data-scope="now">
       ${waiting}
       <div>
         <dt>delayed</dt>
@@ -222,32 +222,32 @@ export function queuePage(ctx: RenderContext, view: QueueView, cursor: string | 
         <dt>idle workers</dt>
         <dd>${s.stats.parkedPolls}</dd>
       </div>
-      <div>
-        <dt>enqueued</dt>
-        <dd>${s.stats.totals.enqueued}</dd>
-      </div>
-      <div>
-        <dt>completed</dt>
-        <dd>${s.stats.totals.completed}</dd>
-      </div>
-      <div>
-        <dt>failed attempts</dt>
-        <dd>${s.stats.totals.failed}</dd>
-      </div>
-      <div>
-        <dt>retried</dt>
-        <dd>${s.stats.totals.retried}</dd>
-      </div>
-      <div>
-        <dt>dead</dt>
-        <dd>${s.stats.totals.dead}</dd>
-      </div>
-      <div>
-        <dt>lost</dt>
-        <dd>${s.stats.totals.lost}</dd>
-      </div>
+    </dl>
+    ${s.counts ? storeCards(s.counts) : ''}
+    <h2 class="stats-head">Counted by this process since it started</h2>
+    <dl class="stats local" data-scope="process">
+      ${card('enqueued', s.stats.totals.enqueued)} ${card('completed', s.stats.totals.completed)}
+      ${card('failed attempts', s.stats.totals.failed)} ${card('retried', s.stats.totals.retried)}
+      ${card('dead', s.stats.totals.dead)} ${card('lost', s.stats.totals.lost)}
     </dl>
     ${s.hasRecords ? html`<nav class="tabs" aria-label="states">${tabs}</nav>` : ''} ${list}`;
+}
+
+function card(label: string, n: number): SafeHtml {
+  return html`<div>
+    <dt>${label}</dt>
+    <dd>${n.toLocaleString('en')}</dd>
+  </div>`;
+}
+
+/**
+ * The store's totals per state: what every process sharing the queue reads. The process's own
+ * counters go below them under their own heading, so "completed 0" of a process that ran no job
+ * never sits unlabelled beside the store's "completed 292".
+ */
+function storeCards(counts: Readonly<Record<JobState, number>>): SafeHtml {
+  return html`<h2 class="stats-head">Jobs in the store, every process</h2>
+    <dl class="stats" data-scope="store">${JOB_STATES.map((state) => card(state, counts[state]))}</dl>`;
 }
 
 function pre(value: unknown, ctx: RenderContext, field: string): SafeHtml {

@@ -94,21 +94,22 @@ export class ReadModel {
 
   async summary(name: string): Promise<QueueSummary> {
     const control = await this.control(name);
-    const [stats, counts, paused, workers] = await Promise.all([
+    const [stats, counts, paused, local, processes] = await Promise.all([
       this.system.stats(name),
       control?.counts(),
       control?.isPaused(),
       this.workers(name),
+      control?.processes(),
     ]);
     return {
       name,
       stats,
       counts,
       paused,
-      workers:
-        workers === undefined
-          ? undefined
-          : { busy: Math.max(0, workers - stats.parkedPolls), total: workers },
+      workers: this.allWorkers(
+        local === undefined ? undefined : { busy: Math.max(0, local - stats.parkedPolls), total: local },
+        processes ?? [],
+      ),
       oldestWaitingAgeMs: this.activity.oldestWaitingAgeMs(name),
       series: this.activity.series(name),
       hasRecords: control !== undefined,
@@ -176,6 +177,26 @@ export class ReadModel {
 
   now(): number {
     return this.system.clock.wallNow();
+  }
+
+  /**
+   * The queue's workers in every live process: this process's own, counted now, plus what the
+   * other processes sharing the store said in their last heartbeat (so `qui dashboard --redis`,
+   * which runs none, shows the ones its processes page lists). Undefined when there are none.
+   */
+  private allWorkers(
+    local: { busy: number; total: number } | undefined,
+    processes: readonly ProcessInfo[],
+  ): { busy: number; total: number } | undefined {
+    const now = this.now();
+    const others = processes.filter((p) => p.processId !== this.system.processId && p.expiresAtMs > now);
+    const sum = { busy: local?.busy ?? 0, total: local?.total ?? 0 };
+    for (const p of others) {
+      sum.busy += p.workers.busy;
+      sum.total += p.workers.total;
+    }
+    // Processes that run the queue without a pool (a dashboard, a producer) are not workers.
+    return local === undefined && sum.total === 0 ? undefined : sum;
   }
 
   /** The running workers of queue `name`'s pool, or undefined when it has none. */

@@ -41,7 +41,7 @@ export function resolveSqliteStoreOptions(options: unknown): ResolvedSqliteStore
 }
 
 /** Loads better-sqlite3 on first use: it is an optional peer dependency. @internal */
-function loadBetterSqlite3(): typeof BetterSqlite3 {
+export function loadBetterSqlite3(): typeof BetterSqlite3 {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('better-sqlite3') as typeof BetterSqlite3;

@@ -84,6 +84,19 @@ run('the dashboard in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('fits the overview table in its card at 1280 px wide, the last column in view without scrolling', async () => {
+    demo = await startDemo();
+    const page = await open(demo.url);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const widths = await page.evaluate<{ card: number; table: number; lastRight: number; cardRight: number }>(
+      "(() => { const w = document.querySelector('.table-wrap'); const t = w.querySelector('table');" +
+        " const last = t.querySelector('thead th:last-child').getBoundingClientRect();" +
+        ' return { card: w.clientWidth, table: t.scrollWidth, lastRight: last.right, cardRight: w.getBoundingClientRect().right }; })()',
+    );
+    expect(widths.table).toBeLessThanOrEqual(widths.card);
+    expect(widths.lastRight).toBeLessThanOrEqual(widths.cardRight);
+  });
+
   it('is read-only without authorize: no buttons, and a POST from the page answers 403', async () => {
     demo = await startDemo();
     await deadReport(demo, 'jan');

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort } from 'node:worker_threads';
 import pino from 'pino';
 import { InvalidSpecError, QuiError, toError } from '../../errors';
@@ -28,6 +29,8 @@ const port: Port = parentPort
 let processor: Processor | undefined;
 let log: Logger | undefined;
 let current: { readonly seq: number; readonly controller: AbortController } | undefined;
+/** The attempt whose code is running: timers and promises keep the seq of the attempt that made them. */
+const owner = new AsyncLocalStorage<number>();
 
 function onMessage(message: ParentMessage): void {
   switch (message.type) {
@@ -76,7 +79,7 @@ async function run(seq: number, job: Job): Promise<void> {
   };
   let outcome: ChildOutcome;
   try {
-    const returned = await (processor as Processor)(job, ctx);
+    const returned = await owner.run(seq, () => (processor as Processor)(job, ctx));
     if (!isJobResult(returned)) outcome = { status: 'bad-result', shape: shapeOf(returned) };
     else if (returned.ok) outcome = { status: 'completed', value: returned.value };
     else outcome = { status: 'failed', error: sendError(returned.error) };
@@ -110,6 +113,28 @@ function shapeOf(value: unknown): string {
   const keys = Object.keys(value);
   return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 5).join(', ')}`;
 }
+
+/**
+ * An uncaught error (or unhandled rejection) thrown by code that is not the running attempt's — a
+ * timer an earlier attempt left behind, a module-level callback — is not blamed on that attempt:
+ * the parent logs it with the worker and replaces this thread or process once the attempt ends
+ * (its state can no longer be trusted). One thrown by the running attempt's own code, or while no
+ * attempt runs, ends the thread or process as Node would (the attempt is lost; the worker restarts).
+ */
+function onUncaught(error: unknown): void {
+  const running = current;
+  if (running !== undefined && owner.getStore() !== running.seq) {
+    port.post({ type: 'stray-error', seq: running.seq, error: sendError(toError(error)) });
+    return;
+  }
+  process.off('uncaughtException', onUncaught);
+  // Thrown again outside the handler, with no handler left: Node's own ending (the thread's
+  // 'error' event, the process's exit code 1 and stack on stderr), as had we not listened.
+  setImmediate(() => {
+    throw error;
+  });
+}
+process.on('uncaughtException', onUncaught);
 
 if (parentPort) parentPort.on('message', onMessage);
 else {

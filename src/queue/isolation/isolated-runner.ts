@@ -4,7 +4,7 @@ import type { Job } from '../../jobs/job';
 import type { Logger } from '../../logging';
 import type { AttemptDeps, AttemptOutcome, AttemptSpan, RunningAttempt } from '../../tasks/run-attempt';
 import { spawnProcess, spawnThread, type Channel, type ChannelExit, type ChannelLimits } from './channel';
-import { reviveError, sendError, type ChildMessage } from './protocol';
+import { reviveError, sendError, type ChildMessage, type ChildOutcome } from './protocol';
 
 /** `workers.isolation` and its companions, validated. @internal */
 export interface ResolvedIsolation {
@@ -35,6 +35,8 @@ class Slot {
   ready = false;
   /** Being retired (timed out, aborted): its exit is expected. */
   retiring = false;
+  /** An error outside any attempt was thrown there: retired once its running attempt ends. */
+  tainted = false;
   grace: TimerHandle | undefined;
   kill: (() => void) | undefined;
   readonly started: Promise<void>;
@@ -256,22 +258,39 @@ export class IsolatedRunner {
         }
         return;
       }
+      case 'stray-error':
+        slot.tainted = true;
+        this.hooks.log.error(
+          { err: reviveError(message.error), runningJobId: this.attempt?.job.id },
+          'uncaught error outside the running attempt: not blamed on it; replacing the thread or process after it',
+        );
+        return;
       case 'done': {
         if (slot.retiring) return slot.kill?.();
         const attempt = this.attempt;
         if (!attempt || attempt.seq !== message.seq) return;
-        const o = message.outcome;
-        if (o.status === 'completed') return void attempt.end({ status: 'completed', value: o.value });
-        if (o.status === 'bad-result') {
-          const error = new QuiError(
-            'ERR_BAD_RESULT',
-            `job ${attempt.job.id}: the processor returned ${o.shape}; it must return ok(value) or err(error)`,
-          );
-          return void attempt.end({ status: 'bad-result', value: undefined, error });
+        this.end(attempt, message.outcome);
+        // Its state can no longer be trusted: the next attempt gets a fresh thread or process.
+        if (slot.tainted) {
+          this.recycle(slot, message.seq, this.stopped(), false, undefined);
+          slot.kill?.();
         }
-        return void attempt.end({ status: 'failed', error: reviveError(o.error) });
+        return;
       }
     }
+  }
+
+  /** Ends `attempt` as the thread reported it. */
+  private end(attempt: IsolatedAttempt, o: ChildOutcome): void {
+    if (o.status === 'completed') return void attempt.end({ status: 'completed', value: o.value });
+    if (o.status === 'bad-result') {
+      const error = new QuiError(
+        'ERR_BAD_RESULT',
+        `job ${attempt.job.id}: the processor returned ${o.shape}; it must return ok(value) or err(error)`,
+      );
+      return void attempt.end({ status: 'bad-result', value: undefined, error });
+    }
+    attempt.end({ status: 'failed', error: reviveError(o.error) });
   }
 
   private onExit(slot: Slot, exit: ChannelExit): void {

@@ -45,6 +45,11 @@ export type ChildMessage =
   | { readonly type: 'done'; readonly seq: number; readonly outcome: ChildOutcome }
   /** One pino line written through `ctx.log` during attempt `seq`. */
   | { readonly type: 'log'; readonly seq: number; readonly line: string }
+  /**
+   * An uncaught error thrown, while attempt `seq` ran, by code that is not that attempt's (a timer
+   * an earlier attempt left): logged with the worker; the thread is replaced once `seq` ends.
+   */
+  | { readonly type: 'stray-error'; readonly seq: number; readonly error: SentError }
   /** `ctx.progress(value)` during attempt `seq`; the parent's runner passes it to the attempt's `onProgress`. */
   | { readonly type: 'progress'; readonly seq: number; readonly value: unknown };
 

@@ -95,6 +95,12 @@ it('finds the queues under the prefix and shows their records, read-only, runnin
   const leases = await system.queue('mail').processes();
   expect(leases.map((p) => p.processId)).toEqual([system.processId]);
   expect(processes).toContain(system.processId);
+  // The overview's Workers column counts the workers those leases report (it showed "—": none here).
+  const overview = await (await fetch(dash)).text();
+  const row = (q: string) =>
+    overview.slice(overview.indexOf(`<tr data-queue="${q}">`)).split('</tr>')[0] as string;
+  expect(row('mail')).toMatch(/data-field="workers">\s*<span class="busy">0<\/span> \/ 1\s*</);
+  expect(row('idle')).toMatch(/data-field="workers">\s*—\s*</);
   expect((await post(`${dash}api/queues/idle/pause`)).status).toBe(403);
   expect(await system.queue('idle').isPaused()).toBe(false);
   expect((await system.queue('idle').getJob(waiting.id))?.state).toBe('waiting');

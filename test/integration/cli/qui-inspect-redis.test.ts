@@ -79,4 +79,29 @@ function qui(...args: string[]): Promise<{ status: number | null; stdout: string
     expect(listed.status).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`\\n${held.id}\\s+-\\s+low\\s+1\\s+.*operator\\n$`));
   });
+
+  it('refuses a queue with no key under the prefix (exit 1, naming the queues found); stats lists them all', async () => {
+    const where = `under prefix "${prefix}" on ${url} (queues found: "clijobs")`;
+    expect(await qui('jobs', 'nosuch')).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `qui: no queue "nosuch" ${where}\n`,
+    });
+    expect(await qui('pause', 'nosuch')).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `qui: no queue "nosuch" ${where}\n`,
+    });
+    expect(await admin.keys(`${prefix}{nosuch}*`)).toEqual([]);
+    const stats = await qui('stats', '--json');
+    expect(stats).toMatchObject({ status: 0, stderr: '' });
+    expect((JSON.parse(stats.stdout) as { queues: { queue: string }[] }).queues.map((q) => q.queue)).toEqual([
+      'clijobs',
+    ]);
+    expect(await qui('pause', 'nosuch', '--create')).toMatchObject({
+      status: 0,
+      stdout: 'queue nosuch paused\n',
+    });
+    expect(await admin.keys(`${prefix}{nosuch}*`)).not.toEqual([]);
+  });
 });

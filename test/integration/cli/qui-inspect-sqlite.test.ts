@@ -165,6 +165,48 @@ const json = <T>(r: Run): T => {
     expect(await emails.isPaused()).toBe(false);
   });
 
+  it.each([
+    [
+      ['stats', 'nope', '--config', CONFIG],
+      'the config defines no queue "nope" (it defines "emails", "local")',
+    ],
+    [['jobs', 'nope', '--sqlite', file], `no queue "nope" in SQLite file ${file} (queues found: "emails")`],
+    [['stats', 'nope', '--sqlite', file], `no queue "nope" in SQLite file ${file} (queues found: "emails")`],
+    [
+      ['job', 'nope', 'j1', '--sqlite', file],
+      `no queue "nope" in SQLite file ${file} (queues found: "emails")`,
+    ],
+    [['pause', 'nope', '--sqlite', file], `no queue "nope" in SQLite file ${file} (queues found: "emails")`],
+  ])('qui %j refuses an unknown queue: one line naming the known ones, exit 1', (args, line) => {
+    expect(qui(...args)).toMatchObject({ status: 1, signal: null, stdout: '', stderr: `qui: ${line}\n` });
+    // Looking registered nothing: the file still knows one queue.
+    expect(json(qui('stats', '--sqlite', file, '--json'))).toMatchObject({ queues: [{ queue: 'emails' }] });
+  });
+
+  it('pause --create pauses a queue the file has no trace of yet; stats lists every queue found', async () => {
+    expect(qui('pause', 'later', '--create', '--sqlite', file)).toMatchObject({
+      status: 0,
+      stdout: 'queue later paused\n',
+    });
+    const later = await connectQueue({ name: 'later', store: sqliteStore({ path: file }) });
+    try {
+      expect(await later.isPaused()).toBe(true);
+      const r = json<{ queues: { queue: string; paused: boolean }[] }>(
+        qui('stats', '--sqlite', file, '--json'),
+      );
+      expect(r.queues.map((q) => [q.queue, q.paused])).toEqual([
+        ['emails', false],
+        ['later', true],
+      ]);
+      expect(json(qui('resume', 'later', '--sqlite', file, '--json'))).toEqual({
+        queue: 'later',
+        paused: false,
+      });
+    } finally {
+      await later.close();
+    }
+  });
+
   it('stats --config counts every queue on a shared store and starts none of its workers', async () => {
     const job = await emails.enqueue({ n: 2 });
     const before = await emails.counts();
@@ -182,10 +224,6 @@ const json = <T>(r: Run): T => {
   });
 
   it.each([
-    [
-      ['stats', 'nope', '--config', CONFIG],
-      /^qui: the config defines no queue "nope" \(it defines "emails", "local"\)\n$/,
-    ],
     [['jobs', 'local', '--config', CONFIG], /^qui: queue "local" keeps its jobs in a memory store, .*\n$/],
     [['jobs', 'emails', '--sqlite', 'missing.db'], /^qui: cannot find SQLite file \S+missing\.db\n$/],
     [['jobs', 'emails', '--state', 'gone', '--sqlite', 'x'], /^qui: jobs: --state must be one of .*\n$/],

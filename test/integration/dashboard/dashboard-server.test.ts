@@ -62,6 +62,24 @@ describe('pages', () => {
     expect(row('webhooks')).toContain('<td class="num" data-count="waiting">1</td>');
   });
 
+  it("labels the queue page's numbers: the store's totals per state, then this process's counters under their heading", async () => {
+    const d = await start();
+    const done = nextEvent(d.system, 'job.completed');
+    await d.system.queue('emails').enqueue(sendEmail.create({ to: 'ada@example.com' }));
+    await done;
+    const page = await (await fetch(`${d.url}queues/emails`)).text();
+    const scope = (name: string) =>
+      page.slice(page.indexOf(`data-scope="${name}"`)).split('</dl>')[0] as string;
+    const counts = await d.system.queue('emails').counts();
+    for (const state of ['waiting', 'completed', 'dead', 'cancelled'] as const)
+      expect(scope('store')).toMatch(new RegExp(`<dt>${state}</dt>\\s*<dd>${counts[state]}</dd>`));
+    expect(page).toContain('Jobs in the store, every process');
+    expect(page.indexOf('Counted by this process since it started')).toBeLessThan(
+      page.indexOf('data-scope="process"'),
+    );
+    expect(scope('process')).toMatch(/<dt>enqueued<\/dt>\s*<dd>1<\/dd>/);
+  });
+
   it('renders a payload holding markup as text on the job page', async () => {
     const d = await start();
     const id = await deadReport(d, '<script>alert("x")</script><img src=x onerror=alert(1)>');

@@ -135,4 +135,29 @@ describe('isolated workers: other queues stay responsive', () => {
     expect(jobs.seen['job.completed'].every((e) => e.value === 'fast')).toBe(true);
     expect((await q.stats()).totals.handedOut).toBe(2);
   });
+
+  it.each(['thread', 'process'] as const)(
+    "%s: an uncaught error from an earlier job's timer is not blamed on the running job: logged, the job completes, the next runs on a fresh one",
+    async (mode) => {
+      const { q, jobs, log } = await isolated(mode);
+      await q.enqueue({ task: 'leftover' });
+      expect((await jobs.wait('job.completed')).value).toBe('left a timer');
+      const victim = await q.enqueue({ task: 'trigger-leftover' });
+      const done = await jobs.wait('job.completed', 2);
+      expect(done).toMatchObject({ job: { id: victim.id } });
+      const survivedIn = String(done.value).replace('survived in ', '');
+      expect(jobs.count('job.lost')).toBe(0);
+      const [line] = log.find(
+        'uncaught error outside the running attempt: not blamed on it; replacing the thread or process after it',
+        'error',
+      );
+      expect(line).toMatchObject({
+        runningJobId: victim.id,
+        err: { message: 'thrown by a timer an earlier job left' },
+      });
+      await q.enqueue({ task: 'echo' });
+      const next = await jobs.wait('job.completed', 3);
+      expect((next.value as { where: string }).where).not.toBe(survivedIn);
+    },
+  );
 });

@@ -19,13 +19,15 @@ describe('parseCli: the inspection commands', () => {
       ['retry', 'emails', '--all-dead', '--sqlite', 'q.db'],
       { verb: 'retry', queue: 'emails', id: undefined },
     ],
-    [['pause', 'emails', '--sqlite', 'q.db'], { verb: 'pause', queue: 'emails' }],
-    [['resume', 'emails', '--sqlite', 'q.db'], { verb: 'resume', queue: 'emails' }],
+    [['pause', 'emails', '--sqlite', 'q.db'], { verb: 'pause', queue: 'emails', create: false }],
+    [['pause', 'emails', '--create', '--sqlite', 'q.db'], { verb: 'pause', queue: 'emails', create: true }],
+    [['resume', 'emails', '--sqlite', 'q.db'], { verb: 'resume', queue: 'emails', create: false }],
     [
       ['cancel', 'emails', 'j1', '--reason', 'dup', '--sqlite', 'q.db'],
       { verb: 'cancel', queue: 'emails', id: 'j1', reason: 'dup' },
     ],
     [['stats', 'emails', '--sqlite', 'q.db'], { verb: 'stats', queue: 'emails' }],
+    [['stats', '--sqlite', 'q.db'], { verb: 'stats', queue: undefined }],
   ])('reads %j', (argv, action) => {
     expect(parseCli(argv)).toEqual({ type: 'inspect', action, target: SQLITE, json: false });
   });
@@ -84,7 +86,7 @@ describe('parseCli: the inspection commands', () => {
       ['cancel', 'q', 'j', 'k', '--sqlite', 'a'],
       'cancel: takes a queue and a job id, got also "k" (see qui cancel --help)',
     ],
-    [['stats', '--sqlite', 'a'], 'stats: needs a queue name unless given --config (see qui stats --help)'],
+    [['jobs', 'q', '--create', '--sqlite', 'a'], 'jobs: takes no --create (see qui jobs --help)'],
     [['stats', 'q', '--nope', '--sqlite', 'a'], 'stats: unknown option --nope (see qui stats --help)'],
     [['jobs', 'q', '--sqlite', 'a', '--state'], 'jobs: --state needs a value (see qui jobs --help)'],
     [
