@@ -8,7 +8,7 @@ import { coreOf, type QuiSystem } from '../runtime/start-system';
 import type { JobLostEvent } from '../events';
 import type { AttemptHook } from '../tasks/run-attempt';
 import { HistogramMetric, type HistogramSeries } from './histogram-metric';
-import { loadPromClient } from './prom-client';
+import { loadPromClient } from './prometheus-peer';
 import {
   CappedCounts,
   DEFAULT_DURATION_BUCKETS,

@@ -7,7 +7,7 @@ import type { JobCounts } from '../queue/job-control';
 import type { ProcessInfo } from '../stores/job-records';
 import { checkObject, describe, type Fail } from '../validate';
 import type { MetricsRegistry, QuiMetrics } from './create-metrics';
-import { loadPromClient } from './prom-client';
+import { loadPromClient } from './prometheus-peer';
 
 /** What `createStoreMetrics` takes. */
 export interface StoreMetricsOptions {
