@@ -67,7 +67,7 @@ export class TaskSeries {
  * a worker mostly runs one task, so that lookup is usually skipped.
  */
 export class WorkerProbe implements AttemptSpan {
-  /** Monotonic ms the running attempt started, or -1 while idle. */
+  /** Wall-clock ms the running attempt started, or -1 while idle. */
   startedAt = -1;
   /** The series of the running (or last) attempt's task. */
   task: TaskSeries | undefined;
@@ -86,7 +86,8 @@ export class WorkerProbe implements AttemptSpan {
   end(outcome: AttemptOutcome): void {
     const task = this.task;
     if (task === undefined || this.startedAt < 0) return;
-    const seconds = (this.clock.now() - this.startedAt) / 1000;
+    // Wall-clock ms (see createMetrics); a clock stepped back reads as 0, never negative.
+    const seconds = Math.max(0, this.clock.wallNow() - this.startedAt) / 1000;
     this.startedAt = -1;
     switch (outcome.status) {
       case 'completed':

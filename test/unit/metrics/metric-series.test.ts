@@ -53,16 +53,28 @@ describe('metric series', () => {
     const clock = new ManualClock();
     const task = new TaskSeries('q', 't', [0.01, 1]);
     const probe = new WorkerProbe(new QueueSeries('q', [1]), clock);
-    probe.begin(task, clock.now());
+    probe.begin(task, clock.wallNow());
     expect(probe.startedAt).toBeGreaterThanOrEqual(0);
     clock.advance(20);
     probe.end({ status: 'completed', value: 1 });
     expect(probe.startedAt).toBe(-1);
-    probe.begin(task, clock.now()).end({ status: 'timed-out', error: new QuiError('ERR_TASK_TIMEOUT', 't') });
-    probe.begin(task, clock.now()).end({ status: 'aborted', error: new Error('killed') });
+    probe
+      .begin(task, clock.wallNow())
+      .end({ status: 'timed-out', error: new QuiError('ERR_TASK_TIMEOUT', 't') });
+    probe.begin(task, clock.wallNow()).end({ status: 'aborted', error: new Error('killed') });
     probe.end({ status: 'completed', value: 1 }); // not running: ignored
     expect([task.completed, task.failed]).toEqual([1, 1]);
     expect([...task.succeeded.counts]).toEqual([0, 1, 0]);
     expect([...task.failedRuns.counts]).toEqual([1, 0, 0]);
+  });
+
+  it('a worker probe reads the wall clock; one stepped back while an attempt ran counts 0, never negative', () => {
+    const clock = new ManualClock();
+    const task = new TaskSeries('q', 't', [0.01, 1]);
+    const probe = new WorkerProbe(new QueueSeries('q', [1]), clock);
+    probe.begin(task, clock.wallNow() + 5_000); // as if the clock then went back 5 s (an NTP step)
+    probe.end({ status: 'completed', value: 1 });
+    expect(task.succeeded.sum).toBe(0);
+    expect([...task.succeeded.counts]).toEqual([1, 0, 0]);
   });
 });
