@@ -27,8 +27,6 @@ export async function runTree(config: QuiConfig, deps: RunTreeDeps = {}): Promis
   const signals = deps.signals ?? process;
   const exit = deps.exit ?? ((code: number) => process.exit(code));
   const system = await startSystem(config.tree, { ...config.options, logger });
-  // pino's base fields already carry `pid`: naming it again would write the key twice.
-  logger.info('tree started');
   // Signal listeners do not keep Node's event loop alive, and an idle tree on a memory or SQLite
   // store holds no handle: without this timer the process would exit 0 right here.
   const keepAlive = setInterval(noop, KEEP_ALIVE_MS);
@@ -57,6 +55,11 @@ export async function runTree(config: QuiConfig, deps: RunTreeDeps = {}): Promis
   // the default action, so a second signal landing there would kill the process instead of exiting 130.
   signals.on('SIGTERM', onSignal);
   signals.on('SIGINT', onSignal);
+  // Said only once the signals are ours: whoever waits for this line (a supervisor, a test) may
+  // signal at once, and a signal before the listeners are on takes Node's default action (the
+  // process dies of it). pino's base fields already carry `pid`: naming it again would write the
+  // key twice.
+  logger.info('tree started');
   system.events.on('system.failed', () => {
     clearInterval(keepAlive);
     signals.off('SIGTERM', onSignal);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as PromClient from 'prom-client';
-import { InvalidOptionsError, toError } from '../errors';
+import { InvalidOptionsError } from '../errors';
 import { checkInteger, checkObject, describe, type Fail } from '../validate';
 import { queueRuntimes, watchAttempts, watchEnqueued } from '../queue/queue-runtime';
 import type { QueueStats } from '../queue/queue-messages';
@@ -8,7 +8,7 @@ import { coreOf, type QuiSystem } from '../runtime/start-system';
 import type { JobLostEvent } from '../events';
 import type { AttemptHook } from '../tasks/run-attempt';
 import { HistogramMetric, type HistogramSeries } from './histogram-metric';
-import { loadPromClient } from './prometheus-peer';
+import { loadPromClient, scrapeListener } from './prometheus-peer';
 import {
   CappedCounts,
   DEFAULT_DURATION_BUCKETS,
@@ -247,19 +247,7 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
     registry,
     contentType: registry.contentType,
     render,
-    requestListener: (_request, response) => {
-      render().then(
-        (text) => {
-          response.writeHead(200, { 'content-type': registry.contentType });
-          response.end(text);
-        },
-        (error: unknown) => {
-          system.logger.error({ err: toError(error) }, 'metrics scrape failed');
-          response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-          response.end('metrics scrape failed\n');
-        },
-      );
-    },
+    requestListener: scrapeListener(render, registry.contentType, system.logger),
     close() {
       if (closed) return;
       closed = true;

@@ -1,5 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as PromClient from 'prom-client';
-import { QuiError } from '../errors';
+import { QuiError, toError } from '../errors';
+import type { Logger } from '../logging';
 
 /**
  * Loads prom-client on first use: it is an optional peer dependency.
@@ -15,4 +17,29 @@ export function loadPromClient(caller: string): typeof PromClient {
       cause: thrown,
     });
   }
+}
+
+/**
+ * A `node:http` listener that answers any request with `render()`'s text (200, `contentType`), or
+ * a 500 with one line when the scrape fails, logged on `logger`.
+ * @internal
+ */
+export function scrapeListener(
+  render: () => Promise<string>,
+  contentType: string,
+  logger: Logger,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (_request, response) => {
+    render().then(
+      (text) => {
+        response.writeHead(200, { 'content-type': contentType });
+        response.end(text);
+      },
+      (error: unknown) => {
+        logger.error({ err: toError(error) }, 'metrics scrape failed');
+        response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end('metrics scrape failed\n');
+      },
+    );
+  };
 }

@@ -1,5 +1,5 @@
 import type * as PromClient from 'prom-client';
-import { InvalidOptionsError, toError } from '../errors';
+import { InvalidOptionsError } from '../errors';
 import { silentLogger, type Logger } from '../logging';
 import { JOB_STATES } from '../jobs/job-record';
 import type { QueueConnection } from '../queue/connect-queue';
@@ -7,7 +7,7 @@ import type { JobCounts } from '../queue/job-control';
 import type { ProcessInfo } from '../stores/job-records';
 import { checkObject, describe, type Fail } from '../validate';
 import type { MetricsRegistry, QuiMetrics } from './create-metrics';
-import { loadPromClient } from './prometheus-peer';
+import { loadPromClient, scrapeListener } from './prometheus-peer';
 
 /** What `createStoreMetrics` takes. */
 export interface StoreMetricsOptions {
@@ -131,19 +131,7 @@ export function createStoreMetrics(
     registry,
     contentType: registry.contentType,
     render,
-    requestListener: (_request, response) => {
-      render().then(
-        (text) => {
-          response.writeHead(200, { 'content-type': registry.contentType });
-          response.end(text);
-        },
-        (error: unknown) => {
-          logger.error({ err: toError(error) }, 'metrics scrape failed');
-          response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-          response.end('metrics scrape failed\n');
-        },
-      );
-    },
+    requestListener: scrapeListener(render, registry.contentType, logger),
     close() {
       if (closed) return;
       closed = true;
