@@ -6,17 +6,21 @@
  * reported as `heldAtStart` and, in the priority workload, left out of the inversion count
  * (each was handed out while it was the only kind of job waiting). A `retain` parameter of
  * 'off' defines the queue with `retain: false` (no job records); absent, the queue keeps records
- * with the default retention, as a user's queue does.
+ * with the default retention, as a user's queue does. A `metrics` parameter of true turns
+ * `createMetrics` on (prom-client registry, every listener attached), scraped once at the end so
+ * the registry's output is part of the run.
  */
-import { readParams } from '../lib/child';
+import { readParams, SkipError } from '../lib/child';
 import { runQueueContender, type JobData } from '../lib/queue-driver';
 import { createGate, loadQui } from '../lib/qui';
 
 const BULK = 10_000;
-const { retain } = readParams<{ retain?: 'off' | 'default' }>();
+const { retain, metrics: withMetrics } = readParams<{ retain?: 'off' | 'default'; metrics?: boolean }>();
 
 runQueueContender(async ({ concurrency, onStart, onComplete }) => {
   const qui = await loadQui();
+  if (withMetrics && typeof qui.createMetrics !== 'function')
+    throw new SkipError('createMetrics not available');
   const gate = createGate();
   const run = (task: JobData): ReturnType<typeof qui.ok> => {
     onStart(task);
@@ -33,6 +37,7 @@ runQueueContender(async ({ concurrency, onStart, onComplete }) => {
     },
   });
   const system = await qui.startSystem(qui.defineSupervisor({ id: 'root', children: [queueSpec] }));
+  const metrics = withMetrics ? qui.createMetrics(system) : undefined;
   const queue = system.queue<JobData>('bench');
   return {
     supportsPriority: true,
@@ -45,6 +50,13 @@ runQueueContender(async ({ concurrency, onStart, onComplete }) => {
     },
     enqueue: async (data, priority) => void (await queue.enqueue(data, priority ? { priority } : undefined)),
     startWorkers: async () => gate.release(),
-    close: () => system.stop(),
+    async close() {
+      if (metrics) {
+        if (!(await metrics.render()).includes('qui_jobs_completed_total'))
+          throw new Error('no metrics rendered');
+        metrics.close();
+      }
+      await system.stop();
+    },
   };
 });

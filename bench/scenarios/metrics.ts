@@ -22,7 +22,13 @@ export const metricsOverhead: Scenario = {
     const label = `workers=${s.workers}`;
     return [
       { contender: 'qui', label, file: 'contenders/qui.ts', params, reps: s.reps },
-      { contender: 'qui-metrics', label, file: 'contenders/qui-metrics.ts', params, reps: s.reps },
+      {
+        contender: 'qui-metrics',
+        label,
+        file: 'contenders/qui.ts',
+        params: { ...params, metrics: true },
+        reps: s.reps,
+      },
     ] satisfies RunSpec[];
   },
   checks(results, quick) {

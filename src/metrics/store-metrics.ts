@@ -119,14 +119,11 @@ export function createStoreMetrics(
   );
 
   let closed = false;
-  const render = async (): Promise<string> => {
-    round = undefined;
-    try {
-      return await registry.metrics();
-    } finally {
+  // Each scrape reads afresh: the round is dropped once the registry has read it.
+  const render = (): Promise<string> =>
+    registry.metrics().finally(() => {
       round = undefined;
-    }
-  };
+    });
   return {
     registry,
     contentType: registry.contentType,

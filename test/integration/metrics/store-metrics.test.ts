@@ -104,6 +104,25 @@ it("sums the workers of every live process's heartbeat: busy ones active, the re
   expect(valueOf(samples, 'qui_processes', { queue: 'mail' })).toBe(2);
 });
 
+it('reads the store afresh at every scrape', async () => {
+  let waiting = 1;
+  const connection = {
+    name: 'mail',
+    counts: () => Promise.resolve({ ...Object.fromEntries(JOB_STATES.map((s) => [s, 0])), waiting }),
+    isPaused: () => Promise.resolve(false),
+    processes: () => Promise.resolve([]),
+  } as unknown as QueueConnection;
+  const metrics = createStoreMetrics([connection], { registry: new Registry() });
+  const waitingNow = async () =>
+    valueOf(parseExposition(await metrics.render()).samples, 'qui_queue_jobs', {
+      queue: 'mail',
+      state: 'waiting',
+    });
+  expect(await waitingNow()).toBe(1);
+  waiting = 5;
+  expect(await waitingNow()).toBe(5);
+});
+
 it('leaves a queue whose store cannot be read out of that scrape, and keeps the others', async () => {
   const good = {
     name: 'good',
