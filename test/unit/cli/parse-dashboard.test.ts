@@ -1,3 +1,4 @@
+import { DASHBOARD_USAGE } from '../../../src/cli/parse-dashboard';
 import { parseCli } from '../../../src/cli/parse-cli';
 
 describe('parseCli: qui dashboard', () => {
@@ -85,5 +86,11 @@ describe('parseCli: qui dashboard', () => {
       type: 'usage-error',
       message: 'options go after the command: qui dashboard --config <file> (see qui --help)',
     });
+  });
+
+  it('says in its help what /metrics serves with --redis: the store gauges (it answered 501 once)', () => {
+    for (const name of ['qui_queue_jobs', 'qui_queue_paused', 'qui_processes', 'qui_workers'])
+      expect(DASHBOARD_USAGE).toContain(name);
+    expect(DASHBOARD_USAGE).not.toContain('501');
   });
 });
