@@ -58,8 +58,9 @@ export async function runTree(config: QuiConfig, deps: RunTreeDeps = {}): Promis
   // Said only once the signals are ours: whoever waits for this line (a supervisor, a test) may
   // signal at once, and a signal before the listeners are on takes Node's default action (the
   // process dies of it). pino's base fields already carry `pid`: naming it again would write the
-  // key twice.
-  logger.info('tree started');
+  // key twice. `processId` is what job records (`qui job`: process) and the processes page name
+  // this process by: logged here, a record can be traced back to this process's pid and logs.
+  logger.info({ processId: system.processId }, 'tree started');
   system.events.on('system.failed', () => {
     clearInterval(keepAlive);
     signals.off('SIGTERM', onSignal);

@@ -67,4 +67,20 @@ describe('runTree', () => {
     expect(started.match(/"pid":/g)).toHaveLength(1);
     expect((JSON.parse(started) as { pid: number }).pid).toBe(process.pid);
   });
+
+  it('logs "tree started" with the system\'s processId, the id job records and heartbeats name the process by', async () => {
+    const lines: string[] = [];
+    const signals = new EventEmitter();
+    let exitedOnce!: () => void;
+    const exited = new Promise<void>((resolve) => (exitedOnce = resolve));
+    const system = await runTree(loadConfig('test/fixtures/configs/default-tree.ts'), {
+      logger: createCliLogger({ write: (line: string) => void lines.push(line) }, 'info'),
+      signals: signals as unknown as NodeJS.Process,
+      exit: () => exitedOnce(),
+    });
+    signals.emit('SIGTERM', 'SIGTERM');
+    await exited;
+    const started = lines.find((line) => line.includes('"tree started"')) as string;
+    expect((JSON.parse(started) as { processId?: string }).processId).toBe(system.processId);
+  });
 });
