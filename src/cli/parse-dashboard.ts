@@ -31,7 +31,9 @@ createDashboard(system, { authorize }) in your own server.
 
 With --redis it runs no tree: it serves the queues that other processes run on that Redis, read
 from their job records through connectQueue (every queue found under the prefix, or those --queue
-names). It runs none of their jobs, holds no lease and reaps nothing; /metrics answers 501.
+names). It runs none of their jobs, holds no lease and reaps nothing. Its /metrics serves the
+store's gauges of those queues (qui_queue_jobs per state, qui_queue_paused, qui_processes,
+qui_workers); the per-task counters and histograms are the running processes' own.
 
 Options:
   --config <file>   The config module (see qui start --help)
