@@ -51,8 +51,14 @@ export function relative(atMs: number | undefined, nowMs: number): string {
 
 /** What a record's last column says: its error, else why it was lost or cancelled. */
 function note(r: JobRecord): string {
+  if (r.corrupt) return `cannot be decoded: ${r.corrupt.reason}`;
   if (r.error) return r.error.code ? `${r.error.code}: ${r.error.message}` : r.error.message;
   return r.reason ?? '';
+}
+
+/** When the job was enqueued, or `undefined` on a corrupt record whose body did not say (its stand-in 0). */
+function enqueuedAt(r: JobRecord): number | undefined {
+  return r.corrupt && r.enqueuedAtMs === 0 ? undefined : r.enqueuedAtMs;
 }
 
 /** When a record entered its state, as well as the record tells. */
@@ -60,7 +66,7 @@ function since(r: JobRecord): number | undefined {
   if (r.finishedAtMs !== undefined) return r.finishedAtMs;
   if (r.state === 'active') return r.startedAtMs;
   if (r.state === 'delayed' || r.state === 'failed') return r.runAtMs;
-  return r.enqueuedAtMs;
+  return enqueuedAt(r);
 }
 
 /** `qui jobs`: one row per record. */
@@ -70,7 +76,7 @@ export function jobsTable(records: readonly JobRecord[], nowMs: number): string 
     r.taskName ?? '-',
     r.priority,
     String(r.attempts),
-    relative(r.enqueuedAtMs, nowMs),
+    relative(enqueuedAt(r), nowMs),
     relative(since(r), nowMs),
     note(r),
   ]);
@@ -88,15 +94,16 @@ export function jobDetail(r: JobRecord, nowMs: number): string {
     ['task', r.taskName ?? '-'],
     ['priority', r.priority],
     ['attempts', `${r.attempts} (retries allowed: ${r.options.maxRetries})`],
-    ['enqueued', at(r.enqueuedAtMs)],
+    ['enqueued', at(enqueuedAt(r))],
     ['run at', at(r.runAtMs)],
     ['started', at(r.startedAtMs)],
     ['finished', at(r.finishedAtMs)],
     ['process', r.processId ?? '-'],
     ['worker', r.worker ?? '-'],
     ['reason', r.reason ?? '-'],
-    ['error', r.error ? note(r) : '-'],
+    ['error', r.error ? `${r.error.code ? `${r.error.code}: ` : ''}${r.error.message}` : '-'],
   ];
+  if (r.corrupt) fields.push(['corrupt', `cannot be decoded: ${r.corrupt.reason}`]);
   if (r.deadLetterOf) fields.push(['dead letter of', `${r.deadLetterOf.queue} / ${r.deadLetterOf.jobId}`]);
   const width = Math.max(...fields.map(([k]) => k.length));
   let out = fields.map(([k, v]) => `${`${k}:`.padEnd(width + 2)}${v}\n`).join('');

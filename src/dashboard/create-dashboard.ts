@@ -99,14 +99,24 @@ export function createDashboard(
       const match = ACTION_ROUTE.exec(subPath);
       if (!match)
         return json(res, 404, { ok: false, error: { code: 'ERR_NOT_FOUND', message: 'no such action' } });
-      if (!canWrite)
-        return json(res, 403, {
-          ok: false,
-          error: { code: 'ERR_READ_ONLY', message: 'this dashboard is read-only for you' },
-        });
-      const problem = crossSiteProblem(req);
-      if (problem) return json(res, 403, { ok: false, error: { code: 'ERR_CROSS_SITE', message: problem } });
       const queue = decodeURIComponent(match[1] as string);
+      const action: DashboardAction = match[2]
+        ? { type: match[2] as 'pause' | 'resume' | 'retry-all', queue }
+        : {
+            type: match[4] as 'retry' | 'remove' | 'cancel',
+            queue,
+            jobId: decodeURIComponent(match[3] as string),
+          };
+      const who = { user, remoteAddress: req.socket?.remoteAddress };
+      // An action refused for want of rights is logged too, with who asked: that is what an audit looks for.
+      const refuse = (code: string, message: string): void => {
+        const jobId = 'jobId' in action ? action.jobId : undefined;
+        log.warn({ action: action.type, queue, jobId, ...who, code }, 'dashboard action refused');
+        json(res, 403, { ok: false, error: { code, message } });
+      };
+      if (!canWrite) return refuse('ERR_READ_ONLY', 'this dashboard is read-only for you');
+      const problem = crossSiteProblem(req);
+      if (problem) return refuse('ERR_CROSS_SITE', problem);
       const control = await model.control(queue);
       if (!control)
         return json(res, 404, {
@@ -119,14 +129,6 @@ export function createDashboard(
           ok: false,
           error: { code: 'ERR_BAD_REQUEST', message: 'the body must be a small JSON object' },
         });
-      const action: DashboardAction = match[2]
-        ? { type: match[2] as 'pause' | 'resume' | 'retry-all', queue }
-        : {
-            type: match[4] as 'retry' | 'remove' | 'cancel',
-            queue,
-            jobId: decodeURIComponent(match[3] as string),
-          };
-      const who = { user, remoteAddress: req.socket?.remoteAddress };
       const reply = await runAction(action, control, body, who, log);
       streams.refreshSoon();
       return json(res, reply.status, reply.body);

@@ -112,7 +112,10 @@ export async function runAction(
         return { status: 200, body: { ok: true, message: `Job ${action.jobId} is waiting again` } };
       case 'remove': {
         const removed = await control.removeJob(action.jobId);
-        if (removed === false) return fail(404, 'ERR_JOB_NOT_FOUND', `no job ${action.jobId}`);
+        if (removed === false) {
+          log.warn({ ...entry, code: 'ERR_JOB_NOT_FOUND' }, 'dashboard action refused');
+          return fail(404, 'ERR_JOB_NOT_FOUND', `no job ${action.jobId}`);
+        }
         log.info(entry, 'dashboard action');
         return { status: 200, body: { ok: true, message: `Removed job ${action.jobId}` } };
       }

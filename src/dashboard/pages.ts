@@ -123,6 +123,11 @@ export function overviewPage(ctx: RenderContext, queues: readonly QueueSummary[]
     </div>`;
 }
 
+/** When the job was enqueued, or `undefined` on a corrupt record whose body did not say (its stand-in 0). */
+function enqueuedAt(r: JobRecord): number | undefined {
+  return r.corrupt && r.enqueuedAtMs === 0 ? undefined : r.enqueuedAtMs;
+}
+
 /** Long ids (UUIDs) cut to their first 8 characters in tables; the link's title holds the whole id. */
 function shortId(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…` : id;
@@ -135,9 +140,11 @@ function jobRow(ctx: RenderContext, r: JobRecord, extra: ((r: JobRecord) => Safe
     <td>${badge(r.state)}</td>
     <td>${r.priority}</td>
     <td class="num">${r.attempts}</td>
-    <td>${timeCell(r.enqueuedAtMs, ctx.nowMs)}</td>
+    <td>${timeCell(enqueuedAt(r), ctx.nowMs)}</td>
     <td>${timeCell(r.finishedAtMs ?? r.startedAtMs, ctx.nowMs)}</td>
-    <td class="clip">${r.error ? r.error.message : (r.reason ?? '')}</td>
+    <td class="clip">
+      ${r.corrupt ? html`<span data-field="corrupt">cannot be decoded: ${r.corrupt.reason}</span>` : r.error ? r.error.message : (r.reason ?? '')}
+    </td>
     ${extra ? html`<td class="actions">${extra(r)}</td>` : ''}
   </tr>`;
 }
@@ -274,7 +281,7 @@ export function jobPage(ctx: RenderContext, view: JobView, id: string): SafeHtml
     ['task', r.taskName ?? '—'],
     ['priority', r.priority],
     ['attempts', `${r.attempts} of ${r.options.maxRetries + 1}`],
-    ['enqueued', timeCell(r.enqueuedAtMs, ctx.nowMs)],
+    ['enqueued', timeCell(enqueuedAt(r), ctx.nowMs)],
     ['due', timeCell(r.runAtMs, ctx.nowMs)],
     ['started', timeCell(r.startedAtMs, ctx.nowMs)],
     ['finished', timeCell(r.finishedAtMs, ctx.nowMs)],
@@ -297,6 +304,15 @@ export function jobPage(ctx: RenderContext, view: JobView, id: string): SafeHtml
           </div>`,
       )}
     </dl>
+    ${
+      r.corrupt
+        ? html`<section class="error" data-field="corrupt">
+            <h2>Record cannot be decoded</h2>
+            <p>${r.corrupt.reason}</p>
+            <p>The store's own fields above are exact; payload and options show what could be read.</p>
+          </section>`
+        : ''
+    }
     <div class="cols">
       <section>
         <h2>Payload</h2>

@@ -77,6 +77,17 @@ export interface JobRecord<TTask = unknown> {
   readonly deadLetterOf: DeadLetterSource | undefined;
   /** Trace context of the enqueue, when tracing is on. */
   readonly trace: Readonly<Record<string, string>> | undefined;
+  /**
+   * Present only on a record the store could not fully decode (a corrupt body, or a corrupt
+   * `error`, `result` or `progress`): `reason` says which part and why. Such a record is still
+   * listed and read, never thrown on: its `id`, `queue`, `state`, `attempts`, timestamps but
+   * `enqueuedAtMs`, `processId`, `worker` and `reason` are exact. The fields only the body holds
+   * are what could still be read of it, else stand-ins: `task` and `taskName` `undefined`,
+   * `priority` `''`, `options` of no retries and no timeout, `enqueuedAtMs` 0, no `runAtMs`,
+   * `deadLetterOf` or `trace`. A part that cannot be read is `undefined`. Never set by the memory
+   * store, which keeps no text.
+   */
+  readonly corrupt?: { readonly reason: string };
 }
 
 /**

@@ -4,9 +4,8 @@
  */
 import type { Redis } from 'ioredis';
 import { QuiError } from '../errors';
-import type { JobError } from '../jobs/job-error';
-import { recordOptions, taskNameOf, type JobRecord, type JobState } from '../jobs/job-record';
-import { decodeJob } from './job-codec';
+import type { JobRecord, JobState } from '../jobs/job-record';
+import { recordOf } from './stored-record';
 
 /** A record's hash, as HGETALL gives it. @internal */
 export type Fields = Record<string, string>;
@@ -31,44 +30,38 @@ export function pairs(list: readonly string[]): Fields {
   return out;
 }
 
-/** @internal The id of the job a hash holds. */
-export function idOf(fields: Fields): string {
-  return decodeJob(fields.b as string).id;
-}
-
-/** @internal The record a hash stands for, as a frozen snapshot. */
-export function toRecord(h: Fields): JobRecord {
-  const job = decodeJob(h.b as string);
-  return Object.freeze({
-    id: job.id,
-    queue: job.queue,
-    task: job.task,
-    taskName: taskNameOf(job.task),
-    priority: job.priority,
-    options: recordOptions(job),
+/**
+ * @internal The record hash `h` of job `id` in queue `queue` (the hash holds no id of its own: its
+ * key does) as a frozen snapshot, even with a corrupt body (see `recordOf`).
+ */
+export function toRecord(h: Fields, id: string, queue: string): JobRecord {
+  return recordOf({
+    id,
+    queue,
+    body: h.b,
     state: h.s as JobState,
-    attempts: Number(h.a),
-    enqueuedAtMs: job.enqueuedAtMs,
-    runAtMs: job.runAtMs,
+    attempts: Number(h.a ?? 0),
     startedAtMs: number(h.t0),
     finishedAtMs: number(h.t1),
-    error: parse(h.e) as JobError | undefined,
-    result: parse(h.r),
-    progress: parse(h.p),
+    error: h.e,
+    result: h.r,
+    progress: h.p,
     processId: h.pid,
     worker: h.wk,
     reason: h.why,
-    deadLetterOf: job.deadLetterOf,
-    trace: job.trace,
   });
+}
+
+/** @internal Record hashes answered by a script as id, field list, id, field list…, as records. */
+export function toRecords(list: readonly (string | string[])[], queue: string): JobRecord[] {
+  const out: JobRecord[] = [];
+  for (let i = 0; i + 1 < list.length; i += 2)
+    out.push(toRecord(pairs(list[i + 1] as string[]), list[i] as string, queue));
+  return out;
 }
 
 function number(text: string | undefined): number | undefined {
   return text === undefined ? undefined : Number(text);
-}
-
-function parse(text: string | undefined): unknown {
-  return text === undefined ? undefined : (JSON.parse(text) as unknown);
 }
 
 /** @internal Runs a MULTI, throwing `ERR_STORE` for a failed command. */

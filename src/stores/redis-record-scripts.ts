@@ -375,7 +375,7 @@ return redis.call('HGETALL', rk(id))`;
  * ARGV from 4: requeue (1/0), max age, max count (of lost).
  * Every active job whose process holds no lease past now: with requeue and retries left, it is
  * answered as a candidate {id, seq} for AGAIN; else its record ends lost (process-gone) here.
- * Expired leases are then dropped. Answers {lost records (field lists)…}, {candidates…}.
+ * Expired leases are then dropped. Answers {lost records (id, field list)…}, {candidates…}.
  */
 const REAP_LUA = `${LIB}
 local requeue = ARGV[4] == '1'
@@ -385,13 +385,17 @@ for _, id in ipairs(redis.call('ZRANGE', sk('active'), 0, -1)) do
   local at = redis.call('HMGET', rk(id), 'pid', 'q', 'b')
   local expires = at[1] and tonumber(redis.call('ZSCORE', leases, at[1]))
   if not (expires and expires > now) then
-    local job = requeue and cjson.decode(at[3])
-    if job and job.attempts < job.maxRetries then
+    -- A body that cannot be decoded cannot run again: it ends lost, and the reap goes on.
+    local ok, job = false, nil
+    if requeue then ok, job = pcall(cjson.decode, at[3] or '') end
+    if ok and type(job) == 'table' and type(job.attempts) == 'number'
+      and type(job.maxRetries) == 'number' and job.attempts < job.maxRetries then
       again[#again + 1] = id
       again[#again + 1] = at[2]
     else
       redis.call('HSET', rk(id), 't1', now, 'why', 'process-gone')
       enter(id, 'lost', 'active')
+      lost[#lost + 1] = id
       lost[#lost + 1] = redis.call('HGETALL', rk(id))
       prune('lost', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]), 1)
     end
@@ -415,13 +419,17 @@ return pruned`;
 
 /*
  * ARGV from 4: state, the highest sequence to read ('+inf' or '(<seq>'), limit.
- * Answers {more (1/0), record field lists…}, newest first.
+ * Answers {more (1/0), then id and record field list per record…}, newest first (the hash
+ * holds no id: its key does).
  */
 const LIST_LUA = `${LIB}
 local limit = tonumber(ARGV[6])
 local ids = redis.call('ZREVRANGEBYSCORE', sk(ARGV[4]), ARGV[5], '-inf', 'LIMIT', 0, limit + 1)
 local out = {#ids > limit and 1 or 0}
-for i = 1, math.min(#ids, limit) do out[#out + 1] = redis.call('HGETALL', rk(ids[i])) end
+for i = 1, math.min(#ids, limit) do
+  out[#out + 1] = ids[i]
+  out[#out + 1] = redis.call('HGETALL', rk(ids[i]))
+end
 return out`;
 
 /** Adds jobs and writes their records. */

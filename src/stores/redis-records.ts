@@ -33,7 +33,7 @@ import {
   REMOVE,
   RETRY_LATER,
 } from './redis-record-scripts';
-import { exec, fields, idOf, pairs, toRecord, type Fields } from './redis-record-fields';
+import { exec, fields, pairs, toRecord, toRecords, type Fields } from './redis-record-fields';
 import { RedisBus } from './redis-bus';
 import { runScript, type Script } from './redis-scripts';
 
@@ -97,7 +97,7 @@ export class RedisJobRecords implements JobRecords {
   async get(id: string): Promise<JobRecord | undefined> {
     this.host.open();
     const fields = await this.host.client.hgetall(this.recordKey(id));
-    return fields.b === undefined ? undefined : toRecord(fields);
+    return fields.s === undefined ? undefined : toRecord(fields, id, this.host.queue);
   }
 
   async list(query: RecordQuery): Promise<RecordPage> {
@@ -108,12 +108,16 @@ export class RedisJobRecords implements JobRecords {
       if (match === null) throw badCursorError(cursor);
       max = `(${match[1] as string}`;
     }
-    const [more, ...lists] = (await this.run(LIST, 0, [state, max, limit])) as [number, ...string[][]];
-    const rows = lists.map(pairs);
-    const last = rows[rows.length - 1];
+    const [more, ...list] = (await this.run(LIST, 0, [state, max, limit])) as [number, ...string[]];
+    const records = toRecords(list, this.host.queue);
+    const lastFields = list[list.length - 1] as unknown as string[] | undefined;
+    const last = records[records.length - 1];
     return {
-      records: rows.map(toRecord),
-      cursor: more === 1 && last !== undefined ? `${last.q as string}:${idOf(last)}` : undefined,
+      records,
+      cursor:
+        more === 1 && last !== undefined && lastFields !== undefined
+          ? `${pairs(lastFields).q as string}:${last.id}`
+          : undefined,
     };
   }
 
@@ -243,7 +247,7 @@ export class RedisJobRecords implements JobRecords {
     const [outcome, ...rest] = (await this.run(CANCEL, nowMs, args)) as string[];
     switch (outcome) {
       case 'cancelled':
-        return { state: 'cancelled', record: toRecord(pairs(rest)) };
+        return { state: 'cancelled', record: toRecord(pairs(rest), id, this.host.queue) };
       case 'active': {
         const record = await this.get(id);
         if (record === undefined) throw jobNotFoundError(this.host.queue, id);
@@ -294,8 +298,8 @@ export class RedisJobRecords implements JobRecords {
 
   async reap(nowMs: number, requeue: boolean): Promise<readonly JobRecord[]> {
     const args = [requeue ? 1 : 0, ...this.rule('lost')];
-    const [lost, again] = (await this.run(REAP, nowMs, args)) as [string[][], string[]];
-    const changed = lost.map((list) => toRecord(pairs(list)));
+    const [lost, again] = (await this.run(REAP, nowMs, args)) as [(string | string[])[], string[]];
+    const changed = toRecords(lost, this.host.queue);
     for (let i = 0; i < again.length; i += 2) {
       const id = again[i] as string;
       const seen = await this.host.client.hgetall(this.recordKey(id));
@@ -345,7 +349,7 @@ export class RedisJobRecords implements JobRecords {
     const { channel, origin } = this.host;
     const args = [id, seen.q as string, this.laneOf(next), channel, origin, ...fields(values)];
     const reply = (await this.run(AGAIN, nowMs, args)) as string[];
-    return reply.length === 0 ? undefined : toRecord(pairs(reply));
+    return reply.length === 0 ? undefined : toRecord(pairs(reply), id, this.host.queue);
   }
 
   private laneOf(job: Job): number {

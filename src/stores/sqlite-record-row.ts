@@ -1,7 +1,7 @@
 import type { Job } from '../jobs/job';
 import type { JobError } from '../jobs/job-error';
-import { recordOptions, taskNameOf, type JobRecord, type JobState } from '../jobs/job-record';
-import { decodeJob } from './job-codec';
+import type { JobRecord, JobState } from '../jobs/job-record';
+import { recordOf } from './stored-record';
 
 /** A row of qui_records as read (safe integers off: every value but the seqs fits a number). @internal */
 export interface RecordRow {
@@ -49,30 +49,22 @@ export interface SqliteRecordsHost {
   watch(): void;
 }
 
-/** A record row as a frozen {@link JobRecord}. @internal */
-export function toRecord(row: RecordRow): JobRecord {
-  const job = decodeJob(row.job);
-  return Object.freeze({
-    id: job.id,
-    queue: job.queue,
-    task: job.task,
-    taskName: taskNameOf(job.task),
-    priority: job.priority,
-    options: recordOptions(job),
+/** A record row of queue `queue` as a frozen {@link JobRecord}, even with a corrupt body (see `recordOf`). @internal */
+export function toRecord(row: RecordRow, queue: string): JobRecord {
+  return recordOf({
+    id: row.id,
+    queue,
+    body: row.job,
     state: row.state,
     attempts: row.attempts,
-    enqueuedAtMs: job.enqueuedAtMs,
-    runAtMs: job.runAtMs,
     startedAtMs: row.started_at ?? undefined,
     finishedAtMs: row.finished_at ?? undefined,
-    error: parse(row.error) as JobError | undefined,
-    result: parse(row.result),
-    progress: parse(row.progress),
+    error: row.error ?? undefined,
+    result: row.result ?? undefined,
+    progress: row.progress ?? undefined,
     processId: row.process_id ?? undefined,
     worker: row.worker ?? undefined,
     reason: row.reason ?? undefined,
-    deadLetterOf: job.deadLetterOf,
-    trace: job.trace,
   });
 }
 
@@ -85,8 +77,4 @@ export function errorText(error: JobError | undefined): string | null {
 export function nextAttempt(job: Job): Job {
   const { runAtMs: _runAtMs, ...rest } = job;
   return { ...rest, attempts: rest.attempts + 1 };
-}
-
-function parse(text: string | null): unknown {
-  return text === null ? undefined : (JSON.parse(text) as unknown);
 }

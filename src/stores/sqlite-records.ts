@@ -157,7 +157,7 @@ export class SqliteJobRecords implements JobRecords {
   /** A take removed job `id` but could not decode it: its record ends lost, with the error. */
   private undecodable(id: string, error: Error, nowMs: number): void {
     const err: JobError = { name: error.name, message: error.message };
-    this.endRecord(id, 'lost', 'undecodable', err, nowMs);
+    this.endRecord(id, 'lost', 'decode', err, nowMs);
   }
 
   /** Read by the store's takes: while paused they hand out nothing. */
@@ -194,7 +194,10 @@ export class SqliteJobRecords implements JobRecords {
     const more = rows.length > limit;
     if (more) rows.pop();
     const last = rows[rows.length - 1];
-    return { records: rows.map(toRecord), cursor: more && last ? String(last.entered) : undefined };
+    return {
+      records: rows.map((row) => toRecord(row, this.queue)),
+      cursor: more && last ? String(last.entered) : undefined,
+    };
   }
 
   counts(): Readonly<Record<JobState, number>> {
@@ -310,8 +313,9 @@ export class SqliteJobRecords implements JobRecords {
     return this.tx(() => {
       const changed: JobRecord[] = [];
       for (const row of this.s.orphans.all({ q: this.q, now: nowMs }) as RecordRow[]) {
-        const job = decodeJob(row.job);
-        if (requeue && job.attempts < job.maxRetries) {
+        // A body that cannot be decoded cannot run again: lost, so one bad row never stops a reap.
+        const job = readable(row.job);
+        if (requeue && job !== undefined && job.attempts < job.maxRetries) {
           this.again(row.id, job, nowMs);
           changed.push(this.record(row.id) as JobRecord);
         } else {
@@ -348,7 +352,7 @@ export class SqliteJobRecords implements JobRecords {
   /** Record `id` as it is in the file (inside a transaction: nothing pending to flush). */
   private record(id: string): JobRecord | undefined {
     const row = this.s.get.get(this.q, id) as RecordRow | undefined;
-    return row === undefined ? undefined : toRecord(row);
+    return row === undefined ? undefined : toRecord(row, this.queue);
   }
 
   /** Parameters naming record `id` while active under this process. */
@@ -394,5 +398,14 @@ export class SqliteJobRecords implements JobRecords {
   /** Prunes ended records of `state` past retention, at most `max` (see {@link pruneEnded}). */
   private pruneState(state: JobEndState, nowMs: number, max: number): number {
     return pruneEnded(this.s, this.q, this.retention[state], state, nowMs, max);
+  }
+}
+
+/** The job a record row holds, or `undefined` when its body cannot be decoded. */
+function readable(body: string): Job | undefined {
+  try {
+    return decodeJob(body);
+  } catch {
+    return undefined;
   }
 }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { toJobError } from '../../../src/jobs/job-error';
 import type { JobRecord } from '../../../src/jobs/job-record';
 import { connectQueue, type QueueConnection } from '../../../src/queue/connect-queue';
@@ -221,6 +222,33 @@ const json = <T>(r: Run): T => {
     expect(table.stdout.split('\n')[0]).toBe(
       'QUEUE   PAUSED  WAITING  DELAYED  ACTIVE  FAILED  COMPLETED  DEAD  LOST  CANCELLED',
     );
+  });
+
+  it('lists and shows a record whose body cannot be decoded, marked, and lists the others', async () => {
+    const [good, bad] = [await deadJob('good'), await deadJob('spoiled')];
+    const db = new Database(file);
+    db.prepare('UPDATE qui_records SET job = ? WHERE id = ?').run('not json {', bad);
+    db.close();
+    try {
+      const page = json<{ records: JobRecord[] }>(
+        qui('jobs', 'emails', '--state', 'dead', '--sqlite', file, '--json'),
+      );
+      expect(page.records.slice(0, 2).map((r) => [r.id, r.corrupt?.reason.slice(0, 5)])).toEqual([
+        [bad, 'body:'],
+        [good, undefined],
+      ]);
+      const table = qui('jobs', 'emails', '--state', 'dead', '--sqlite', file);
+      expect(table).toMatchObject({ status: 0, stderr: '' });
+      expect(table.stdout.split('\n')[1]).toMatch(
+        new RegExp(`^${bad}\\s+-\\s+\\s+1\\s+-\\s+.*cannot be decoded: body:`),
+      );
+      const shown = qui('job', 'emails', bad, '--sqlite', file);
+      expect(shown).toMatchObject({ status: 0, stderr: '' });
+      expect(shown.stdout).toMatch(/\nstate: +dead\n/);
+      expect(shown.stdout).toMatch(/\ncorrupt: +cannot be decoded: body: a stored job is not valid JSON/);
+    } finally {
+      await emails.removeJob(bad);
+    }
   });
 
   it.each([

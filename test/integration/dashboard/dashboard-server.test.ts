@@ -92,7 +92,8 @@ describe('pages', () => {
 
 describe('access', () => {
   it('is read-only without authorize: no action buttons, and every action answers 403', async () => {
-    const d = await start();
+    const log = createTestLogger('info');
+    const d = await start({ logger: log.logger });
     const id = await deadReport(d, 'may');
     const page = await (await fetch(`${d.url}dead`)).text();
     expect(page).toContain('read-only');
@@ -100,6 +101,16 @@ describe('access', () => {
     const res = await post(`${d.url}api/queues/reports/jobs/${id}/retry`);
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'ERR_READ_ONLY' } });
+    // The refused attempt is logged with who asked, as an allowed action is.
+    expect(log.find('dashboard action refused', 'warn')).toEqual([
+      expect.objectContaining({
+        action: 'retry',
+        queue: 'reports',
+        jobId: id,
+        code: 'ERR_READ_ONLY',
+        remoteAddress: '127.0.0.1',
+      }),
+    ]);
   });
 
   it('answers 403 to everything when authorize says false', async () => {
@@ -163,6 +174,11 @@ describe('access', () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'ERR_JOB_NOT_FOUND' } });
     expect(log.find('dashboard action refused', 'warn')).toHaveLength(1);
+    expect((await post(`${d.url}api/queues/reports/jobs/nope/remove`)).status).toBe(404);
+    expect(log.find('dashboard action refused', 'warn')).toEqual([
+      expect.objectContaining({ action: 'retry', jobId: 'nope' }),
+      expect.objectContaining({ action: 'remove', jobId: 'nope', code: 'ERR_JOB_NOT_FOUND' }),
+    ]);
   });
 });
 

@@ -89,7 +89,7 @@ it('ends the record of a row that cannot be decoded lost, and reports the row', 
   db.close();
   expect(store.take(5)?.id).toBe(good.id);
   expect(reported).toEqual([bad.id]);
-  expect(store.records!.get(bad.id)).toMatchObject({ state: 'lost', reason: 'undecodable', finishedAtMs: 5 });
+  expect(store.records!.get(bad.id)).toMatchObject({ state: 'lost', reason: 'decode', finishedAtMs: 5 });
   expect(store.records!.counts()).toMatchObject({ lost: 1, active: 1, waiting: 0 });
   store.close();
 });
