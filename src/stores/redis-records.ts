@@ -25,6 +25,7 @@ import { unknownPriorityError } from './job-store';
 import {
   AGAIN,
   CANCEL,
+  COUNTS,
   FINISH,
   LIST,
   PROGRESS,
@@ -118,10 +119,7 @@ export class RedisJobRecords implements JobRecords {
   }
 
   async counts(): Promise<Readonly<Record<JobState, number>>> {
-    this.host.open();
-    const multi = this.host.client.multi();
-    for (const state of JOB_STATES) multi.zcard(this.stateKey(state));
-    const replies = await exec(multi);
+    const replies = (await this.run(COUNTS, 0, JOB_STATES)) as number[];
     const out = zeroCounts();
     JOB_STATES.forEach((state, i) => (out[state] = replies[i] as number));
     return out;
@@ -368,9 +366,6 @@ export class RedisJobRecords implements JobRecords {
 
   private recordKey(id: string): string {
     return `${this.host.base}:job:${id}`;
-  }
-  private stateKey(state: JobState): string {
-    return `${this.host.base}:state:${state}`;
   }
   private leasesKey(): string {
     return `${this.host.base}:leases`;
