@@ -13,7 +13,8 @@
  * state (so pages read newest first, and pruning takes the oldest); `<base>:active:<pid>` a set of
  * the ids active under process pid, and `<base>:actives` the set of those pids;
  * `<base>:paused`, set while paused.
- * Record fields: b body (the job as stored, JSON), s state, q sequence, a attempts, l lane (read
+ * Record fields: b body (the job as stored, JSON), s state, q sequence (not rewritten on completion:
+ * a completed record is never retried or requeued, and LIST reads its state score), a attempts, l lane (read
  * only while the job is held in one: waiting, delayed, failed), dm its member in the delayed set, t0 started,
  * t1 finished, e error (JSON), r result (JSON), p progress (JSON), pid process, wk worker, why reason.
  * With records, the wait lists and delayed sets hold job ids; the body lives in the record.
@@ -233,6 +234,8 @@ for i = 1, n do
   end
 end
 local entries, bodies = {}, {}
+-- The next attempt count of the usual few, without a string.format each.
+local NEXT = {['0'] = '1', ['1'] = '2', ['2'] = '3', ['3'] = '4', ['4'] = '5'}
 for i = 1, n do
   if #entries >= max then break end
   local ids = redis.call('LPOP', KEYS[1 + i], max - #entries)
@@ -247,7 +250,8 @@ for i = 1, n do
       if at[1] then
         local q = int(q0 + j)
         -- The lane field stays: it counts only while the record is held (see unstore).
-        redis.call('HSET', key, 's', 'active', 'q', q, 'a', int(tonumber(at[2]) + 1), 'pid', pid, 't0', ARGV[3])
+        local a = NEXT[at[2]] or int(tonumber(at[2]) + 1)
+        redis.call('HSET', key, 's', 'active', 'q', q, 'a', a, 'pid', pid, 't0', ARGV[3])
         if at[1] == 'waiting' then waited[#waited + 1] = id else redis.call('ZREM', sk(at[1]), id) end
         active[#active + 1] = id
         entries[#entries + 1] = tag .. id
@@ -305,7 +309,10 @@ local ended, into = {}, {}
 for j, at in ipairs(ok) do
   local id, state = ARGV[at], ARGV[at + 2]
   local qs = int(q + j)
-  apply(id, at + 3, {'s', state, 'q', qs, 't1', ARGV[at + 1]}, seen[id])
+  -- A completed record is never retried or requeued, the only moves that compare its sequence:
+  -- it lives in its state's score alone (LIST answers the score).
+  local kv = state == 'completed' and {'s', state, 't1', ARGV[at + 1]} or {'s', state, 'q', qs, 't1', ARGV[at + 1]}
+  apply(id, at + 3, kv, seen[id])
   ended[j] = id
   local entries = into[state]
   if not entries then entries = {}; into[state] = entries end
@@ -448,7 +455,8 @@ return pruned`;
 
 /*
  * ARGV from 4: state, the highest sequence to read ('+inf' or '(<seq>'), limit.
- * Answers {more (1/0), record field lists…}, newest first. Active jobs, in the sets of the
+ * Answers {more (1/0), then per record its sequence and field list…}, newest first (the sequence
+ * from the state's score: a completed record's hash holds none). Active jobs, in the sets of the
  * processes running them (as many as the workers running), are sorted here by sequence.
  */
 const LIST_LUA = `${LIB}
@@ -465,12 +473,15 @@ if ARGV[4] == 'active' then
   end
   table.sort(rows, function(x, y) return x[1] > y[1] end)
   ids = {}
-  for i = 1, math.min(#rows, limit + 1) do ids[i] = rows[i][2] end
+  for i = 1, math.min(#rows, limit + 1) do ids[#ids + 1] = rows[i][2]; ids[#ids + 1] = int(rows[i][1]) end
 else
-  ids = redis.call('ZREVRANGEBYSCORE', sk(ARGV[4]), ARGV[5], '-inf', 'LIMIT', 0, limit + 1)
+  ids = redis.call('ZREVRANGEBYSCORE', sk(ARGV[4]), ARGV[5], '-inf', 'WITHSCORES', 'LIMIT', 0, limit + 1)
 end
-local out = {#ids > limit and 1 or 0}
-for i = 1, math.min(#ids, limit) do out[#out + 1] = redis.call('HGETALL', rk(ids[i])) end
+local out = {#ids > 2 * limit and 1 or 0}
+for i = 1, math.min(#ids, 2 * limit), 2 do
+  out[#out + 1] = ids[i + 1]
+  out[#out + 1] = redis.call('HGETALL', rk(ids[i]))
+end
 return out`;
 
 /* ARGV from 4: the states. Answers the count of each: a ZCARD, the active ones summed over processes. */

@@ -109,12 +109,15 @@ export class RedisJobRecords implements JobRecords {
       if (match === null) throw badCursorError(cursor);
       max = `(${match[1] as string}`;
     }
-    const [more, ...lists] = (await this.run(LIST, 0, [state, max, limit])) as [number, ...string[][]];
-    const rows = lists.map(pairs);
+    // more, then per record: its sequence in the state, its fields.
+    const [more, ...rest] = (await this.run(LIST, 0, [state, max, limit])) as [number, ...unknown[]];
+    const rows: Fields[] = [];
+    for (let i = 1; i < rest.length; i += 2) rows.push(pairs(rest[i] as string[]));
     const last = rows[rows.length - 1];
+    const lastSeq = rest[rest.length - 2] as string;
     return {
       records: rows.map(toRecord),
-      cursor: more === 1 && last !== undefined ? `${last.q as string}:${idOf(last)}` : undefined,
+      cursor: more === 1 && last !== undefined ? `${lastSeq}:${idOf(last)}` : undefined,
     };
   }
 

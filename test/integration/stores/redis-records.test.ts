@@ -125,6 +125,22 @@ describe('redisStore records: active jobs', () => {
     expect(rest.cursor).toBeUndefined();
   });
 
+  it('pages completed records by the order they completed in, not the order they started', async () => {
+    const store = open();
+    const [a, b, c] = [job(), job(), job()];
+    await store.addMany([a, b, c], 0);
+    await store.takeMany(3, 0);
+    for (const j of [c, a, b]) await store.records!.finish(j.id, COMPLETED, 1);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.records!.list({ state: 'completed', limit: 1, cursor });
+      seen.push(...page.records.map((r) => r.id));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    expect(seen).toEqual([b.id, a.id, c.id]);
+  });
+
   it('reaps only the jobs of a process without a lease, and drops it from :actives', async () => {
     const [live, gone] = [open(), open('p2')];
     const [a, b] = [job(), job()];
