@@ -9,10 +9,13 @@
  * built from the base, so they share the queue's hash tag (and hash slot).
  *
  * Keys: `<base>:job:<id>` a hash per record (fields below); `<base>:state:<state>` a sorted set
- * per state, member = job id, score = an INCR sequence taken when the job entered the state (so
- * pages read newest first, and pruning takes the oldest); `<base>:paused`, set while paused.
- * Record fields: b body (the job as stored, JSON), s state, q sequence, a attempts, l lane while
- * the job is held in one (waiting, delayed, failed), dm its member in the delayed set, t0 started,
+ * per state but active, member = job id, score = an INCR sequence taken when the job entered the
+ * state (so pages read newest first, and pruning takes the oldest); `<base>:active:<pid>` a set of
+ * the ids active under process pid, and `<base>:actives` the set of those pids;
+ * `<base>:paused`, set while paused.
+ * Record fields: b body (the job as stored, JSON), s state, q sequence (not rewritten on completion:
+ * a completed record is never retried or requeued, and LIST reads its state score), a attempts, l lane (read
+ * only while the job is held in one: waiting, delayed, failed), dm its member in the delayed set, t0 started,
  * t1 finished, e error (JSON), r result (JSON), p progress (JSON), pid process, wk worker, why reason.
  * With records, the wait lists and delayed sets hold job ids; the body lives in the record.
  * @internal
@@ -28,8 +31,17 @@ local function rk(id) return B .. ':job:' .. id end
 -- Integers go to Redis as strings made here: Redis would format a Lua number with %.17g, slowly.
 local function int(x) return string.format('%d', x) end
 local function sk(state) return B .. ':state:' .. state end
-local function enter(id, state, old)
-  if old then redis.call('ZREM', sk(old), id) end
+-- Active jobs are not in a sorted set: each process has a set of the ids it runs (SADD, SREM and
+-- SMISMEMBER are O(1) each, where a small sorted set is a listpack, O(n) per write), and
+-- <base>:actives lists the processes that may have one.
+local function ak(pid) return B .. ':active:' .. pid end
+local function leave(state, id, pid)
+  if state == 'active' then redis.call('SREM', ak(pid), id) else redis.call('ZREM', sk(state), id) end
+end
+-- The lane or delayed set holds a job only while its record is waiting, delayed or failed.
+local held = {waiting = true, delayed = true, failed = true}
+local function enter(id, state, old, pid)
+  if old then leave(old, id, pid) end
   local q = int(redis.call('INCR', KEYS[1]))
   redis.call('ZADD', sk(state), q, id)
   redis.call('HSET', rk(id), 's', state, 'q', q)
@@ -46,7 +58,8 @@ local function store(id, lane, runAt)
   redis.call('HSET', rk(id), 'l', lane, 'dm', m)
   return 'delayed'
 end
-local function unstore(id)
+local function unstore(id, s)
+  if not held[s] then return end
   local at = redis.call('HMGET', rk(id), 'l', 'dm')
   if at[2] then redis.call('ZREM', KEYS[1 + n + tonumber(at[1])], at[2])
   elseif at[1] and at[1] ~= '0' then redis.call('LREM', KEYS[1 + tonumber(at[1])], 1, id) end
@@ -77,9 +90,11 @@ local function prune(state, max, maxAge, maxCount, ageMax)
   if maxCount >= 0 then
     local over = redis.call('ZCARD', key) - maxCount
     if over > 0 then
-      local heads = redis.call('ZPOPMIN', key, math.min(over, max))
+      local count = math.min(over, max)
+      local heads = redis.call('ZRANGE', key, 0, count - 1)
+      redis.call('ZREMRANGEBYRANK', key, 0, count - 1)
       local gone = {}
-      for i = 1, #heads, 2 do gone[#gone + 1] = rk(heads[i]) end
+      for i, head in ipairs(heads) do gone[i] = rk(head) end
       redis.call('DEL', unpack(gone))
       pruned = #gone
     end
@@ -125,10 +140,10 @@ local q = redis.call('INCRBY', KEYS[1], 2 * added) - 2 * added
 local waiting, delayed = {}, {}
 for i = 9 + acks, #ARGV, 5 do
   local id, lane, runAt = ARGV[i + 2], tonumber(ARGV[i]), ARGV[i + 1]
-  local old = redis.call('HGET', rk(id), 's')
-  if old then
-    unstore(id)
-    redis.call('ZREM', sk(old), id)
+  local old = redis.call('HMGET', rk(id), 's', 'pid')
+  if old[1] then
+    unstore(id, old[1])
+    leave(old[1], id, old[2])
     redis.call('DEL', rk(id))
   end
   q = q + 2
@@ -199,7 +214,7 @@ for i = 8, 7 + o do
       redis.call('LPUSH', KEYS[1 + lane], id)
       redis.call('HSET', rk(id), 'l', lane)
       redis.call('HINCRBY', rk(id), 'a', -1)
-      enter(id, 'waiting', 'active')
+      enter(id, 'waiting', 'active', pid)
       held[j] = nil
     end
     return record(held)
@@ -219,11 +234,13 @@ for i = 1, n do
   end
 end
 local entries, bodies = {}, {}
+-- The next attempt count of the usual few, without a string.format each.
+local NEXT = {['0'] = '1', ['1'] = '2', ['2'] = '3', ['3'] = '4', ['4'] = '5'}
 for i = 1, n do
   if #entries >= max then break end
   local ids = redis.call('LPOP', KEYS[1 + i], max - #entries)
   if ids then
-    -- One sequence range, one ZREM from waiting and one ZADD to active for the whole pop.
+    -- One sequence range, one ZREM from waiting and one SADD to active for the whole pop.
     local q0 = redis.call('INCRBY', KEYS[1], #ids) - #ids
     local waited, active = {}, {}
     local tag = int(i) .. ':'
@@ -232,9 +249,10 @@ for i = 1, n do
       local at = redis.call('HMGET', key, 's', 'a', 'b')
       if at[1] then
         local q = int(q0 + j)
-        redis.call('HSET', key, 's', 'active', 'q', q, 'a', int(tonumber(at[2]) + 1), 'pid', pid, 't0', ARGV[3], 'l', '0')
+        -- The lane field stays: it counts only while the record is held (see unstore).
+        local a = NEXT[at[2]] or int(tonumber(at[2]) + 1)
+        redis.call('HSET', key, 's', 'active', 'q', q, 'a', a, 'pid', pid, 't0', ARGV[3])
         if at[1] == 'waiting' then waited[#waited + 1] = id else redis.call('ZREM', sk(at[1]), id) end
-        active[#active + 1] = q
         active[#active + 1] = id
         entries[#entries + 1] = tag .. id
         bodies[#bodies + 1] = id
@@ -242,7 +260,10 @@ for i = 1, n do
       end
     end
     if #waited > 0 then redis.call('ZREM', sk('waiting'), unpack(waited)) end
-    if #active > 0 then redis.call('ZADD', sk('active'), unpack(active)) end
+    if #active > 0 then
+      redis.call('SADD', ak(pid), unpack(active))
+      redis.call('SADD', B .. ':actives', pid)
+    end
   end
 end
 if #entries == 0 then return {} end
@@ -262,19 +283,25 @@ const FINISH_LUA = `${LIB}
 local pid = ARGV[4]
 local states = {'completed', 'dead', 'lost', 'cancelled'}
 local out, ok, seen = {}, {}, {}
+-- A job is active under this process while it is in the process's active set: one SMISMEMBER
+-- checks the batch.
+local at, ids = {}, {}
 local i = 13
 while i <= #ARGV do
-  local id = ARGV[i]
-  local key = rk(id)
-  local at = redis.call('HMGET', key, 's', 'pid')
-  if at[1] == 'active' and at[2] == pid and not seen[id] then
-    seen[id] = key
-    ok[#ok + 1] = i
-    out[#out + 1] = 1
-  else
-    out[#out + 1] = 0
-  end
+  at[#at + 1] = i
+  ids[#ids + 1] = ARGV[i]
   i = skip(i + 3)
+end
+if #ids == 0 then return out end
+local member = redis.call('SMISMEMBER', ak(pid), unpack(ids))
+for j, id in ipairs(ids) do
+  if member[j] == 1 and not seen[id] then
+    seen[id] = rk(id)
+    ok[#ok + 1] = at[j]
+    out[j] = 1
+  else
+    out[j] = 0
+  end
 end
 if #ok == 0 then return out end
 local q = redis.call('INCRBY', KEYS[1], #ok) - #ok
@@ -282,7 +309,10 @@ local ended, into = {}, {}
 for j, at in ipairs(ok) do
   local id, state = ARGV[at], ARGV[at + 2]
   local qs = int(q + j)
-  apply(id, at + 3, {'s', state, 'q', qs, 't1', ARGV[at + 1]}, seen[id])
+  -- A completed record is never retried or requeued, the only moves that compare its sequence:
+  -- it lives in its state's score alone (LIST answers the score).
+  local kv = state == 'completed' and {'s', state, 't1', ARGV[at + 1]} or {'s', state, 'q', qs, 't1', ARGV[at + 1]}
+  apply(id, at + 3, kv, seen[id])
   ended[j] = id
   local entries = into[state]
   if not entries then entries = {}; into[state] = entries end
@@ -291,7 +321,7 @@ for j, at in ipairs(ok) do
 end
 -- Pruning by age goes by the latest end of the batch.
 now = tonumber(ARGV[ok[#ok] + 1])
-redis.call('ZREM', sk('active'), unpack(ended))
+redis.call('SREM', ak(pid), unpack(ended))
 for k, state in ipairs(states) do
   local entries = into[state]
   if entries then
@@ -313,7 +343,7 @@ local at = redis.call('HMGET', rk(id), 's', 'pid')
 if at[1] ~= 'active' or at[2] ~= ARGV[4] then return 0 end
 apply(id, 10)
 if store(id, tonumber(ARGV[6]), ARGV[7]) == 'waiting' then redis.call('PUBLISH', ARGV[8], ARGV[9]) end
-enter(id, 'failed', 'active')
+enter(id, 'failed', 'active', ARGV[4])
 return 1`;
 
 /* ARGV from 4: process id, job id, then sets and dels. Only while active under this process. */
@@ -336,7 +366,7 @@ local s = at[1]
 if not s then return {'none'} end
 if s == 'active' then return {'active', at[2] or ''} end
 if s ~= 'waiting' and s ~= 'delayed' and s ~= 'failed' then return {'ended', s} end
-unstore(id)
+unstore(id, s)
 apply(id, 7)
 redis.call('HSET', rk(id), 't1', now)
 enter(id, 'cancelled', s)
@@ -350,7 +380,7 @@ local id = ARGV[4]
 local s = redis.call('HGET', rk(id), 's')
 if not s then return 0 end
 if s == 'active' then return -1 end
-unstore(id)
+unstore(id, s)
 redis.call('ZREM', sk(s), id)
 redis.call('DEL', rk(id))
 return 1`;
@@ -363,43 +393,53 @@ return 1`;
  */
 const AGAIN_LUA = `${LIB}
 local id = ARGV[4]
-local at = redis.call('HMGET', rk(id), 's', 'q')
+local at = redis.call('HMGET', rk(id), 's', 'q', 'pid')
 if not at[1] or at[2] ~= ARGV[5] then return {} end
 apply(id, 9)
 store(id, tonumber(ARGV[6]), '')
-enter(id, 'waiting', at[1])
+enter(id, 'waiting', at[1], at[3])
 redis.call('PUBLISH', ARGV[7], ARGV[8])
 return redis.call('HGETALL', rk(id))`;
 
 /*
  * ARGV from 4: requeue (1/0), max age, max count (of lost).
- * Every active job whose process holds no lease past now: with requeue and retries left, it is
- * answered as a candidate {id, seq} for AGAIN; else its record ends lost (process-gone) here.
- * Expired leases are then dropped. Answers {lost records (id, field list)…}, {candidates…}.
+ * Every active job of a process that holds no lease past now (oldest first): with requeue and
+ * retries left, it is answered as a candidate {id, seq} for AGAIN; else its record ends lost
+ * (process-gone) here. Expired leases are then dropped, and processes with no active job left
+ * leave <base>:actives. Answers {lost records (id, field list)…}, {candidates…}.
  */
 const REAP_LUA = `${LIB}
 local requeue = ARGV[4] == '1'
 local leases = B .. ':leases'
 local lost, again = {}, {}
-for _, id in ipairs(redis.call('ZRANGE', sk('active'), 0, -1)) do
-  local at = redis.call('HMGET', rk(id), 'pid', 'q', 'b')
-  local expires = at[1] and tonumber(redis.call('ZSCORE', leases, at[1]))
+for _, p in ipairs(redis.call('SMEMBERS', B .. ':actives')) do
+  local expires = tonumber(redis.call('ZSCORE', leases, p))
   if not (expires and expires > now) then
-    -- A body that cannot be decoded cannot run again: it ends lost, and the reap goes on.
-    local ok, job = false, nil
-    if requeue then ok, job = pcall(cjson.decode, at[3] or '') end
-    if ok and type(job) == 'table' and type(job.attempts) == 'number'
-      and type(job.maxRetries) == 'number' and job.attempts < job.maxRetries then
-      again[#again + 1] = id
-      again[#again + 1] = at[2]
-    else
-      redis.call('HSET', rk(id), 't1', now, 'why', 'process-gone')
-      enter(id, 'lost', 'active')
-      lost[#lost + 1] = id
-      lost[#lost + 1] = redis.call('HGETALL', rk(id))
-      prune('lost', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]), 1)
+    local jobs = {}
+    for _, id in ipairs(redis.call('SMEMBERS', ak(p))) do
+      local at = redis.call('HMGET', rk(id), 'q', 'b')
+      jobs[#jobs + 1] = {id, at[1], at[2]}
+    end
+    table.sort(jobs, function(x, y) return (tonumber(x[2]) or 0) < (tonumber(y[2]) or 0) end)
+    for _, j in ipairs(jobs) do
+      local id = j[1]
+      -- A body that cannot be decoded cannot run again: it ends lost, and the reap goes on.
+      local ok, job = false, nil
+      if requeue then ok, job = pcall(cjson.decode, j[3] or '') end
+      if ok and type(job) == 'table' and type(job.attempts) == 'number'
+        and type(job.maxRetries) == 'number' and job.attempts < job.maxRetries then
+        again[#again + 1] = id
+        again[#again + 1] = j[2]
+      else
+        redis.call('HSET', rk(id), 't1', now, 'why', 'process-gone')
+        enter(id, 'lost', 'active', p)
+        lost[#lost + 1] = id
+        lost[#lost + 1] = redis.call('HGETALL', rk(id))
+        prune('lost', ${PRUNE_ON_WRITE}, tonumber(ARGV[5]), tonumber(ARGV[6]), 1)
+      end
     end
   end
+  if redis.call('EXISTS', ak(p)) == 0 then redis.call('SREM', B .. ':actives', p) end
 end
 for _, p in ipairs(redis.call('ZRANGEBYSCORE', leases, '-inf', now)) do
   redis.call('ZREM', leases, p)
@@ -419,16 +459,48 @@ return pruned`;
 
 /*
  * ARGV from 4: state, the highest sequence to read ('+inf' or '(<seq>'), limit.
- * Answers {more (1/0), then id and record field list per record…}, newest first (the hash
- * holds no id: its key does).
+ * Answers {more (1/0), then per record its id, its sequence and its field list…}, newest first
+ * (the hash holds no id: its key does; the sequence is the state's score: a completed record's
+ * hash holds none). Active jobs, in the sets of the
+ * processes running them (as many as the workers running), are sorted here by sequence.
  */
 const LIST_LUA = `${LIB}
 local limit = tonumber(ARGV[6])
-local ids = redis.call('ZREVRANGEBYSCORE', sk(ARGV[4]), ARGV[5], '-inf', 'LIMIT', 0, limit + 1)
-local out = {#ids > limit and 1 or 0}
-for i = 1, math.min(#ids, limit) do
+local ids
+if ARGV[4] == 'active' then
+  local below = ARGV[5] == '+inf' and math.huge or tonumber(string.sub(ARGV[5], 2))
+  local rows = {}
+  for _, p in ipairs(redis.call('SMEMBERS', B .. ':actives')) do
+    for _, id in ipairs(redis.call('SMEMBERS', ak(p))) do
+      local q = tonumber(redis.call('HGET', rk(id), 'q'))
+      if q and q < below then rows[#rows + 1] = {q, id} end
+    end
+  end
+  table.sort(rows, function(x, y) return x[1] > y[1] end)
+  ids = {}
+  for i = 1, math.min(#rows, limit + 1) do ids[#ids + 1] = rows[i][2]; ids[#ids + 1] = int(rows[i][1]) end
+else
+  ids = redis.call('ZREVRANGEBYSCORE', sk(ARGV[4]), ARGV[5], '-inf', 'WITHSCORES', 'LIMIT', 0, limit + 1)
+end
+local out = {#ids > 2 * limit and 1 or 0}
+for i = 1, math.min(#ids, 2 * limit), 2 do
   out[#out + 1] = ids[i]
+  out[#out + 1] = ids[i + 1]
   out[#out + 1] = redis.call('HGETALL', rk(ids[i]))
+end
+return out`;
+
+/* ARGV from 4: the states. Answers the count of each: a ZCARD, the active ones summed over processes. */
+const COUNTS_LUA = `${LIB}
+local out = {}
+for i = 4, #ARGV do
+  if ARGV[i] == 'active' then
+    local sum = 0
+    for _, p in ipairs(redis.call('SMEMBERS', B .. ':actives')) do sum = sum + redis.call('SCARD', ak(p)) end
+    out[#out + 1] = sum
+  else
+    out[#out + 1] = redis.call('ZCARD', sk(ARGV[i]))
+  end
 end
 return out`;
 
@@ -454,3 +526,5 @@ export const REAP = script(REAP_LUA);
 export const PRUNE = script(PRUNE_LUA);
 /** Reads a page of one state. */
 export const LIST = script(LIST_LUA);
+/** Counts the records of each state. */
+export const COUNTS = script(COUNTS_LUA);

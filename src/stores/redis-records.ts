@@ -25,6 +25,7 @@ import { unknownPriorityError } from './job-store';
 import {
   AGAIN,
   CANCEL,
+  COUNTS,
   FINISH,
   LIST,
   PROGRESS,
@@ -108,24 +109,21 @@ export class RedisJobRecords implements JobRecords {
       if (match === null) throw badCursorError(cursor);
       max = `(${match[1] as string}`;
     }
-    const [more, ...list] = (await this.run(LIST, 0, [state, max, limit])) as [number, ...string[]];
-    const records = toRecords(list, this.host.queue);
-    const lastFields = list[list.length - 1] as unknown as string[] | undefined;
+    // more, then per record: its id, its sequence in the state, its fields.
+    const [more, ...rest] = (await this.run(LIST, 0, [state, max, limit])) as [number, ...unknown[]];
+    const records: JobRecord[] = [];
+    for (let i = 0; i + 2 < rest.length; i += 3)
+      records.push(toRecord(pairs(rest[i + 2] as string[]), rest[i] as string, this.host.queue));
     const last = records[records.length - 1];
+    const lastSeq = rest[rest.length - 2] as string;
     return {
       records,
-      cursor:
-        more === 1 && last !== undefined && lastFields !== undefined
-          ? `${pairs(lastFields).q as string}:${last.id}`
-          : undefined,
+      cursor: more === 1 && last !== undefined ? `${lastSeq}:${last.id}` : undefined,
     };
   }
 
   async counts(): Promise<Readonly<Record<JobState, number>>> {
-    this.host.open();
-    const multi = this.host.client.multi();
-    for (const state of JOB_STATES) multi.zcard(this.stateKey(state));
-    const replies = await exec(multi);
+    const replies = (await this.run(COUNTS, 0, JOB_STATES)) as number[];
     const out = zeroCounts();
     JOB_STATES.forEach((state, i) => (out[state] = replies[i] as number));
     return out;
@@ -372,9 +370,6 @@ export class RedisJobRecords implements JobRecords {
 
   private recordKey(id: string): string {
     return `${this.host.base}:job:${id}`;
-  }
-  private stateKey(state: JobState): string {
-    return `${this.host.base}:state:${state}`;
   }
   private leasesKey(): string {
     return `${this.host.base}:leases`;

@@ -83,6 +83,84 @@ describe('redisStore records: keys', () => {
   });
 });
 
+describe('redisStore records: active jobs', () => {
+  const beat = { host: 'h', pid: 1, startedAtMs: 0, workers: { busy: 0, total: 1 } };
+
+  it('keeps active jobs in a set per process, listed in :actives, and no active sorted set', async () => {
+    const store = open();
+    const [a, b] = [job(), job()];
+    await store.addMany([a, b], 0);
+    await store.takeMany(2, 5);
+    const written = await admin.keys(`${base()}*`);
+    expect(written.filter((k) => /:(state|active|actives)(:|$)/.test(k)).sort()).toEqual([
+      `${base()}:active:p1`,
+      `${base()}:actives`,
+    ]);
+    expect((await admin.smembers(`${base()}:active:p1`)).sort()).toEqual([a.id, b.id].sort());
+    expect(await admin.smembers(`${base()}:actives`)).toEqual(['p1']);
+    // Ended, a job leaves its process's set (and an empty set is no key at all).
+    await store.records!.finish(a.id, COMPLETED, 6);
+    await store.records!.finish(b.id, COMPLETED, 6);
+    expect(await admin.exists(`${base()}:active:p1`)).toBe(0);
+  });
+
+  it('shows the active jobs of two processes to a third: record, counts and pages newest first', async () => {
+    const [one, two, reader] = [open(), open('p2'), open('p3')];
+    const jobs = [job(), job(), job()];
+    await one.addMany(jobs, 0);
+    await one.take(10);
+    await two.takeMany(2, 20);
+    expect(await reader.records!.get(jobs[0]!.id)).toMatchObject({
+      state: 'active',
+      processId: 'p1',
+      startedAtMs: 10,
+      attempts: 1,
+    });
+    expect(await reader.records!.get(jobs[2]!.id)).toMatchObject({ state: 'active', processId: 'p2' });
+    expect(await reader.records!.counts()).toEqual(counts({ active: 3 }));
+    const first = await reader.records!.list({ state: 'active', limit: 2 });
+    expect(first.records.map((r) => r.id)).toEqual([jobs[2]!.id, jobs[1]!.id]);
+    const rest = await reader.records!.list({ state: 'active', limit: 2, cursor: first.cursor });
+    expect(rest.records.map((r) => r.id)).toEqual([jobs[0]!.id]);
+    expect(rest.cursor).toBeUndefined();
+  });
+
+  it('pages completed records by the order they completed in, not the order they started', async () => {
+    const store = open();
+    const [a, b, c] = [job(), job(), job()];
+    await store.addMany([a, b, c], 0);
+    await store.takeMany(3, 0);
+    for (const j of [c, a, b]) await store.records!.finish(j.id, COMPLETED, 1);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.records!.list({ state: 'completed', limit: 1, cursor });
+      seen.push(...page.records.map((r) => r.id));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    expect(seen).toEqual([b.id, a.id, c.id]);
+  });
+
+  it('reaps only the jobs of a process without a lease, and drops it from :actives', async () => {
+    const [live, gone] = [open(), open('p2')];
+    const [a, b] = [job(), job()];
+    await live.addMany([a, b], 0);
+    await live.take(0);
+    await gone.take(0);
+    await live.records!.heartbeat({ processId: 'p1', ...beat }, 0, 1_000);
+    await gone.records!.heartbeat({ processId: 'p2', ...beat }, 0, 100);
+    const lost = await live.records!.reap(500, false);
+    expect(lost.map((r) => [r.id, r.state, r.processId, r.reason])).toEqual([
+      [b.id, 'lost', 'p2', 'process-gone'],
+    ]);
+    expect(await live.records!.get(a.id)).toMatchObject({ state: 'active', processId: 'p1' });
+    expect(await admin.smembers(`${base()}:actives`)).toEqual(['p1']);
+    expect(await live.records!.counts()).toEqual(counts({ active: 1, lost: 1 }));
+    // The dead process's finish, come too late, changes nothing.
+    expect(await gone.records!.finish(b.id, COMPLETED, 600)).toBe(false);
+  });
+});
+
 describe('redisStore records: lost replies', () => {
   it('answers a re-sent take with the same jobs and counts their attempt once', async () => {
     const store = open();
