@@ -68,6 +68,15 @@ function count(summary: QueueSummary, state: JobState): SafeHtml {
   return html`<td class="num" data-count="${state}">${n === undefined ? '—' : n.toLocaleString('en')}</td>`;
 }
 
+/**
+ * Busy / all workers of the queue, as the overview and the queue's page both show them: this
+ * process's pool plus, with records, the other live processes' heartbeats; `—` with none anywhere.
+ */
+function workers(summary: QueueSummary): SafeHtml {
+  const w = summary.workers;
+  return w ? html`<span class="busy">${w.busy}</span> / ${w.total}` : html`—`;
+}
+
 function status(summary: QueueSummary): SafeHtml {
   return summary.paused ? badge('paused') : badge('running');
 }
@@ -83,9 +92,7 @@ export function overviewPage(ctx: RenderContext, queues: readonly QueueSummary[]
         </th>
         <td data-field="status">${status(s)}</td>
         ${JOB_STATES.map((state) => count(s, state))}
-        <td class="num" data-field="workers">
-          ${s.workers ? html`<span class="busy">${s.workers.busy}</span> / ${s.workers.total}` : '—'}
-        </td>
+        <td class="num" data-field="workers">${workers(s)}</td>
         <td class="num" data-field="oldest">
           ${s.oldestWaitingAgeMs === undefined ? '—' : duration(s.oldestWaitingAgeMs)}
         </td>
@@ -219,8 +226,8 @@ export function queuePage(ctx: RenderContext, view: QueueView, cursor: string | 
         <dd>${s.stats.delayed}</dd>
       </div>
       <div>
-        <dt>idle workers</dt>
-        <dd>${s.stats.parkedPolls}</dd>
+        <dt>workers busy / all · ${s.hasRecords ? 'every process' : 'this process'}</dt>
+        <dd data-field="workers">${workers(s)}</dd>
       </div>
     </dl>
     ${s.counts ? storeCards(s.counts) : ''}

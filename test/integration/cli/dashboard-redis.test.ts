@@ -101,6 +101,12 @@ it('finds the queues under the prefix and shows their records, read-only, runnin
     overview.slice(overview.indexOf(`<tr data-queue="${q}">`)).split('</tr>')[0] as string;
   expect(row('mail')).toMatch(/data-field="workers">\s*<span class="busy">0<\/span> \/ 1\s*</);
   expect(row('idle')).toMatch(/data-field="workers">\s*—\s*</);
+  // The queue's page shows the overview's figure, labelled (it said "idle workers 0": this process's parked polls).
+  const mail = await (await fetch(`${dash}queues/mail`)).text();
+  expect(mail).toMatch(
+    /<dt>workers busy \/ all · every process<\/dt>\s*<dd data-field="workers"><span class="busy">0<\/span> \/ 1</,
+  );
+  expect(mail).not.toContain('idle workers');
   expect((await post(`${dash}api/queues/idle/pause`)).status).toBe(403);
   expect(await system.queue('idle').isPaused()).toBe(false);
   expect((await system.queue('idle').getJob(waiting.id))?.state).toBe('waiting');
