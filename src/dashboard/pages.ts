@@ -1,6 +1,7 @@
 import { JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
 import { badge, duration, sparkline, timeCell } from './format';
 import { html, jsonText, type SafeHtml } from './html';
+import type { TimelineEntry } from './activity';
 import type { JobView, QueueSummary, QueueView } from './read-model';
 
 /** What every page is rendered with. @internal */
@@ -339,19 +340,37 @@ export function jobPage(ctx: RenderContext, view: JobView, id: string): SafeHtml
     ${timeline(ctx, view, r)}`;
 }
 
+/**
+ * The job's timeline. With a record: the steps the record tells (the same in every process
+ * sharing the store), then, when there are any, the events this process saw, which can say more
+ * (earlier attempts) but only since this dashboard started. Without records: those events only.
+ */
 function timeline(ctx: RenderContext, view: JobView, r: JobRecord | undefined): SafeHtml {
-  const seen = view.timeline.map((e) => ({ atMs: e.atMs, what: e.type, detail: e.detail ?? '' }));
-  if (r && !seen.some((e) => e.what === 'enqueued'))
-    seen.unshift({ atMs: r.enqueuedAtMs, what: 'enqueued', detail: '' });
+  const seen = html`<p class="hint">Events this process saw since the dashboard started.</p>`;
+  if (!r)
+    return html`<section>
+      <h2>Timeline</h2>
+      ${view.seen.length === 0 ? html`<p class="empty">No events seen by this process.</p>` : entries(ctx, view.seen, 'events')}
+      ${seen}
+    </section>`;
   return html`<section>
     <h2>Timeline</h2>
+    ${entries(ctx, view.timeline, 'record')}
+    <p class="hint">
+      From the job's record in the store, the same in every process: its latest attempt and how it ended
+      (earlier attempts are counted, not listed; a step the record keeps no time for shows —).
+    </p>
     ${
-      seen.length === 0
-        ? html`<p class="empty">No events seen by this process.</p>`
-        : html`<ol class="timeline">
-            ${seen.map((e) => html`<li>${timeCell(e.atMs, ctx.nowMs)} ${badge(e.what)} <span class="muted">${e.detail}</span></li>`)}
-          </ol>`
+      view.seen.length === 0
+        ? ''
+        : html`<h3 class="stats-head">Events this process saw</h3>
+            ${entries(ctx, view.seen, 'events')}${seen}`
     }
-    <p class="hint">Events this process saw since the dashboard started.</p>
   </section>`;
+}
+
+function entries(ctx: RenderContext, list: readonly TimelineEntry[], source: string): SafeHtml {
+  return html`<ol class="timeline" data-source="${source}">
+    ${list.map((e) => html`<li>${timeCell(e.atMs, ctx.nowMs)} ${badge(e.type)} <span class="muted">${e.detail ?? ''}</span></li>`)}
+  </ol>`;
 }
