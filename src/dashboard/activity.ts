@@ -37,14 +37,16 @@ class MinuteRing {
   }
 }
 
-/** One entry of a job's timeline, as seen by this process since the dashboard started. */
+/** One entry of a job's timeline: an event this process saw, or a step its record tells. */
 export interface TimelineEntry {
-  readonly atMs: number;
+  /** `undefined` for a step the record keeps no time for. */
+  readonly atMs: number | undefined;
   readonly type: string;
   readonly detail: string | undefined;
 }
 
 interface TimelineSlot extends TimelineEntry {
+  readonly atMs: number;
   readonly jobId: string;
 }
 
@@ -100,6 +102,7 @@ export class Activity {
       }),
       events.on('job.retrying', ({ job, delayMs }) => this.log(job.id, 'retrying', `in ${delayMs} ms`)),
       events.on('job.dead', ({ job, attempts }) => this.log(job.id, 'dead', `after ${attempts} attempts`)),
+      events.on('job.cancelled', ({ job, reason }) => this.log(job.id, 'cancelled', reason)),
       events.on('job.lost', (e) => {
         if (!e.job) return;
         this.waiting.get(e.job.queue)?.delete(e.job.id);

@@ -1,6 +1,7 @@
 import { JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
 import { badge, duration, sparkline, timeCell } from './format';
 import { html, jsonText, type SafeHtml } from './html';
+import type { TimelineEntry } from './activity';
 import type { JobView, QueueSummary, QueueView } from './read-model';
 
 /** What every page is rendered with. @internal */
@@ -68,6 +69,15 @@ function count(summary: QueueSummary, state: JobState): SafeHtml {
   return html`<td class="num" data-count="${state}">${n === undefined ? '—' : n.toLocaleString('en')}</td>`;
 }
 
+/**
+ * Busy / all workers of the queue, as the overview and the queue's page both show them: this
+ * process's pool plus, with records, the other live processes' heartbeats; `—` with none anywhere.
+ */
+function workers(summary: QueueSummary): SafeHtml {
+  const w = summary.workers;
+  return w ? html`<span class="busy">${w.busy}</span> / ${w.total}` : html`—`;
+}
+
 function status(summary: QueueSummary): SafeHtml {
   return summary.paused ? badge('paused') : badge('running');
 }
@@ -83,9 +93,7 @@ export function overviewPage(ctx: RenderContext, queues: readonly QueueSummary[]
         </th>
         <td data-field="status">${status(s)}</td>
         ${JOB_STATES.map((state) => count(s, state))}
-        <td class="num" data-field="workers">
-          ${s.workers ? html`<span class="busy">${s.workers.busy}</span> / ${s.workers.total}` : '—'}
-        </td>
+        <td class="num" data-field="workers">${workers(s)}</td>
         <td class="num" data-field="oldest">
           ${s.oldestWaitingAgeMs === undefined ? '—' : duration(s.oldestWaitingAgeMs)}
         </td>
@@ -226,8 +234,8 @@ export function queuePage(ctx: RenderContext, view: QueueView, cursor: string | 
         <dd>${s.stats.delayed}</dd>
       </div>
       <div>
-        <dt>idle workers</dt>
-        <dd>${s.stats.parkedPolls}</dd>
+        <dt>workers busy / all · ${s.hasRecords ? 'every process' : 'this process'}</dt>
+        <dd data-field="workers">${workers(s)}</dd>
       </div>
     </dl>
     ${s.counts ? storeCards(s.counts) : ''}
@@ -348,19 +356,37 @@ export function jobPage(ctx: RenderContext, view: JobView, id: string): SafeHtml
     ${timeline(ctx, view, r)}`;
 }
 
+/**
+ * The job's timeline. With a record: the steps the record tells (the same in every process
+ * sharing the store), then, when there are any, the events this process saw, which can say more
+ * (earlier attempts) but only since this dashboard started. Without records: those events only.
+ */
 function timeline(ctx: RenderContext, view: JobView, r: JobRecord | undefined): SafeHtml {
-  const seen = view.timeline.map((e) => ({ atMs: e.atMs, what: e.type, detail: e.detail ?? '' }));
-  if (r && !seen.some((e) => e.what === 'enqueued'))
-    seen.unshift({ atMs: r.enqueuedAtMs, what: 'enqueued', detail: '' });
+  const seen = html`<p class="hint">Events this process saw since the dashboard started.</p>`;
+  if (!r)
+    return html`<section>
+      <h2>Timeline</h2>
+      ${view.seen.length === 0 ? html`<p class="empty">No events seen by this process.</p>` : entries(ctx, view.seen, 'events')}
+      ${seen}
+    </section>`;
   return html`<section>
     <h2>Timeline</h2>
+    ${entries(ctx, view.timeline, 'record')}
+    <p class="hint">
+      From the job's record in the store, the same in every process: its latest attempt and how it ended
+      (earlier attempts are counted, not listed; a step the record keeps no time for shows —).
+    </p>
     ${
-      seen.length === 0
-        ? html`<p class="empty">No events seen by this process.</p>`
-        : html`<ol class="timeline">
-            ${seen.map((e) => html`<li>${timeCell(e.atMs, ctx.nowMs)} ${badge(e.what)} <span class="muted">${e.detail}</span></li>`)}
-          </ol>`
+      view.seen.length === 0
+        ? ''
+        : html`<h3 class="stats-head">Events this process saw</h3>
+            ${entries(ctx, view.seen, 'events')}${seen}`
     }
-    <p class="hint">Events this process saw since the dashboard started.</p>
   </section>`;
+}
+
+function entries(ctx: RenderContext, list: readonly TimelineEntry[], source: string): SafeHtml {
+  return html`<ol class="timeline" data-source="${source}">
+    ${list.map((e) => html`<li>${timeCell(e.atMs, ctx.nowMs)} ${badge(e.type)} <span class="muted">${e.detail ?? ''}</span></li>`)}
+  </ol>`;
 }

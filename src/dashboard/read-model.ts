@@ -6,6 +6,7 @@ import type { Activity, TimelineEntry } from './activity';
 import type { ResolvedDashboardOptions } from './dashboard-options';
 import { QuiError } from '../errors';
 import type { QueueControl } from './queue-control';
+import { recordTimeline } from './record-timeline';
 import type { DashboardHost } from './dashboard-host';
 
 /** One queue as the overview shows it. */
@@ -32,7 +33,10 @@ export interface JobView {
   readonly queue: string;
   readonly hasRecords: boolean;
   readonly record: JobRecord | undefined;
+  /** The job's steps as its record tells them (see `recordTimeline`): the same in every process. */
   readonly timeline: readonly TimelineEntry[];
+  /** The job's events this process saw since the dashboard started (the ring). */
+  readonly seen: readonly TimelineEntry[];
 }
 
 export interface DeadView {
@@ -132,7 +136,13 @@ export class ReadModel {
   async job(queue: string, id: string): Promise<JobView> {
     const control = await this.control(queue);
     const record = await control?.getJob(id);
-    return { queue, hasRecords: control !== undefined, record, timeline: this.activity.timelineOf(id) };
+    return {
+      queue,
+      hasRecords: control !== undefined,
+      record,
+      timeline: record ? recordTimeline(record) : [],
+      seen: this.activity.timelineOf(id),
+    };
   }
 
   async dead(only: string | undefined): Promise<DeadView> {

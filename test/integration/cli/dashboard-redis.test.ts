@@ -12,7 +12,8 @@ import pino from 'pino';
 import { discoverRedisQueues, serveRedisDashboard } from '../../../src/cli/watch-redis';
 import { parseExposition, valueOf } from '../../helpers/exposition';
 import { DEFAULT_RETENTION } from '../../../src/jobs/job-retention';
-import { ok } from '../../../src/jobs/job-result';
+import { err, ok } from '../../../src/jobs/job-result';
+import { createDashboard } from '../../../src/dashboard/create-dashboard';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
@@ -101,6 +102,12 @@ it('finds the queues under the prefix and shows their records, read-only, runnin
     overview.slice(overview.indexOf(`<tr data-queue="${q}">`)).split('</tr>')[0] as string;
   expect(row('mail')).toMatch(/data-field="workers">\s*<span class="busy">0<\/span> \/ 1\s*</);
   expect(row('idle')).toMatch(/data-field="workers">\s*—\s*</);
+  // The queue's page shows the overview's figure, labelled (it said "idle workers 0": this process's parked polls).
+  const mail = await (await fetch(`${dash}queues/mail`)).text();
+  expect(mail).toMatch(
+    /<dt>workers busy \/ all · every process<\/dt>\s*<dd data-field="workers"><span class="busy">0<\/span> \/ 1</,
+  );
+  expect(mail).not.toContain('idle workers');
   expect((await post(`${dash}api/queues/idle/pause`)).status).toBe(403);
   expect(await system.queue('idle').isPaused()).toBe(false);
   expect((await system.queue('idle').getJob(waiting.id))?.state).toBe('waiting');
@@ -134,6 +141,56 @@ it('reads through connections: it holds no lease and reaps nothing (a dead proce
   expect(valueOf(samples, 'qui_queue_jobs', { queue: 'idle', state: 'waiting' })).toBe(0);
   expect(valueOf(samples, 'qui_queue_paused', { queue: 'idle' })).toBe(0);
   expect(valueOf(samples, 'qui_processes', { queue: 'idle' })).toBe(0);
+});
+
+it("shows a job's timeline from its record: the same as the dashboard of the process that ran it (it showed only 'enqueued')", async () => {
+  const store = redisStore({ url, prefix });
+  const processor = () => err(new Error('boom'));
+  runner = await startSystem(
+    defineSupervisor({
+      id: 'root',
+      children: [defineQueue({ name: 'flaky', store, workers: { count: 1, processor } })],
+    }),
+  );
+  const flaky = runner.queue('flaky');
+  // The runner's own dashboard, listening from the start: its ring sees the job's events.
+  const local = createDashboard(runner);
+  const server = createServer(local);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const job = await flaky.enqueue({ n: 1 }, { maxRetries: 0 });
+    expect((await flaky.waitFor(job.id)).state).toBe('dead');
+    // A retry and a cancel from a process other than the --redis dashboard's (paused: it stays waiting).
+    await flaky.pause();
+    expect((await flaky.retryJob(job.id)).state).toBe('waiting');
+    expect((await flaky.cancel(job.id, 'not needed')).state).toBe('cancelled');
+
+    const dash = await watch(['flaky']);
+    const { port } = server.address() as AddressInfo;
+    const page = (base: string) => fetch(`${base}queues/flaky/jobs/${job.id}`).then((r) => r.text());
+    const [remote, own] = [await page(dash), await page(`http://127.0.0.1:${port}/`)];
+    // The list the record tells, without the "… ago" titles (they follow each page's clock).
+    const told = (html: string) =>
+      /<ol class="timeline" data-source="record">[\s\S]*?<\/ol>/
+        .exec(html)?.[0]
+        .replace(/ title="[^"]*"/g, '');
+    expect(told(remote)).toBeDefined();
+    expect(told(remote)).toBe(told(own));
+    expect([...(told(remote) ?? '').matchAll(/class="badge (\w+)"/g)].map((m) => m[1])).toEqual([
+      'enqueued',
+      'started',
+      'failed',
+      'cancelled',
+    ]);
+    expect(told(remote)).toContain('boom');
+    expect(told(remote)).toContain('not needed');
+    // Only the runner's dashboard saw the events themselves, and lists them apart.
+    expect(own).toContain('Events this process saw');
+    expect(remote).not.toContain('Events this process saw');
+  } finally {
+    local.close();
+    server.close();
+  }
 });
 
 it('shows only the queues named with --queue', async () => {

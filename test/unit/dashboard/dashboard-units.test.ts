@@ -157,9 +157,14 @@ describe('Activity', () => {
     const job = jobFixture({ id: asJobId('j') });
     events.emit('job.enqueued', { job });
     events.emit('job.started', { job, attempt: 1, worker: 'root/q/workers/w1' });
+    events.emit('job.cancelled', { job, reason: 'not needed', worker: 'root/q/workers/w1' });
     events.emit('actor.restarted', { supervisor: 'root', id: 'a', path: 'root/a' });
     events.emit('supervisor.escalated', { path: 'root/q', offender: 'workers' });
-    expect(activity.timelineOf('j').map((e) => e.type)).toEqual(['enqueued', 'started']);
+    expect(activity.timelineOf('j').map((e) => [e.type, e.detail])).toEqual([
+      ['enqueued', undefined],
+      ['started', 'attempt 1 on root/q/workers/w1'],
+      ['cancelled', 'not needed'],
+    ]);
     expect(activity.restarts.get('root/a')).toBe(1);
     expect(activity.escalations.get('root/q')).toBe(1);
     activity.dispose();
