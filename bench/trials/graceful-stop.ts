@@ -23,9 +23,16 @@ const RUNS = Number(process.argv[2] ?? 10);
 const JOBS = 40;
 const URL = 'redis://127.0.0.1:6379';
 
-async function trial(
-  store: () => JobStoreFactory,
-): Promise<{ retrying: number; retriesStored: number; held: number; lost: number; unaccounted: number }> {
+async function trial(store: () => JobStoreFactory): Promise<{
+  enqueued: number;
+  completed: number;
+  dead: number;
+  lost: number;
+  held: number;
+  retrying: number;
+  retriesStored: number;
+  unaccounted: number;
+}> {
   const system = await startSystem(
     defineSupervisor({
       id: 'root',
@@ -46,9 +53,11 @@ async function trial(
   let retrying = 0;
   let lost = 0;
   let dead = 0;
+  let completed = 0;
   system.events.on('job.retrying', () => retrying++);
   system.events.on('job.lost', () => lost++);
   system.events.on('job.dead', () => dead++);
+  system.events.on('job.completed', () => completed++);
   const eight = new Promise<void>((resolve) =>
     system.events.on('job.started', () => {
       if (++started === 8) resolve();
@@ -68,7 +77,16 @@ async function trial(
   const stored = await reopened.size();
   const retries = (await reopened.takeMany!(1_000, Date.now() + 60_000)).filter((j) => j.attempts > 0).length;
   await reopened.close();
-  return { retrying, retriesStored: retries, held: stored, lost, unaccounted: JOBS - dead - lost - stored };
+  return {
+    enqueued: JOBS,
+    completed,
+    dead,
+    lost,
+    held: stored,
+    retrying,
+    retriesStored: retries,
+    unaccounted: JOBS - completed - dead - lost - stored,
+  };
 }
 
 async function main(): Promise<void> {

@@ -112,10 +112,15 @@ async function main(): Promise<void> {
       last = now;
     }
     const left = await q.size();
+    // The store's own count per state (records are on, as by default): dead and lost there should
+    // match the events, and none should be left active.
+    const stored = await q.counts();
     await system.stop();
     const unaccounted = JOBS - counts.completed - counts.dead - counts.lost - left;
+    const runs = [...seen.values()];
     process.stdout.write(
-      `${JOBS} jobs, ${OUTAGE_MS} ms outage (${MODE}): ${JSON.stringify({ ...counts, left, lostReasons, unaccounted })}\n`,
+      `${JOBS} jobs, ${OUTAGE_MS} ms outage (${MODE}): ${JSON.stringify({ enqueued: JOBS, ...counts, left, lostReasons, unaccounted, neverRun: JOBS - seen.size, attempts: runs.reduce((a, b) => a + b, 0) })}\n` +
+        `store counts: ${JSON.stringify(stored)}\n`,
     );
     process.exitCode = unaccounted === 0 ? 0 : 1;
   } finally {

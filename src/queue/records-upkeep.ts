@@ -31,7 +31,8 @@ export interface UpkeepDeps {
 
 /**
  * A queue's records upkeep, on one timer every half heartbeat: on a shared store this process's
- * heartbeat (every other round) and the reaping of processes that stopped beating (every round);
+ * heartbeat (every other round, and before the reap in any round whose beat is overdue) and the
+ * reaping of processes that stopped beating (every round);
  * on every store, the pruning of records past their age (a bounded batch). Each round waits for
  * the last, so a slow store never piles rounds up. @internal
  */
@@ -39,6 +40,8 @@ export class RecordsUpkeep {
   private timer: TimerHandle | undefined;
   private round = 0;
   private stopped = false;
+  /** When the last beat that the store took was sent (wall clock); undefined before the first. */
+  private lastBeatAtMs: number | undefined;
   private readonly startedAtMs: number;
   private readonly host = hostname();
 
@@ -109,27 +112,59 @@ export class RecordsUpkeep {
   }
 
   private async beat(): Promise<void> {
-    await this.deps.records.heartbeat(this.beatOf(), this.deps.clock.wallNow(), this.ttlMs);
+    const now = this.deps.clock.wallNow();
+    await this.deps.records.heartbeat(this.beatOf(), now, this.ttlMs);
+    this.lastBeatAtMs = now;
   }
 
-  /** One round: beat (every other round), reap, prune. A failure is logged; the next round tries again. */
+  /**
+   * True when this round beats: every other round, and any round whose last beat the store took is
+   * a heartbeat old or more (beats failed while the store was down, or the process stalled). Then
+   * its lease may have lapsed, and a reap before the beat would take this live process's own
+   * active jobs for lost (`process-gone`): after a Redis outage longer than the lease, a process
+   * reaped its own jobs whose retries were on their way to the store.
+   */
+  private beatDue(): boolean {
+    if (this.round % 2 === 0 || this.lastBeatAtMs === undefined) return true;
+    return this.deps.clock.wallNow() - this.lastBeatAtMs >= this.deps.heartbeatMs;
+  }
+
+  /**
+   * One round: beat (every other round, or first whenever a beat is overdue), reap (under a lease
+   * that holds), prune. A failure is logged; the next round tries again.
+   */
   async tick(): Promise<void> {
     this.timer = undefined;
-    const { records, clock, log, ledger } = this.deps;
+    const { records, clock, log } = this.deps;
     this.round++;
     try {
       if (this.deps.shared) {
-        if (this.round % 2 === 0) await this.beat();
-        const reaped = await records.reap(clock.wallNow(), this.deps.requeueLost);
-        if (reaped.length > 0 && !this.stopped) {
-          log.warn({ jobs: reaped.length }, 'reaped the active jobs of a process that stopped beating');
-          ledger.reaped(reaped);
-        }
+        if (this.beatDue()) await this.beat();
+        // A beat sent while the store was down lands when it is back, with the time it was sent:
+        // the lease it wrote may have lapsed already. Reap only under a lease known to hold; the
+        // next round beats afresh.
+        if (this.leaseHolds()) await this.reap();
       }
       await records.prune(clock.wallNow(), PRUNE_BATCH);
     } catch (thrown) {
       log.warn({ err: toError(thrown) }, 'records upkeep failed; trying again next round');
     }
     this.schedule();
+  }
+
+  /** True while the lease of this process's last beat still runs, by a heartbeat's margin. */
+  private leaseHolds(): boolean {
+    if (this.lastBeatAtMs === undefined) return false;
+    return this.deps.clock.wallNow() - this.lastBeatAtMs < this.deps.heartbeatMs;
+  }
+
+  /** Reaps the active jobs of processes whose lease ran out, and reports them. */
+  private async reap(): Promise<void> {
+    const { records, clock, log, ledger } = this.deps;
+    const reaped = await records.reap(clock.wallNow(), this.deps.requeueLost);
+    if (reaped.length > 0 && !this.stopped) {
+      log.warn({ jobs: reaped.length }, 'reaped the active jobs of a process that stopped beating');
+      ledger.reaped(reaped);
+    }
   }
 }

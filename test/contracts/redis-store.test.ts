@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { InvalidOptionsError } from '../../src/errors';
+import { DEFAULT_RETENTION } from '../../src/jobs/job-retention';
 import { TAKE } from '../../src/stores/redis-scripts';
 import { redisStore } from '../../src/stores/redis-store';
 import { describeJobRecordsContract } from './job-records.contract';
@@ -158,6 +159,28 @@ describe('redisStore', () => {
     await admin.lpush(wait, 'garbage');
     expect((await store.take(0))?.id).toBe(jobs[4]!.id);
     expect(reported).toHaveLength(3);
+    expect(await store.size()).toBe(0);
+    await store.close();
+  });
+
+  it('with records, reports a spoiled record in a batch take by its id and hands out the good ones', async () => {
+    // Records are the default: the take pops ids and reads each job's body from its record.
+    const queue = 'undecodable-records';
+    const reported: { id: string | undefined; error: Error }[] = [];
+    const store = redisStore({ url, prefix }).create({
+      queue,
+      priorities,
+      records: { processId: 'p1', retention: DEFAULT_RETENTION },
+      onUndecodable: (entry) => reported.push(entry),
+    });
+    const jobs = Array.from({ length: 5 }, () => makeJob(queue, { priority: 'low' }));
+    await store.addMany(jobs, 0);
+    await admin.hset(`${prefix}{${queue}}:job:${jobs[1]!.id}`, 'b', '{not json');
+    await admin.hset(`${prefix}{${queue}}:job:${jobs[3]!.id}`, 'b', JSON.stringify({ id: jobs[3]!.id }));
+    const taken = await store.takeMany(5, 0);
+    expect(taken.map((j) => j.id)).toEqual([jobs[0]!.id, jobs[2]!.id, jobs[4]!.id]);
+    expect(reported.map((r) => r.id)).toEqual([jobs[1]!.id, jobs[3]!.id]);
+    expect(reported.map((r) => (r.error as { code?: string }).code)).toEqual(['ERR_STORE', 'ERR_STORE']);
     expect(await store.size()).toBe(0);
     await store.close();
   });

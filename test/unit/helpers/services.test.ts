@@ -1,10 +1,13 @@
 /**
  * Issue 8, defect 14: without a Redis, the files that need it fail at once with one line naming
  * it, and jest exits. The probe is tested against servers of our own; the whole path by running
- * jest on a Redis file pointed at a port where nothing listens.
+ * jest on a Redis file pointed at a port where nothing listens; and every file that opens a Redis
+ * connection is checked to go through that path.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { probeRedis, requireRedis } from '../../helpers/services';
 
 const servers: Server[] = [];
@@ -87,4 +90,19 @@ describe('jest without a Redis', () => {
     expect(output).toContain(`Redis at ${url} is not reachable`);
     expect(output).toContain('Tests:       0 total');
   }, 60_000);
+});
+
+describe('the test files that open a Redis connection', () => {
+  it('each call requireRedis, so each fails at once without Redis and uses QUI_TEST_REDIS_URL', () => {
+    const root = join(__dirname, '../..');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.test.ts'),
+    );
+    // A client of its own (ioredis, or a store given a URL) means the file needs a Redis.
+    const opensRedis = /from 'ioredis'|new Redis\(|redisStore\(\{/;
+    const needing = files.filter((f) => opensRedis.test(readFileSync(join(root, f), 'utf8')));
+    expect(needing.length).toBeGreaterThan(10);
+    const without = needing.filter((f) => !readFileSync(join(root, f), 'utf8').includes('requireRedis()'));
+    expect(without).toEqual([]);
+  });
 });
