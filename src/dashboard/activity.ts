@@ -102,7 +102,10 @@ export class Activity {
       }),
       events.on('job.retrying', ({ job, delayMs }) => this.log(job.id, 'retrying', `in ${delayMs} ms`)),
       events.on('job.dead', ({ job, attempts }) => this.log(job.id, 'dead', `after ${attempts} attempts`)),
-      events.on('job.cancelled', ({ job, reason }) => this.log(job.id, 'cancelled', reason)),
+      events.on('job.cancelled', ({ job, reason }) => {
+        this.waiting.get(job.queue)?.delete(job.id);
+        this.log(job.id, 'cancelled', reason);
+      }),
       events.on('job.lost', (e) => {
         if (!e.job) return;
         this.waiting.get(e.job.queue)?.delete(e.job.id);
@@ -123,11 +126,26 @@ export class Activity {
 
   /** How long the oldest waiting job enqueued here since the dashboard started has waited, if known. */
   oldestWaitingAgeMs(queue: string): number | undefined {
+    const head = this.oldestWaiting(queue);
+    return head === undefined ? undefined : Math.max(0, this.clock.wallNow() - head.atMs);
+  }
+
+  /**
+   * The oldest job tracked as waiting in `queue` (enqueued here, not yet seen to start, end or be
+   * cancelled), if known. A job that left without an event (removed, dequeued) stays tracked
+   * until {@link forgetWaiting}: a caller that can read records checks the head with the store.
+   */
+  oldestWaiting(queue: string): { readonly id: string; readonly atMs: number } | undefined {
     if (this.overflow.has(queue)) return undefined;
     const map = this.waiting.get(queue);
     if (!map) return undefined;
-    for (const at of map.values()) return Math.max(0, this.clock.wallNow() - at);
+    for (const [id, atMs] of map) return { id, atMs };
     return undefined;
+  }
+
+  /** Stops tracking job `id` as waiting in `queue` (its record says it no longer waits). */
+  forgetWaiting(queue: string, id: string): void {
+    this.waiting.get(queue)?.delete(id);
   }
 
   /** The events of job `id` still in the ring, oldest first. */

@@ -9,6 +9,11 @@ import type { QueueControl } from './queue-control';
 import { recordTimeline } from './record-timeline';
 import type { DashboardHost } from './dashboard-host';
 
+/** Tracked heads checked against their records per render, at most (see `oldestWaitingAgeMs`). */
+const MAX_HEAD_CHECKS = 8;
+/** The record states in which a tracked job still counts as waiting. */
+const STILL_WAITING: ReadonlySet<JobState> = new Set<JobState>(['waiting']);
+
 /** One queue as the overview shows it. */
 export interface QueueSummary {
   readonly name: string;
@@ -114,10 +119,31 @@ export class ReadModel {
         local === undefined ? undefined : { busy: Math.max(0, local - stats.parkedPolls), total: local },
         processes ?? [],
       ),
-      oldestWaitingAgeMs: this.activity.oldestWaitingAgeMs(name),
+      oldestWaitingAgeMs: await this.oldestWaitingAgeMs(name, control),
       series: this.activity.series(name),
       hasRecords: control !== undefined,
     };
+  }
+
+  /**
+   * The oldest-waiting age from what this dashboard saw enqueued; with records, the tracked head is
+   * checked against its record first, so a job removed or dequeued (no event says so) drops out.
+   * At most a few reads per render: past them the age shown may be an over-estimate, never stale for long.
+   */
+  private async oldestWaitingAgeMs(
+    name: string,
+    control: QueueControl | undefined,
+  ): Promise<number | undefined> {
+    if (control !== undefined) {
+      for (let checks = 0; checks < MAX_HEAD_CHECKS; checks++) {
+        const head = this.activity.oldestWaiting(name);
+        if (head === undefined) break;
+        const record = await control.getJob(head.id);
+        if (record !== undefined && STILL_WAITING.has(record.state)) break;
+        this.activity.forgetWaiting(name, head.id);
+      }
+    }
+    return this.activity.oldestWaitingAgeMs(name);
   }
 
   async overview(): Promise<QueueSummary[]> {

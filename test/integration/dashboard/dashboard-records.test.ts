@@ -46,3 +46,23 @@ describe('a queue defined with retain: false, beside queues with records', () =>
     expect((await post(`${demo.url}api/queues/webhooks/pause`)).status).toBe(200);
   });
 });
+
+describe("the overview's oldest-waiting age", () => {
+  const oldest = async (d: Demo, queue: string): Promise<string> => {
+    const page = await (await fetch(`${d.url}`)).text();
+    const row = page.slice(page.indexOf(`<tr data-queue="${queue}">`));
+    return (/<td class="num" data-field="oldest">\s*([^<]*?)\s*<\/td>/.exec(row)?.[1] ?? '').trim();
+  };
+
+  it.each([
+    ['removed', (d: Demo, id: string) => d.system.queue('webhooks').removeJob(id)],
+    ['cancelled', (d: Demo, id: string) => d.system.queue('webhooks').cancel(id)],
+    ['dequeued', (d: Demo) => d.system.queue('webhooks').dequeue()],
+  ])('forgets a waiting job that was %s (no job of its own keeps the age going)', async (_, leave) => {
+    demo = await startDemo();
+    const job = await demo.system.queue('webhooks').enqueue({ task: 'deliver-webhook' });
+    expect(await oldest(demo, 'webhooks')).not.toBe('—');
+    await leave(demo, job.id);
+    expect(await oldest(demo, 'webhooks')).toBe('—');
+  });
+});
