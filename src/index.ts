@@ -80,6 +80,8 @@ export type {
 export type { Job, Backoff, BackoffFunction, DeadLetterSource } from './jobs/job';
 export { toJobError, MAX_STACK_CHARS } from './jobs/job-error';
 export type { JobError } from './jobs/job-error';
+export { MAX_ATTEMPT_HISTORY, MAX_HISTORY_MESSAGE_CHARS } from './jobs/attempt-history';
+export type { AttemptHistory, FailedAttempt } from './jobs/attempt-history';
 export { JOB_STATES, MAX_RESULT_CHARS, toRecordResult, taskNameOf } from './jobs/job-record';
 export type { JobRecord, JobState, RecordBackoff } from './jobs/job-record';
 export { DEFAULT_RETENTION, JOB_END_STATES } from './jobs/job-retention';

@@ -1,5 +1,6 @@
 import { QuiError } from '../errors';
 import type { JobId } from '../ids';
+import type { AttemptHistory } from './attempt-history';
 import type { Backoff, DeadLetterSource, Job } from './job';
 import type { JobError } from './job-error';
 import type { JobEndState } from './job-retention';
@@ -63,6 +64,16 @@ export interface JobRecord<TTask = unknown> {
   readonly finishedAtMs: number | undefined;
   /** The latest attempt's error, kept through later attempts (and on a completed job whose result could not be kept). */
   readonly error: JobError | undefined;
+  /**
+   * The earlier attempts that failed and were retried, oldest first, each with its error (name,
+   * message cut to 500 characters, code; no stack) and its start and end: at most
+   * `MAX_ATTEMPT_HISTORY` (10), `dropped` counting the older ones let go. The latest failed
+   * attempt of a `failed` job is its last entry; that of a `dead` job is `error` (not listed).
+   * `undefined` while no attempt failed (and on queues whose jobs were retried by a version
+   * without it). A `lost` job requeued by a reap (`onLost: 'retry'`) or a job put back by
+   * `retryJob` adds no entry for the attempt that was lost or died: its attempt number is skipped.
+   */
+  readonly history: AttemptHistory | undefined;
   /** The completed attempt's value, as JSON gave it back; `undefined` when it returned none. */
   readonly result: unknown;
   /** The latest value a processor reported with `ctx.progress`. */
@@ -79,7 +90,7 @@ export interface JobRecord<TTask = unknown> {
   readonly trace: Readonly<Record<string, string>> | undefined;
   /**
    * Present only on a record the store could not fully decode (a corrupt body, or a corrupt
-   * `error`, `result` or `progress`): `reason` says which part and why. Such a record is still
+   * `error`, `result`, `progress` or `history`): `reason` says which part and why. Such a record is still
    * listed and read, never thrown on: its `id`, `queue`, `state`, `attempts`, timestamps but
    * `enqueuedAtMs`, `processId`, `worker` and `reason` are exact. The fields only the body holds
    * are what could still be read of it, else stand-ins: `task` and `taskName` `undefined`,

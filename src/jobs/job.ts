@@ -1,4 +1,5 @@
 import type { JobId } from '../ids';
+import type { AttemptHistory } from './attempt-history';
 import type { JobError } from './job-error';
 
 /**
@@ -47,6 +48,13 @@ export interface Job<TTask = unknown> {
    * attempt's span in another process links to the producer's.
    */
   readonly trace?: Readonly<Record<string, string>>;
+  /**
+   * The attempts that failed and were retried, oldest first, each with its error (no stack), at
+   * most `MAX_ATTEMPT_HISTORY` of them: set by the ledger on the retry it stores, when the queue
+   * keeps records; absent on a job that never failed. The latest attempt's own error is the
+   * record's `error`.
+   */
+  readonly history?: AttemptHistory;
 }
 
 /** Where a dead-letter copy came from (see {@link Job.deadLetterOf}). */
@@ -55,4 +63,6 @@ export interface DeadLetterSource {
   readonly jobId: string;
   /** The error of the source job's last attempt. */
   readonly error: JobError | undefined;
+  /** The source job's earlier failed attempts (its `history`), when it had any. */
+  readonly history?: AttemptHistory;
 }

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock';
 import { QuiError, toError } from '../errors';
 import type { JobLostReason, QuiEventBus } from '../events';
-import type { Job } from '../jobs/job';
+import { appendFailedAttempt } from '../jobs/attempt-history';
+import type { DeadLetterSource, Job } from '../jobs/job';
 import { toJobError } from '../jobs/job-error';
 import { toRecordResult, type JobRecord } from '../jobs/job-record';
 import type { Logger } from '../logging';
@@ -168,14 +169,27 @@ export class JobLedger {
     this.end(job, { state: 'completed', result, error, worker }, 'job.completed', extra);
   }
 
-  /** An attempt failed and will be retried: the retry copy goes back to the store (its record `failed`). */
-  retry(job: Job, worker: string | undefined, error?: Error): void {
+  /**
+   * An attempt failed and will be retried: the retry copy goes back to the store (its record
+   * `failed`). With records, the copy carries the failed attempt (started at `startedAtMs`) at the
+   * end of its `history`, so every store keeps it in the body it writes.
+   */
+  retry(retried: Job, worker: string | undefined, error?: Error, startedAtMs?: number): void {
     this.totals.failed++;
     this.totals.retried++;
     const records = this.records;
-    const lost = (e: Error): void => this.lose(job, { type: 'store', error: e }, worker);
-    if (records === undefined) return this.persist(job, 'retry', this.deps.wake, lost);
+    if (records === undefined) {
+      const lost = (e: Error): void => this.lose(retried, { type: 'store', error: e }, worker);
+      return this.persist(retried, 'retry', this.deps.wake, lost);
+    }
     const jobError = toJobError(error);
+    const now = this.deps.clock.wallNow();
+    const job: Job = Object.freeze({
+      ...retried,
+      // `retried.attempts` counts the attempt that just failed: it is that attempt's number.
+      history: appendFailedAttempt(retried.history, retried.attempts, jobError, startedAtMs ?? now, now),
+    });
+    const lost = (e: Error): void => this.lose(job, { type: 'store', error: e }, worker);
     this.persist(
       job,
       'retry',
@@ -184,7 +198,7 @@ export class JobLedger {
         this.share('job.failed', { job, worker, error: jobError });
       },
       lost,
-      () => records.retryLater(job, jobError, worker, this.deps.clock.wallNow()),
+      () => records.retryLater(job, jobError, worker, now),
     );
   }
 
@@ -411,10 +425,11 @@ export class JobLedger {
   ): void {
     let copy: Job;
     try {
-      copy = Object.freeze({
-        ...this.deps.build(from.task),
-        deadLetterOf: { queue: from.queue, jobId: from.id, error },
-      });
+      const deadLetterOf: DeadLetterSource =
+        from.history === undefined
+          ? { queue: from.queue, jobId: from.id, error }
+          : { queue: from.queue, jobId: from.id, error, history: from.history };
+      copy = Object.freeze({ ...this.deps.build(from.task), deadLetterOf });
     } catch (thrown) {
       return undelivered(toError(thrown));
     }

@@ -154,6 +154,7 @@ export function jobOfRecord(record: JobRecord, running: boolean): Job {
   if (record.runAtMs !== undefined) job.runAtMs = record.runAtMs;
   if (record.deadLetterOf !== undefined) job.deadLetterOf = record.deadLetterOf;
   if (record.trace !== undefined) job.trace = record.trace;
+  if (record.history !== undefined) job.history = record.history;
   return Object.freeze(job);
 }
 
@@ -173,6 +174,7 @@ export function waitingRecord(job: Job): JobRecord {
     startedAtMs: undefined,
     finishedAtMs: undefined,
     error: undefined,
+    history: job.history,
     result: undefined,
     progress: undefined,
     processId: undefined,

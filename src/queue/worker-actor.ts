@@ -52,6 +52,8 @@ export function workerBehavior(config: ResolvedQueue): ActorBehavior<Worker, Wor
  */
 export class Worker {
   private running: { readonly job: Job; readonly attempt: RunningAttempt } | undefined;
+  /** With records: when the latest attempt started (wall clock), for its history entry should it fail. */
+  private startedAtMs = 0;
   private readonly processor;
   private quietDeps: AttemptDeps | undefined;
   private readonly ledger: JobLedger;
@@ -99,6 +101,9 @@ export class Worker {
     const events = this.rt.services.events;
     if (events.has('job.started'))
       events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
+    // Only a queue that keeps records reads the clock here: the history of a retried job says when
+    // each failed attempt started.
+    if (this.ledger.records) this.startedAtMs = this.ctx.clock.wallNow();
     const deps = this.depsFor(job);
     const hooks = this.rt.attemptHooks;
     const span = hooks.length === 0 ? undefined : startSpans(hooks, job, job.attempts + 1, this.ctx.path);
@@ -176,7 +181,7 @@ export class Worker {
       runAtMs: this.ctx.clock.wallNow() + delayMs,
     });
     if (events.has('job.retrying')) events.emit('job.retrying', { job: retry, error, delayMs });
-    this.ledger.retry(retry, worker, error);
+    this.ledger.retry(retry, worker, error, this.startedAtMs);
   }
 
   /**

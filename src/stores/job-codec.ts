@@ -1,10 +1,13 @@
 import { InvalidOptionsError, QuiError, toError } from '../errors';
+import { historyProblem } from '../jobs/attempt-history';
 import type { Job } from '../jobs/job';
 
 /**
  * JSON encoding of a {@link Job} for the stores that serialize (SQLite, Redis).
  *
- * The trace carrier (`job.trace`), when set, travels as it is, so a trace crosses processes.
+ * The trace carrier (`job.trace`), when set, travels as it is, so a trace crosses processes; so
+ * does a retried job's `history`. A job without them is written as before (no new field), and a
+ * body written before `history` existed reads as a job without one.
  * JSON has no `Infinity`, so an unlimited `timeoutMs` is written as the string `"Infinity"` and
  * read back as `Infinity`. A function `backoff` cannot be stored, and a task that JSON cannot
  * write (a BigInt, a cycle) is rejected rather than silently mangled.
@@ -37,13 +40,15 @@ export function encodeJob(job: Job): string {
 }
 
 /**
- * Decodes a string written by {@link encodeJob}.
+ * Decodes a string written by {@link encodeJob}. A `history` that does not read as one is left
+ * out (the job still runs: it is only what its earlier attempts said), and its problem pushed to
+ * `problems` when given.
  * @throws {QuiError} with code `ERR_STORE` when the text is not a stored job (a corrupt row or key).
  * @example
  * const job = decodeJob(encodeJob(job)); // deep-equal to job, Infinity timeout included
  * @internal
  */
-export function decodeJob(text: string): Job {
+export function decodeJob(text: string, problems?: string[]): Job {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -64,6 +69,7 @@ export function decodeJob(text: string): Job {
   if (typeof rec.backoff !== 'object' || rec.backoff === null) throw corrupt(`${rec.id} has no backoff`);
   if (rec.trace !== undefined && !isCarrier(rec.trace))
     throw corrupt(`${rec.id} has a trace that is not strings`);
+  if (rec.history !== undefined) checkHistory(rec, problems);
   return rec as unknown as Job;
 }
 
@@ -79,6 +85,14 @@ export function storedJobId(text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Leaves out a history that does not read as one, saying why in `problems`. */
+function checkHistory(rec: Record<string, unknown>, problems: string[] | undefined): void {
+  const problem = historyProblem(rec.history);
+  if (problem === undefined) return;
+  delete rec.history;
+  problems?.push(`history: ${problem}`);
 }
 
 /** A trace carrier (`Job.trace`): an object of strings, as `buildJob` stores it. */

@@ -84,6 +84,7 @@ export function snapshot(entry: Entry): JobRecord {
     startedAtMs: time(entry.startedAtMs),
     finishedAtMs: time(entry.finishedAtMs),
     error: entry.error,
+    history: job.history,
     result: parse(entry.result),
     progress: parse(entry.progress),
     processId: entry.processId,

@@ -3,6 +3,7 @@
  * {@link JobRecord}, even when part of it cannot be read: one record with a corrupt body must not
  * break `getJob`, a page of `getJobs`, a reap or a cancel. @internal
  */
+import { historyProblem, type AttemptHistory } from '../jobs/attempt-history';
 import type { Job } from '../jobs/job';
 import type { JobError } from '../jobs/job-error';
 import { recordOptions, taskNameOf, type JobRecord, type JobState } from '../jobs/job-record';
@@ -38,7 +39,7 @@ export function recordOf(stored: StoredRecord): JobRecord {
   const problems: string[] = [];
   let job: Job;
   try {
-    job = decodeJob(stored.body ?? '');
+    job = decodeJob(stored.body ?? '', problems);
   } catch (thrown) {
     problems.push(`body: ${(thrown as Error).message}`);
     job = salvage(stored);
@@ -57,6 +58,7 @@ export function recordOf(stored: StoredRecord): JobRecord {
     startedAtMs: stored.startedAtMs,
     finishedAtMs: stored.finishedAtMs,
     error: parse(stored.error, 'error', problems) as JobError | undefined,
+    history: job.history,
     result: parse(stored.result, 'result', problems),
     progress: parse(stored.progress, 'progress', problems),
     processId: stored.processId,
@@ -101,6 +103,9 @@ function salvage(stored: StoredRecord): Job {
     attempts: stored.attempts,
     enqueuedAtMs: num('enqueuedAtMs', 0),
     ...(typeof raw.runAtMs === 'number' ? { runAtMs: raw.runAtMs } : {}),
+    ...(raw.history !== undefined && historyProblem(raw.history) === undefined
+      ? { history: raw.history as AttemptHistory }
+      : {}),
   };
 }
 

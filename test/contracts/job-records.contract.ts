@@ -106,6 +106,7 @@ function describeTransitions(h: RecordsHarness): void {
       startedAtMs: undefined,
       finishedAtMs: undefined,
       error: undefined,
+      history: undefined,
       result: undefined,
       progress: undefined,
       processId: undefined,

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { redisStore } from '../../../src/stores/redis-store';
 import { requireRedis } from '../../helpers/services';
+import { describeAttemptHistory } from './attempt-history.suite';
 import { describeQueueRecords } from './queue-records.suite';
 
 // First: fails the file in one line, before any client is made, when Redis is down.
@@ -17,3 +18,4 @@ afterAll(async () => {
 
 // One prefix per store made: every test starts from empty queues.
 describeQueueRecords('redis', () => redisStore({ url, prefix: `${base}${++n}:` }), {});
+describeAttemptHistory('redis', () => redisStore({ url, prefix: `${base}${++n}:` }));

@@ -138,6 +138,22 @@ describe.each(kinds)('%s: a record that cannot be decoded', (_name, kind) => {
     await store.close();
   });
 
+  it('flags a body whose history cannot be read, and keeps the rest of it', async () => {
+    const store = kind.open('history');
+    const job = makeJob('history', { priority: 'p' });
+    await store.add(job, 0);
+    const body = { ...job, timeoutMs: job.timeoutMs, history: { failed: [{ attempt: 'one' }], dropped: 0 } };
+    await kind.spoil('history', job.id, 'body', JSON.stringify(body));
+    const record = await store.records!.get(job.id);
+    expect(record).toMatchObject({
+      id: job.id,
+      task: job.task,
+      history: undefined,
+      corrupt: { reason: expect.stringMatching(/^history: has an entry without numeric attempt/) },
+    });
+    await store.close();
+  });
+
   it.each([false, true])(
     'is ended lost by a reap (requeue %p), which goes on to the others',
     async (requeue) => {

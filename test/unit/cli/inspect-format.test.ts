@@ -24,6 +24,7 @@ function record(fields: Partial<JobRecord> = {}): JobRecord {
       code: 'E_SMTP',
       stack: 'Error: mailbox full\n    at send',
     },
+    history: undefined,
     result: undefined,
     progress: undefined,
     processId: 'p-1',

@@ -1,4 +1,5 @@
 import { InvalidOptionsError } from '../../../src/errors';
+import { appendFailedAttempt } from '../../../src/jobs/attempt-history';
 import { decodeJob, encodeJob, storedJobId } from '../../../src/stores/job-codec';
 import { makeJob } from '../../contracts/job-store.contract';
 
@@ -13,6 +14,26 @@ describe('job codec', () => {
     expect(decodeJob(encodeJob(job)).trace).toEqual(job.trace);
     const bad = JSON.stringify({ ...JSON.parse(encodeJob(job)), trace: { traceparent: 5 } });
     expect(() => decodeJob(bad)).toThrow(expect.objectContaining({ code: 'ERR_STORE' }));
+  });
+
+  it('writes a job without history exactly as before, and reads a body without one', () => {
+    const job = makeJob('q', { runAtMs: 5 });
+    const text = encodeJob(job);
+    expect(text).not.toContain('history');
+    expect(text).toBe(JSON.stringify({ ...job, timeoutMs: job.timeoutMs }));
+    expect(decodeJob(text)).not.toHaveProperty('history');
+  });
+
+  it('round-trips a history; one that does not read is left out, the job kept, the problem told', () => {
+    const history = appendFailedAttempt(undefined, 1, { name: 'Error', message: 'boom' }, 1, 2);
+    const job = { ...makeJob('q'), attempts: 1, history };
+    expect(decodeJob(encodeJob(job))).toEqual(job);
+    const bad = JSON.stringify({ ...JSON.parse(encodeJob(job)), history: { failed: 'x', dropped: 0 } });
+    const problems: string[] = [];
+    const read = decodeJob(bad, problems);
+    expect(read).toEqual({ ...job, history: undefined });
+    expect(read).not.toHaveProperty('history');
+    expect(problems).toEqual(['history: has no failed list']);
   });
 
   it('keeps an Infinity timeout', () => {
