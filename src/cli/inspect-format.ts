@@ -1,3 +1,4 @@
+import type { AttemptHistory } from '../jobs/attempt-history';
 import type { JobRecord } from '../jobs/job-record';
 import { JOB_STATES } from '../jobs/job-record';
 import type { JobCounts } from '../queue/job-control';
@@ -83,7 +84,10 @@ export function jobsTable(records: readonly JobRecord[], nowMs: number): string 
   return table(['ID', 'TASK', 'PRIORITY', 'ATTEMPTS', 'ENQUEUED', 'SINCE', 'ERROR/REASON'], rows);
 }
 
-/** `qui job`: one field a line, then the error's stack, the result, the progress and the payload as JSON. */
+/**
+ * `qui job`: one field a line, then the failed attempts that were retried (one a line: number,
+ * when it failed, its error), the error's stack, the result, the progress and the payload as JSON.
+ */
 export function jobDetail(r: JobRecord, nowMs: number): string {
   const at = (ms: number | undefined): string =>
     ms === undefined ? '-' : `${new Date(ms).toISOString()} (${relative(ms, nowMs)})`;
@@ -111,11 +115,30 @@ export function jobDetail(r: JobRecord, nowMs: number): string {
     if (value === undefined) return;
     out += `\n${label}:\n${indent(JSON.stringify(value, null, 2))}`;
   };
+  out += attemptLines('failed attempts', r.history, at);
+  out += attemptLines('source job failed attempts', r.deadLetterOf?.history, at);
   if (r.error?.stack) out += `\nstack:\n${indent(r.error.stack)}`;
   json('result', r.result);
   json('progress', r.progress);
   json('payload', r.task);
   return out;
+}
+
+/** A history's failed attempts, one a line under `title` (with how many older ones were not kept); '' for none. */
+function attemptLines(
+  title: string,
+  history: AttemptHistory | undefined,
+  at: (ms: number) => string,
+): string {
+  if (history === undefined || history.failed.length === 0) return '';
+  const dropped = history.dropped > 0 ? ` (${history.dropped} older not kept)` : '';
+  const lines = history.failed.map((f) => {
+    const e = f.error;
+    // One line per attempt, whatever the message holds.
+    const message = e.message.replace(/\s+/g, ' ');
+    return `attempt ${f.attempt}  ${at(f.finishedAtMs)}  ${e.code ? `${e.code}: ` : ''}${message}`;
+  });
+  return `\n${title}${dropped}:\n${indent(lines.join('\n'))}`;
 }
 
 function indent(text: string): string {

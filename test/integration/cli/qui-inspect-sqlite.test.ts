@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { appendFailedAttempt } from '../../../src/jobs/attempt-history';
 import { toJobError } from '../../../src/jobs/job-error';
 import type { JobRecord } from '../../../src/jobs/job-record';
 import { connectQueue, type QueueConnection } from '../../../src/queue/connect-queue';
@@ -112,6 +113,48 @@ const json = <T>(r: Run): T => {
       stdout: '',
       stderr: 'qui: queue "emails" has no job "nope"\n',
     });
+  });
+
+  it('shows the failed attempts a retried job went through, and --json has them', async () => {
+    const job = await emails.enqueue({ task: 'send-email', params: { to: 'b' } }, { priority: 'urgent' });
+    const first = await worker.take(Date.now());
+    expect(first?.id).toBe(job.id);
+    // What a worker process's ledger stores when the attempt fails and is retried.
+    const greylisted = toJobError(Object.assign(new Error('greylisted'), { code: 'E_SMTP' }));
+    const now = Date.now();
+    const retry = {
+      ...first!,
+      attempts: 1,
+      history: appendFailedAttempt(undefined, 1, greylisted, now, now),
+    };
+    expect(await worker.records!.retryLater(retry, greylisted, 'emails.workers/1', now)).toBe(true);
+    expect((await worker.take(Date.now()))?.id).toBe(job.id);
+    const full = toJobError(new Error('mailbox full'));
+    await worker.records!.finish(
+      job.id,
+      { state: 'dead', error: full, worker: 'emails.workers/1' },
+      Date.now(),
+    );
+
+    const shown = qui('job', 'emails', job.id, '--sqlite', file);
+    expect(shown).toMatchObject({ status: 0, stderr: '' });
+    expect(shown.stdout).toMatch(
+      /\nfailed attempts:\n {2}attempt 1 {2}\S+Z \((just now|\d+s ago)\) {2}E_SMTP: greylisted\n\n/,
+    );
+    expect(shown.stdout).toMatch(/\nerror: +mailbox full\n/);
+    const record = json<JobRecord>(qui('job', 'emails', job.id, '--sqlite', file, '--json'));
+    expect(record.history).toEqual({
+      failed: [
+        {
+          attempt: 1,
+          error: { name: 'Error', message: 'greylisted', code: 'E_SMTP' },
+          startedAtMs: now,
+          finishedAtMs: now,
+        },
+      ],
+      dropped: 0,
+    });
+    await emails.removeJob(job.id); // out of the way of --all-dead below
   });
 
   it('retries a dead job; retrying a waiting one is exit 1 and changes nothing', async () => {

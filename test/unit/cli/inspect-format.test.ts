@@ -88,6 +88,43 @@ describe('jobsTable and jobDetail', () => {
   });
 });
 
+describe('jobDetail of a job with failed attempts', () => {
+  const history = {
+    failed: [
+      {
+        attempt: 3,
+        error: { name: 'Error', message: 'timed\nout' },
+        startedAtMs: NOW - 200_000,
+        finishedAtMs: NOW - 180_000,
+      },
+      {
+        attempt: 4,
+        error: { name: 'Error', message: 'refused', code: 'ECONNREFUSED' },
+        startedAtMs: NOW - 150_000,
+        finishedAtMs: NOW - 150_000,
+      },
+    ],
+    dropped: 2,
+  };
+
+  it('lists each retried attempt with when it failed and its error, and how many were not kept', () => {
+    expect(jobDetail(record({ history }), NOW)).toContain(
+      '\nfailed attempts (2 older not kept):\n' +
+        '  attempt 3  2026-01-02T11:57:00.000Z (3m ago)  timed out\n' +
+        '  attempt 4  2026-01-02T11:57:30.000Z (2m ago)  ECONNREFUSED: refused\n' +
+        '\nstack:\n',
+    );
+  });
+
+  it("lists a dead-letter copy's source attempts, and nothing for a job without any", () => {
+    const copy = record({
+      deadLetterOf: { queue: 'src', jobId: 'j0', error: undefined, history: { ...history, dropped: 0 } },
+    });
+    expect(jobDetail(copy, NOW)).toContain('\nsource job failed attempts:\n  attempt 3  ');
+    expect(jobDetail(record(), NOW)).not.toContain('failed attempts');
+  });
+});
+
 describe('statsTable', () => {
   it('has a column per state', () => {
     expect(statsTable([{ queue: 'q', paused: true, counts: { ...zeroCounts(), dead: 7 } }])).toBe(
