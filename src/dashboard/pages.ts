@@ -1,4 +1,5 @@
 import { JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
+import { attemptsSection } from './attempts-section';
 import { badge, duration, sparkline, timeCell } from './format';
 import { html, jsonText, type SafeHtml } from './html';
 import type { TimelineEntry } from './activity';
@@ -343,6 +344,7 @@ export function jobPage(ctx: RenderContext, view: JobView, id: string): SafeHtml
           </section>`
         : ''
     }
+    ${attemptsSection(r, ctx.nowMs)}
     <div class="cols">
       <section>
         <h2>Result</h2>
