@@ -7,16 +7,21 @@ import type { Processor } from '../../../src/tasks/run-attempt';
 import { JobEvents } from '../../helpers/job-events';
 import { startTestSystem } from '../../helpers/start-test-system';
 
-/** Fails its first `times` attempts (`boom <attempt>`, code `E_BOOM`), then completes. */
+/** Fails its first `times` attempts (`boom <attempt>`, code `E_BOOM`), then completes (or, with `hold`, runs until aborted). */
 interface Task {
   readonly times: number;
+  readonly hold?: true;
 }
 
 /** More failures than any test allows retries. */
 const ALWAYS = 1_000;
 
 const processor: Processor = (job, ctx) => {
-  const { times } = job.task as Task;
+  const { times, hold } = job.task as Task;
+  if (ctx.attempt > times && hold)
+    return new Promise((resolve) =>
+      ctx.signal.addEventListener('abort', () => resolve(err(ctx.signal.reason as Error))),
+    );
   if (ctx.attempt > times) return ok('recovered');
   return err(Object.assign(new Error(`boom ${ctx.attempt}`), { code: 'E_BOOM' }));
 };
@@ -95,6 +100,17 @@ export function describeAttemptHistory(kind: string, store: () => JobStoreFactor
       });
       // The copy's own attempts have not failed yet.
       expect(copy?.history).toBeUndefined();
+    });
+
+    it('a job cancelled while it runs again keeps the attempts that failed before', async () => {
+      const t = await start(3);
+      const job = await t.q.enqueue({ times: 1, hold: true });
+      await t.jobs.wait('job.started', 2);
+      const ended = t.q.waitFor(job.id);
+      await t.q.cancel(job.id, 'enough');
+      const record = await ended;
+      expect(record).toMatchObject({ state: 'cancelled', attempts: 2 });
+      expect(record.history).toEqual({ failed: [failure(1)], dropped: 0 });
     });
 
     it(`keeps the last ${MAX_ATTEMPT_HISTORY} failed attempts and says how many it dropped`, async () => {
