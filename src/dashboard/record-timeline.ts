@@ -7,9 +7,10 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 /**
  * A job's timeline as its record tells it: what every process sharing the store reads, so the job
  * page shows the same timeline in the process that ran the job, in another one and under
- * `qui dashboard --redis`, and after a restart. A record keeps the latest attempt only (its start,
- * its error) and how the job ended, so earlier attempts are counted, not listed, and a step the
- * record keeps no time for (a failure before the end, a retry stored again) has `atMs` undefined.
+ * `qui dashboard --redis`, and after a restart. A record keeps the latest attempt (its start, its
+ * error), how the job ended and, in `history`, the earlier attempts that failed and were retried
+ * (the last 10): those are listed with their times, the others counted, and a step the record
+ * keeps no time for (a retry stored again) has `atMs` undefined.
  * Oldest first. @internal
  * @example
  * recordTimeline(deadRecord).map((e) => e.type); // ['enqueued', 'started', 'dead']
@@ -24,9 +25,17 @@ export function recordTimeline(r: JobRecord): TimelineEntry[] {
   const latestStarted = r.attempts > 0 && r.startedAtMs !== undefined;
   // While an attempt runs, the record's error is the previous attempt's.
   const earlier = r.attempts - (latestStarted ? 1 : 0);
-  if (earlier > 0) {
-    const last = r.state === 'active' && r.error ? `; the last failed: ${r.error.message}` : '';
-    add(undefined, 'retried', `after ${plural(earlier, 'earlier attempt')}, not kept in the record${last}`);
+  // Earlier attempts the record's history keeps are listed; those it does not are counted.
+  const kept = (r.history?.failed ?? []).filter((a) => a.attempt <= earlier);
+  const unlisted = earlier - kept.length;
+  if (unlisted > 0) {
+    const last =
+      r.state === 'active' && r.error && kept.length === 0 ? `; the last failed: ${r.error.message}` : '';
+    add(undefined, 'retried', `after ${plural(unlisted, 'earlier attempt')}, not kept in the record${last}`);
+  }
+  for (const a of kept) {
+    add(a.startedAtMs, 'started', `attempt ${a.attempt}`);
+    add(a.finishedAtMs, 'failed', a.error.message);
   }
   if (latestStarted)
     // A record names the worker when the attempt ends: while one runs, `worker` is the previous one's.
@@ -36,7 +45,10 @@ export function recordTimeline(r: JobRecord): TimelineEntry[] {
       `attempt ${r.attempts}${r.worker && r.state !== 'active' ? ` on ${r.worker}` : ''}`,
     );
   const failedLatest = (): void => {
-    if (r.error && latestStarted) add(undefined, 'failed', r.error.message);
+    if (!r.error || !latestStarted) return;
+    // A retried attempt is in the history the retry stored, with its end time.
+    const entry = r.history?.failed.find((a) => a.attempt === r.attempts);
+    add(entry?.finishedAtMs, 'failed', r.error.message);
   };
   switch (r.state) {
     case 'waiting':

@@ -100,6 +100,56 @@ describe("a job's timeline from its record", () => {
         [T0 + 40, 'lost', 'process-gone'],
       ],
     ],
+    [
+      'active on attempt 4: the two earlier attempts its history keeps are listed, the one it let go counted',
+      {
+        ...ran,
+        state: 'active',
+        attempts: 4,
+        startedAtMs: T0 + 50,
+        error: boom,
+        history: {
+          failed: [
+            {
+              attempt: 2,
+              error: { name: 'Error', message: 'two' },
+              startedAtMs: T0 + 20,
+              finishedAtMs: T0 + 21,
+            },
+            { attempt: 3, error: boom, startedAtMs: T0 + 30, finishedAtMs: T0 + 31 },
+          ],
+          dropped: 1,
+        },
+      },
+      [
+        [T0, 'enqueued', undefined],
+        [undefined, 'retried', 'after 1 earlier attempt, not kept in the record'],
+        [T0 + 20, 'started', 'attempt 2'],
+        [T0 + 21, 'failed', 'two'],
+        [T0 + 30, 'started', 'attempt 3'],
+        [T0 + 31, 'failed', 'boom'],
+        [T0 + 50, 'started', 'attempt 4'],
+      ],
+    ],
+    [
+      'failed, its retry stored with the attempt in its history: the failure has its time',
+      {
+        ...ran,
+        state: 'failed',
+        error: boom,
+        runAtMs: T0 + 200,
+        history: {
+          failed: [{ attempt: 1, error: boom, startedAtMs: T0 + 10, finishedAtMs: T0 + 15 }],
+          dropped: 0,
+        },
+      },
+      [
+        [T0, 'enqueued', undefined],
+        [T0 + 10, 'started', 'attempt 1 on root/q/workers/w1'],
+        [T0 + 15, 'failed', 'boom'],
+        [T0 + 200, 'retrying', 'attempt 2'],
+      ],
+    ],
   ])('%s', (_name, fields, expected) => {
     const entries = recordTimeline(record(fields));
     expect(entries.map((e) => [e.atMs, e.type, e.detail])).toEqual(expected);
