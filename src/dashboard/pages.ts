@@ -375,8 +375,9 @@ function timeline(ctx: RenderContext, view: JobView, r: JobRecord | undefined): 
     <h2>Timeline</h2>
     ${entries(ctx, view.timeline, 'record')}
     <p class="hint">
-      From the job's record in the store, the same in every process: its latest attempt and how it ended
-      (earlier attempts are counted, not listed; a step the record keeps no time for shows —).
+      From the job's record in the store, the same in every process: its failed attempts the record keeps (the
+      last 10), its latest attempt and how it ended (attempts it does not keep are counted; a step the record
+      keeps no time for shows —).
     </p>
     ${
       view.seen.length === 0
