@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Job } from '../jobs/job';
 import type { AttemptOutcome, AttemptSpan } from '../tasks/run-attempt';
+import type { AttemptWatch } from '../tasks/attempt-watches';
 
 // The plain accumulators behind `createMetrics`: hooks and event handlers bump numbers in objects
 // made once per (queue, task), and prom-client sees them only when Prometheus scrapes. No labels
@@ -21,15 +22,22 @@ export class Histogram {
   readonly counts: Float64Array;
   sum = 0;
   count = 0;
+  /**
+   * The bounds again, as unboxed doubles: scanning the frozen array (boxed numbers) took about
+   * three times as long per observation, and the wait histogram scans ten bounds or more.
+   */
+  private readonly scan: Float64Array;
 
   constructor(readonly bounds: readonly number[]) {
     this.counts = new Float64Array(bounds.length + 1);
+    this.scan = Float64Array.from(bounds);
   }
 
   observe(value: number): void {
-    const bounds = this.bounds;
+    const scan = this.scan;
+    const n = scan.length;
     let i = 0;
-    while (i < bounds.length && value > (bounds[i] as number)) i++;
+    while (i < n && value > (scan[i] as number)) i++;
     this.counts[i] = (this.counts[i] as number) + 1;
     this.sum += value;
     this.count++;
@@ -62,11 +70,12 @@ export class TaskSeries {
 }
 
 /**
- * What metrics see of one worker's attempts: one object per worker, handed back as the span of
- * each of its attempts, so watching a job allocates nothing. It remembers its last task's series:
- * a worker mostly runs one task, so that lookup is usually skipped.
+ * What metrics see of one worker incarnation's attempts: made when it first runs an attempt and
+ * handed back as the span of each, so watching a job allocates nothing and looks nothing up by
+ * worker. It remembers its last task's series: a worker mostly runs one task, so that lookup is
+ * usually skipped. Closed (and forgotten by the book) when the incarnation ends.
  */
-export class WorkerProbe implements AttemptSpan {
+export class WorkerProbe implements AttemptWatch, AttemptSpan {
   /** Wall-clock ms the running attempt started, or -1 while idle. */
   startedAt = -1;
   /** The series of the running (or last) attempt's task. */
@@ -74,12 +83,18 @@ export class WorkerProbe implements AttemptSpan {
 
   constructor(
     readonly queue: QueueSeries,
+    private readonly book: SeriesBook,
     private readonly clock: Clock,
   ) {}
 
-  begin(task: TaskSeries, nowMs: number): this {
-    this.task = task;
-    this.startedAt = nowMs;
+  start(job: Job): this {
+    const now = this.clock.wallNow();
+    const q = this.queue;
+    q.wait.observe(Math.max(0, now - (job.runAtMs ?? job.enqueuedAtMs)) / 1000);
+    const label = taskLabel(job);
+    const last = this.task;
+    this.task = last !== undefined && last.task === label ? last : this.book.taskIn(q, label);
+    this.startedAt = now;
     return this;
   }
 
@@ -104,6 +119,11 @@ export class WorkerProbe implements AttemptSpan {
         return;
     }
   }
+
+  close(): void {
+    this.startedAt = -1;
+    this.book.probes.delete(this);
+  }
 }
 
 /** One queue: its tasks and its wait times. */
@@ -122,8 +142,8 @@ export class QueueSeries {
 /** Every series, with the label caps that keep their number bounded. */
 export class SeriesBook {
   readonly queues = new Map<string, QueueSeries>();
-  /** By worker path (unique across queues). */
-  readonly probes = new Map<string, WorkerProbe>();
+  /** The probes of the worker incarnations running now (closed ones are dropped). */
+  readonly probes = new Set<WorkerProbe>();
   /** Task names seen so far (across queues), up to `maxTasks`; later ones count as 'other'. */
   private readonly taskNames = new Set<string>();
 
@@ -142,10 +162,17 @@ export class SeriesBook {
     return q;
   }
 
+  /** A probe for a new worker incarnation of queue `name`. */
+  probe(name: string, clock: Clock): WorkerProbe {
+    const probe = new WorkerProbe(this.queue(name), this, clock);
+    this.probes.add(probe);
+    return probe;
+  }
+
   /** Workers of queue `name` running an attempt now. */
   active(name: string): number {
     let n = 0;
-    for (const probe of this.probes.values()) if (probe.queue.queue === name && probe.startedAt >= 0) n++;
+    for (const probe of this.probes) if (probe.queue.queue === name && probe.startedAt >= 0) n++;
     return n;
   }
 

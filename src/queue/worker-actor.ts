@@ -5,11 +5,11 @@ import type { Job } from '../jobs/job';
 import { retryDelayMs, shouldRetry } from '../jobs/backoff';
 import {
   startAttempt,
-  startSpans,
   type AttemptDeps,
   type AttemptOutcome,
   type RunningAttempt,
 } from '../tasks/run-attempt';
+import { WorkerWatches } from '../tasks/attempt-watches';
 import type { ActorRef } from '../actors/actor-ref';
 import type { ActorBehavior, ActorContext } from '../actors/define-actor';
 import type { JobLedger } from './job-ledger';
@@ -59,6 +59,8 @@ export class Worker {
   private readonly pollMsg: PoolMessage;
   /** Where `ctx.progress` goes: one function per incarnation. */
   private readonly onProgress: (job: Job, value: unknown) => void;
+  /** The attempt hooks' watches of this incarnation (metrics, tracing), closed when it ends. */
+  private readonly watches: WorkerWatches;
 
   constructor(
     private readonly rt: QueueRuntime,
@@ -71,6 +73,7 @@ export class Worker {
     this.ledger = rt.ledger;
     this.pollMsg = pollMessage(ctx.self);
     this.onProgress = (job, value) => this.ledger.progress(job, value, this.ctx.path);
+    this.watches = new WorkerWatches(ctx.path, rt.config.name);
   }
 
   poll(): void {
@@ -100,8 +103,7 @@ export class Worker {
     if (events.has('job.started'))
       events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
     const deps = this.depsFor(job);
-    const hooks = this.rt.attemptHooks;
-    const span = hooks.length === 0 ? undefined : startSpans(hooks, job, job.attempts + 1, this.ctx.path);
+    const span = this.watches.start(this.rt.attemptHooks, job, job.attempts + 1);
     // [isolation] An isolated attempt runs in its thread or process; the span sees its outcome.
     const attempt = this.runner
       ? this.runner.start(job, deps, span)
@@ -185,21 +187,25 @@ export class Worker {
    */
   async finishRunning(): Promise<void> {
     const running = this.running;
-    if (!running) return;
-    const outcome = await running.attempt.outcome;
-    if (this.running !== running) return;
-    this.running = undefined;
-    this.settle(running.job, outcome);
+    if (running) {
+      const outcome = await running.attempt.outcome;
+      if (this.running === running) {
+        this.running = undefined;
+        this.settle(running.job, outcome);
+      }
+    }
+    this.watches.close();
   }
 
   /** Killed: the running attempt is aborted and its job lost. */
   abandon(): void {
     const running = this.running;
-    if (!running) return;
+    if (!running) return this.watches.close();
     this.running = undefined;
     if (this.ledger.records) this.ledger.running.settled(running.job.id);
     running.attempt.abort(new QuiError('ERR_STOPPED', `worker ${this.ctx.path} was killed`));
     this.ledger.lose(running.job, { type: 'killed' }, this.ctx.path);
+    this.watches.close();
   }
 
   /** A job assigned after we began to stop never ran: the ledger puts it back in the store. */

@@ -59,41 +59,11 @@ export interface RunningAttempt {
   abort(reason: Error): void;
 }
 
-/**
- * Watches attempts (metrics, tracing): `start` is called once per attempt, before the processor,
- * and the span it returns gets the outcome once known. Metrics hand back a span object kept per
- * worker, so watching allocates nothing per job. Not exported from the package entry.
- */
-export interface AttemptHook {
-  start(job: Job, attempt: number, worker: string): AttemptSpan;
-}
-
 /** One attempt as a hook sees it. */
 export interface AttemptSpan {
   /** Calls the processor, e.g. inside a trace context so its own spans are children; absent: called as is. */
   run?<TTask>(processor: Processor<TTask>, job: Job<TTask>, ctx: ProcessorContext): unknown;
   end(outcome: AttemptOutcome): void;
-}
-
-/** The span of every hook for one attempt, as one (a single hook's own span when there is one). */
-export function startSpans(
-  hooks: readonly AttemptHook[],
-  job: Job,
-  attempt: number,
-  worker: string,
-): AttemptSpan | undefined {
-  if (hooks.length === 0) return undefined;
-  if (hooks.length === 1) return (hooks[0] as AttemptHook).start(job, attempt, worker);
-  const spans = hooks.map((hook) => hook.start(job, attempt, worker));
-  const runner = spans.find((span) => span.run !== undefined);
-  return {
-    run: runner?.run
-      ? (processor, j, ctx) => (runner.run as NonNullable<AttemptSpan['run']>)(processor, j, ctx)
-      : undefined,
-    end: (outcome) => {
-      for (const span of spans) span.end(outcome);
-    },
-  };
 }
 
 /** What the attempt runner needs from its caller. */
