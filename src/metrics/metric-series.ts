@@ -98,11 +98,11 @@ export class WorkerProbe implements AttemptWatch, AttemptSpan {
     return this;
   }
 
-  end(outcome: AttemptOutcome): void {
+  end(outcome: AttemptOutcome, endedAtMs: number): void {
     const task = this.task;
     if (task === undefined || this.startedAt < 0) return;
     // Wall-clock ms (see createMetrics); a clock stepped back reads as 0, never negative.
-    const seconds = Math.max(0, this.clock.wallNow() - this.startedAt) / 1000;
+    const seconds = Math.max(0, endedAtMs - this.startedAt) / 1000;
     this.startedAt = -1;
     switch (outcome.status) {
       case 'completed':

@@ -87,7 +87,7 @@ export class Worker {
       case 'worker.settled':
         if (this.running?.job !== msg.job) return; // an attempt already accounted for
         this.running = undefined;
-        this.settle(msg.job, msg.outcome);
+        this.settle(msg.job, msg.outcome, msg.endedAtMs);
         return this.poll();
       case 'worker.status':
         return msg.replyTo.send(
@@ -111,7 +111,7 @@ export class Worker {
     // A processor that answered synchronously is settled now: poll again at once, sparing the
     // hot path a message to self and an event-loop turn.
     if (attempt.result) {
-      this.settle(job, attempt.result);
+      this.settle(job, attempt.result, attempt.endedAtMs);
       return this.poll();
     }
     this.running = { job, attempt };
@@ -119,7 +119,7 @@ export class Worker {
     if (this.ledger.records) this.ledger.running.add(job.id, attempt);
     void attempt.outcome.then((outcome) => {
       const self = this.ctx.self;
-      if (self.alive) self.send({ type: 'worker.settled', job, outcome });
+      if (self.alive) self.send({ type: 'worker.settled', job, outcome, endedAtMs: attempt.endedAtMs });
     });
   }
 
@@ -134,8 +134,11 @@ export class Worker {
     return { log: log.child({ jobId: job.id, task: taskName(job) }), clock: this.ctx.clock, onProgress };
   }
 
-  /** Turns an attempt's outcome into events and hands it to the ledger; a bad result crashes. */
-  private settle(job: Job, outcome: AttemptOutcome): void {
+  /**
+   * Turns an attempt's outcome into events and hands it to the ledger; a bad result crashes.
+   * `endedAtMs`: the clock read the attempt made as it ended (with a span), reused for the record.
+   */
+  private settle(job: Job, outcome: AttemptOutcome, endedAtMs?: number): void {
     const events = this.rt.services.events;
     const worker = this.ctx.path;
     if (this.ledger.records) {
@@ -144,7 +147,7 @@ export class Worker {
     }
     if (outcome.status === 'completed') {
       if (events.has('job.completed')) events.emit('job.completed', { job, value: outcome.value, worker });
-      return this.ledger.completed(job, outcome.value, worker);
+      return this.ledger.completed(job, outcome.value, worker, endedAtMs);
     }
     if (outcome.status === 'bad-result') {
       // Let it crash, as the original: the job is lost (at-most-once) and the supervisor restarts us.
@@ -191,7 +194,7 @@ export class Worker {
       const outcome = await running.attempt.outcome;
       if (this.running === running) {
         this.running = undefined;
-        this.settle(running.job, outcome);
+        this.settle(running.job, outcome, running.attempt.endedAtMs);
       }
     }
     this.watches.close();

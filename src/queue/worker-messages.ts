@@ -10,5 +10,11 @@ export type WorkerStatus =
 /** Every message a worker actor handles. */
 export type WorkerMessage =
   | { readonly type: 'worker.assign'; readonly job: Job }
-  | { readonly type: 'worker.settled'; readonly job: Job; readonly outcome: AttemptOutcome }
+  | {
+      readonly type: 'worker.settled';
+      readonly job: Job;
+      readonly outcome: AttemptOutcome;
+      /** The attempt's `endedAtMs` (when a span watched it). */
+      readonly endedAtMs: number | undefined;
+    }
   | { readonly type: 'worker.status'; readonly replyTo: ActorRef<WorkerStatus> };

@@ -36,8 +36,8 @@ export function startSpans(
     run: runner?.run
       ? (processor, j, ctx) => (runner.run as NonNullable<AttemptSpan['run']>)(processor, j, ctx)
       : undefined,
-    end: (outcome) => {
-      for (const span of spans) span.end(outcome);
+    end: (outcome, endedAtMs) => {
+      for (const span of spans) span.end(outcome, endedAtMs);
     },
   };
 }

@@ -55,6 +55,12 @@ export interface RunningAttempt {
    * answered without a promise, so the caller may skip waiting a tick for `outcome`.
    */
   readonly result: AttemptOutcome | undefined;
+  /**
+   * Wall-clock ms (`deps.clock.wallNow()`) the attempt ended, once it has: read only when a span
+   * watches the attempt, and handed to the span's `end`; the job's record may reuse it as its end
+   * time, sparing a second read of the clock. Undefined without a span.
+   */
+  readonly endedAtMs: number | undefined;
   /** Ends the attempt now as `'aborted'` and aborts its signal with `reason`; no-op once ended. */
   abort(reason: Error): void;
 }
@@ -63,7 +69,8 @@ export interface RunningAttempt {
 export interface AttemptSpan {
   /** Calls the processor, e.g. inside a trace context so its own spans are children; absent: called as is. */
   run?<TTask>(processor: Processor<TTask>, job: Job<TTask>, ctx: ProcessorContext): unknown;
-  end(outcome: AttemptOutcome): void;
+  /** The outcome, once known; `endedAtMs` is the wall-clock ms it became known (one read for every span). */
+  end(outcome: AttemptOutcome, endedAtMs: number): void;
 }
 
 /** What the attempt runner needs from its caller. */
@@ -103,6 +110,7 @@ class Attempt<TTask> implements RunningAttempt {
   private resolve: ((outcome: AttemptOutcome) => void) | undefined;
   private done = false;
   result: AttemptOutcome | undefined;
+  endedAtMs: number | undefined;
   private timer: TimerHandle | undefined;
   private readonly ctx: AttemptContext;
 
@@ -172,7 +180,8 @@ class Attempt<TTask> implements RunningAttempt {
       this.deps.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.span?.end(outcome);
+    const span = this.span;
+    if (span !== undefined) span.end(outcome, (this.endedAtMs = this.deps.clock.wallNow()));
     this.resolve?.(outcome);
     return true;
   }

@@ -49,11 +49,13 @@ describe('metric series', () => {
     probe.start(job);
     expect(probe.startedAt).toBeGreaterThanOrEqual(0);
     clock.advance(20);
-    probe.end({ status: 'completed', value: 1 });
+    probe.end({ status: 'completed', value: 1 }, clock.wallNow());
     expect(probe.startedAt).toBe(-1);
-    probe.start(job).end({ status: 'timed-out', error: new QuiError('ERR_TASK_TIMEOUT', 't') });
-    probe.start(job).end({ status: 'aborted', error: new Error('killed') });
-    probe.end({ status: 'completed', value: 1 }); // not running: ignored
+    probe
+      .start(job)
+      .end({ status: 'timed-out', error: new QuiError('ERR_TASK_TIMEOUT', 't') }, clock.wallNow());
+    probe.start(job).end({ status: 'aborted', error: new Error('killed') }, clock.wallNow());
+    probe.end({ status: 'completed', value: 1 }, clock.wallNow()); // not running: ignored
     const task = book.task(job);
     expect([task.completed, task.failed]).toEqual([1, 1]);
     expect([...task.succeeded.counts]).toEqual([0, 1, 0]);
@@ -66,8 +68,7 @@ describe('metric series', () => {
     const probe = book.probe('q', clock);
     const job = jobFixture({ queue: 'q', task: { task: 't', params: 0 } });
     probe.start(job);
-    probe.startedAt += 5_000; // as if the clock then went back 5 s (an NTP step)
-    probe.end({ status: 'completed', value: 1 });
+    probe.end({ status: 'completed', value: 1 }, clock.wallNow() - 5_000); // the clock went back 5 s (an NTP step)
     expect(book.task(job).succeeded.sum).toBe(0);
     expect([...book.task(job).succeeded.counts]).toEqual([1, 0, 0]);
   });

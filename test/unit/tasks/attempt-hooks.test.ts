@@ -65,6 +65,16 @@ describe('attempt hooks', () => {
     expect(seen.at(-1)).toBe('a.end completed');
   });
 
+  it('reads the wall clock as a watched attempt ends, hands that to the span and keeps it; not without a span', () => {
+    const ends: number[] = [];
+    const span: AttemptSpan = { end: (_o, endedAtMs) => void ends.push(endedAtMs) };
+    deps.clock.advance(5);
+    const watched = startAttempt(() => ok(1), jobFixture(), deps, span);
+    expect(ends).toEqual([deps.clock.wallNow()]);
+    expect(watched.endedAtMs).toBe(deps.clock.wallNow());
+    expect(startAttempt(() => ok(1), jobFixture(), deps).endedAtMs).toBeUndefined();
+  });
+
   it('ends every hook span once, and runs the processor once through the one that wraps', () => {
     const seen: string[] = [];
     const hooks = [recorder('m', seen), recorder('t', seen, true)];
