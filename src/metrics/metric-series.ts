@@ -1,4 +1,3 @@
-import type { Clock } from '../clock';
 import type { Job } from '../jobs/job';
 import type { AttemptOutcome, AttemptSpan } from '../tasks/run-attempt';
 import type { AttemptWatch } from '../tasks/attempt-watches';
@@ -84,17 +83,16 @@ export class WorkerProbe implements AttemptWatch, AttemptSpan {
   constructor(
     readonly queue: QueueSeries,
     private readonly book: SeriesBook,
-    private readonly clock: Clock,
   ) {}
 
-  start(job: Job): this {
-    const now = this.clock.wallNow();
+  /** `startedAtMs`: wall-clock ms the queue took the job (see createMetrics). */
+  start(job: Job, _attempt: number, startedAtMs: number): this {
     const q = this.queue;
-    q.wait.observe(Math.max(0, now - (job.runAtMs ?? job.enqueuedAtMs)) / 1000);
+    q.wait.observe(Math.max(0, startedAtMs - (job.runAtMs ?? job.enqueuedAtMs)) / 1000);
     const label = taskLabel(job);
     const last = this.task;
     this.task = last !== undefined && last.task === label ? last : this.book.taskIn(q, label);
-    this.startedAt = now;
+    this.startedAt = startedAtMs;
     return this;
   }
 
@@ -163,8 +161,8 @@ export class SeriesBook {
   }
 
   /** A probe for a new worker incarnation of queue `name`. */
-  probe(name: string, clock: Clock): WorkerProbe {
-    const probe = new WorkerProbe(this.queue(name), this, clock);
+  probe(name: string): WorkerProbe {
+    const probe = new WorkerProbe(this.queue(name), this);
     this.probes.add(probe);
     return probe;
   }

@@ -83,7 +83,7 @@ export class Worker {
   handle(msg: WorkerMessage): void {
     switch (msg.type) {
       case 'worker.assign':
-        return this.start(msg.job);
+        return this.start(msg.job, msg.takenAtMs);
       case 'worker.settled':
         if (this.running?.job !== msg.job) return; // an attempt already accounted for
         this.running = undefined;
@@ -98,12 +98,12 @@ export class Worker {
     }
   }
 
-  private start(job: Job): void {
+  private start(job: Job, takenAtMs: number): void {
     const events = this.rt.services.events;
     if (events.has('job.started'))
       events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
     const deps = this.depsFor(job);
-    const span = this.watches.start(this.rt.attemptHooks, job, job.attempts + 1);
+    const span = this.watches.start(this.rt.attemptHooks, job, job.attempts + 1, takenAtMs);
     // [isolation] An isolated attempt runs in its thread or process; the span sees its outcome.
     const attempt = this.runner
       ? this.runner.start(job, deps, span)

@@ -9,7 +9,12 @@ export type WorkerStatus =
 
 /** Every message a worker actor handles. */
 export type WorkerMessage =
-  | { readonly type: 'worker.assign'; readonly job: Job }
+  | {
+      readonly type: 'worker.assign';
+      readonly job: Job;
+      /** Wall-clock ms the queue took the job from its store: metrics time the attempt from it. */
+      readonly takenAtMs: number;
+    }
   | {
       readonly type: 'worker.settled';
       readonly job: Job;

@@ -15,9 +15,11 @@ export interface AttemptHook {
 export interface AttemptWatch {
   /**
    * Called once per attempt, before the processor; the span gets the outcome once known. Metrics
-   * hand back the watch itself, so watching allocates nothing per job.
+   * hand back the watch itself, so watching allocates nothing per job. `startedAtMs`: the
+   * wall-clock ms the queue took the job from its store (as its record's `startedAtMs`), a read
+   * the queue makes anyway.
    */
-  start(job: Job, attempt: number): AttemptSpan;
+  start(job: Job, attempt: number, startedAtMs: number): AttemptSpan;
   /** The worker incarnation ended (stopped, killed or crashed), or the hook was removed. */
   close(): void;
 }
@@ -27,10 +29,11 @@ export function startSpans(
   watches: readonly AttemptWatch[],
   job: Job,
   attempt: number,
+  startedAtMs: number,
 ): AttemptSpan | undefined {
   if (watches.length === 0) return undefined;
-  if (watches.length === 1) return (watches[0] as AttemptWatch).start(job, attempt);
-  const spans = watches.map((watch) => watch.start(job, attempt));
+  if (watches.length === 1) return (watches[0] as AttemptWatch).start(job, attempt, startedAtMs);
+  const spans = watches.map((watch) => watch.start(job, attempt, startedAtMs));
   const runner = spans.find((span) => span.run !== undefined);
   return {
     run: runner?.run
@@ -58,9 +61,14 @@ export class WorkerWatches {
   ) {}
 
   /** The span of one attempt, `hooks` being the queue's hooks now; undefined without hooks. */
-  start(hooks: readonly AttemptHook[], job: Job, attempt: number): AttemptSpan | undefined {
+  start(
+    hooks: readonly AttemptHook[],
+    job: Job,
+    attempt: number,
+    startedAtMs: number,
+  ): AttemptSpan | undefined {
     if (hooks !== this.hooks) this.follow(hooks);
-    return startSpans(this.watches, job, attempt);
+    return startSpans(this.watches, job, attempt, startedAtMs);
   }
 
   /** Closes every watch: the incarnation is over. Later attempts (none are expected) go unwatched. */

@@ -44,17 +44,19 @@ describe('metric series', () => {
   it('a worker probe times its attempt and counts it by outcome; a lost attempt is not counted', () => {
     const clock = new ManualClock();
     const book = new SeriesBook(10, [1], [0.01, 1]);
-    const probe = book.probe('q', clock);
+    const probe = book.probe('q');
     const job = jobFixture({ queue: 'q', task: { task: 't', params: 0 } });
-    probe.start(job);
+    probe.start(job, 1, clock.wallNow());
     expect(probe.startedAt).toBeGreaterThanOrEqual(0);
     clock.advance(20);
     probe.end({ status: 'completed', value: 1 }, clock.wallNow());
     expect(probe.startedAt).toBe(-1);
     probe
-      .start(job)
+      .start(job, 1, clock.wallNow())
       .end({ status: 'timed-out', error: new QuiError('ERR_TASK_TIMEOUT', 't') }, clock.wallNow());
-    probe.start(job).end({ status: 'aborted', error: new Error('killed') }, clock.wallNow());
+    probe
+      .start(job, 1, clock.wallNow())
+      .end({ status: 'aborted', error: new Error('killed') }, clock.wallNow());
     probe.end({ status: 'completed', value: 1 }, clock.wallNow()); // not running: ignored
     const task = book.task(job);
     expect([task.completed, task.failed]).toEqual([1, 1]);
@@ -65,9 +67,9 @@ describe('metric series', () => {
   it('a worker probe reads the wall clock; one stepped back while an attempt ran counts 0, never negative', () => {
     const clock = new ManualClock();
     const book = new SeriesBook(10, [1], [0.01, 1]);
-    const probe = book.probe('q', clock);
+    const probe = book.probe('q');
     const job = jobFixture({ queue: 'q', task: { task: 't', params: 0 } });
-    probe.start(job);
+    probe.start(job, 1, clock.wallNow());
     probe.end({ status: 'completed', value: 1 }, clock.wallNow() - 5_000); // the clock went back 5 s (an NTP step)
     expect(book.task(job).succeeded.sum).toBe(0);
     expect([...book.task(job).succeeded.counts]).toEqual([1, 0, 0]);
@@ -76,10 +78,10 @@ describe('metric series', () => {
   it('a closed probe is forgotten by the book and no longer counts as active', () => {
     const clock = new ManualClock();
     const book = new SeriesBook(10, [1], [1]);
-    const a = book.probe('q', clock);
-    const b = book.probe('q', clock);
-    a.start(jobFixture({ queue: 'q' }));
-    b.start(jobFixture({ queue: 'q' }));
+    const a = book.probe('q');
+    const b = book.probe('q');
+    a.start(jobFixture({ queue: 'q' }), 1, clock.wallNow());
+    b.start(jobFixture({ queue: 'q' }), 1, clock.wallNow());
     expect(book.active('q')).toBe(2);
     a.close();
     expect(book.active('q')).toBe(1);

@@ -42,15 +42,15 @@ function recorder(name: string, seen: string[], wrap = false): AttemptWatch {
 describe('attempt hooks', () => {
   it('gives no span without hooks, and the single hook its own span', () => {
     const job = jobFixture();
-    expect(startSpans([], job, 1)).toBeUndefined();
+    expect(startSpans([], job, 1, 0)).toBeUndefined();
     const span: AttemptSpan = { end: () => {} };
-    expect(startSpans([{ start: () => span, close: () => undefined }], job, 1)).toBe(span);
+    expect(startSpans([{ start: () => span, close: () => undefined }], job, 1, 0)).toBe(span);
   });
 
   it('calls the processor through span.run and ends the span with the outcome', async () => {
     const seen: string[] = [];
     const job = jobFixture();
-    const span = startSpans([recorder('a', seen, true)], job, 1);
+    const span = startSpans([recorder('a', seen, true)], job, 1, 0);
     const attempt = startAttempt(() => Promise.resolve(err(new Error('no'))), job, deps, span);
     expect(seen).toEqual([`a.start ${job.id} #1`, 'a.run']);
     await attempt.outcome;
@@ -59,7 +59,7 @@ describe('attempt hooks', () => {
 
   it('ends a synchronous attempt before startAttempt returns', () => {
     const seen: string[] = [];
-    const span = startSpans([recorder('a', seen)], jobFixture(), 1);
+    const span = startSpans([recorder('a', seen)], jobFixture(), 1, 0);
     const attempt = startAttempt(() => ok(1), jobFixture(), deps, span);
     expect(attempt.result?.status).toBe('completed');
     expect(seen.at(-1)).toBe('a.end completed');
@@ -78,7 +78,7 @@ describe('attempt hooks', () => {
   it('ends every hook span once, and runs the processor once through the one that wraps', () => {
     const seen: string[] = [];
     const hooks = [recorder('m', seen), recorder('t', seen, true)];
-    const span = startSpans(hooks, jobFixture(), 2);
+    const span = startSpans(hooks, jobFixture(), 2, 0);
     let calls = 0;
     startAttempt(() => (calls++, ok()), jobFixture(), deps, span);
     expect(calls).toBe(1);
@@ -87,7 +87,7 @@ describe('attempt hooks', () => {
 
   it('ends the span as aborted when the attempt is aborted, and only once', () => {
     const seen: string[] = [];
-    const span = startSpans([recorder('a', seen)], jobFixture(), 1);
+    const span = startSpans([recorder('a', seen)], jobFixture(), 1, 0);
     const attempt = startAttempt(() => new Promise(() => {}), jobFixture(), deps, span);
     attempt.abort(new Error('killed'));
     attempt.abort(new Error('again'));
@@ -99,16 +99,16 @@ describe('attempt hooks', () => {
     const watches = new WorkerWatches('root/q/workers/worker', 'q');
     const [m, t] = [hook('m', seen), hook('t', seen)];
     const job = jobFixture();
-    expect(watches.start([], job, 1)).toBeUndefined();
+    expect(watches.start([], job, 1, 0)).toBeUndefined();
     let hooks: AttemptHook[] = [m];
-    watches.start(hooks, job, 1);
-    watches.start(hooks, job, 2); // same hooks: no new watch
+    watches.start(hooks, job, 1, 0);
+    watches.start(hooks, job, 2, 0); // same hooks: no new watch
     hooks = [m, t];
-    watches.start(hooks, job, 3);
+    watches.start(hooks, job, 3, 0);
     hooks = [t];
-    watches.start(hooks, job, 4);
+    watches.start(hooks, job, 4, 0);
     watches.close();
-    expect(watches.start(hooks, job, 5)).toBeUndefined(); // closed: unwatched
+    expect(watches.start(hooks, job, 5, 0)).toBeUndefined(); // closed: unwatched
     expect(seen).toEqual([
       'm.watch root/q/workers/worker q',
       `m.start ${job.id} #1`,
