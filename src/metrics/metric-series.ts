@@ -75,7 +75,7 @@ export class TaskSeries {
  * usually skipped. Closed (and forgotten by the book) when the incarnation ends.
  */
 export class WorkerProbe implements AttemptWatch, AttemptSpan {
-  /** Wall-clock ms the running attempt started, or -1 while idle. */
+  /** Wall-clock ms the running attempt started (its job was taken from the store), or -1 while idle. */
   startedAt = -1;
   /** The series of the running (or last) attempt's task. */
   task: TaskSeries | undefined;
