@@ -1,6 +1,6 @@
-import type { Clock } from '../clock';
 import type { Job } from '../jobs/job';
 import type { AttemptOutcome, AttemptSpan } from '../tasks/run-attempt';
+import type { AttemptWatch } from '../tasks/attempt-watches';
 
 // The plain accumulators behind `createMetrics`: hooks and event handlers bump numbers in objects
 // made once per (queue, task), and prom-client sees them only when Prometheus scrapes. No labels
@@ -21,15 +21,22 @@ export class Histogram {
   readonly counts: Float64Array;
   sum = 0;
   count = 0;
+  /**
+   * The bounds again, as unboxed doubles: scanning the frozen array (boxed numbers) took about
+   * three times as long per observation, and the wait histogram scans ten bounds or more.
+   */
+  private readonly scan: Float64Array;
 
   constructor(readonly bounds: readonly number[]) {
     this.counts = new Float64Array(bounds.length + 1);
+    this.scan = Float64Array.from(bounds);
   }
 
   observe(value: number): void {
-    const bounds = this.bounds;
+    const scan = this.scan;
+    const n = scan.length;
     let i = 0;
-    while (i < bounds.length && value > (bounds[i] as number)) i++;
+    while (i < n && value > (scan[i] as number)) i++;
     this.counts[i] = (this.counts[i] as number) + 1;
     this.sum += value;
     this.count++;
@@ -62,32 +69,38 @@ export class TaskSeries {
 }
 
 /**
- * What metrics see of one worker's attempts: one object per worker, handed back as the span of
- * each of its attempts, so watching a job allocates nothing. It remembers its last task's series:
- * a worker mostly runs one task, so that lookup is usually skipped.
+ * What metrics see of one worker incarnation's attempts: made when it first runs an attempt and
+ * handed back as the span of each, so watching a job allocates nothing and looks nothing up by
+ * worker. It remembers its last task's series: a worker mostly runs one task, so that lookup is
+ * usually skipped. Closed (and forgotten by the book) when the incarnation ends.
  */
-export class WorkerProbe implements AttemptSpan {
-  /** Wall-clock ms the running attempt started, or -1 while idle. */
+export class WorkerProbe implements AttemptWatch, AttemptSpan {
+  /** Wall-clock ms the running attempt started (its job was taken from the store), or -1 while idle. */
   startedAt = -1;
   /** The series of the running (or last) attempt's task. */
   task: TaskSeries | undefined;
 
   constructor(
     readonly queue: QueueSeries,
-    private readonly clock: Clock,
+    private readonly book: SeriesBook,
   ) {}
 
-  begin(task: TaskSeries, nowMs: number): this {
-    this.task = task;
-    this.startedAt = nowMs;
+  /** `startedAtMs`: wall-clock ms the queue took the job (see createMetrics). */
+  start(job: Job, _attempt: number, startedAtMs: number): this {
+    const q = this.queue;
+    q.wait.observe(Math.max(0, startedAtMs - (job.runAtMs ?? job.enqueuedAtMs)) / 1000);
+    const label = taskLabel(job);
+    const last = this.task;
+    this.task = last !== undefined && last.task === label ? last : this.book.taskIn(q, label);
+    this.startedAt = startedAtMs;
     return this;
   }
 
-  end(outcome: AttemptOutcome): void {
+  end(outcome: AttemptOutcome, endedAtMs: number): void {
     const task = this.task;
     if (task === undefined || this.startedAt < 0) return;
     // Wall-clock ms (see createMetrics); a clock stepped back reads as 0, never negative.
-    const seconds = Math.max(0, this.clock.wallNow() - this.startedAt) / 1000;
+    const seconds = Math.max(0, endedAtMs - this.startedAt) / 1000;
     this.startedAt = -1;
     switch (outcome.status) {
       case 'completed':
@@ -103,6 +116,11 @@ export class WorkerProbe implements AttemptSpan {
         // 'aborted' (killed) and 'bad-result' (crash) lose the job: `job.lost` counts them.
         return;
     }
+  }
+
+  close(): void {
+    this.startedAt = -1;
+    this.book.probes.delete(this);
   }
 }
 
@@ -122,8 +140,8 @@ export class QueueSeries {
 /** Every series, with the label caps that keep their number bounded. */
 export class SeriesBook {
   readonly queues = new Map<string, QueueSeries>();
-  /** By worker path (unique across queues). */
-  readonly probes = new Map<string, WorkerProbe>();
+  /** The probes of the worker incarnations running now (closed ones are dropped). */
+  readonly probes = new Set<WorkerProbe>();
   /** Task names seen so far (across queues), up to `maxTasks`; later ones count as 'other'. */
   private readonly taskNames = new Set<string>();
 
@@ -142,10 +160,17 @@ export class SeriesBook {
     return q;
   }
 
+  /** A probe for a new worker incarnation of queue `name`. */
+  probe(name: string): WorkerProbe {
+    const probe = new WorkerProbe(this.queue(name), this);
+    this.probes.add(probe);
+    return probe;
+  }
+
   /** Workers of queue `name` running an attempt now. */
   active(name: string): number {
     let n = 0;
-    for (const probe of this.probes.values()) if (probe.queue.queue === name && probe.startedAt >= 0) n++;
+    for (const probe of this.probes) if (probe.queue.queue === name && probe.startedAt >= 0) n++;
     return n;
   }
 

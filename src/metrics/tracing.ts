@@ -3,7 +3,8 @@ import { InvalidOptionsError, QuiError } from '../errors';
 import type { Job } from '../jobs/job';
 import { checkObject, checkOneOf, checkString, type Fail } from '../validate';
 import { watchAttempts, watchEnqueues, type EnqueueSpan, type EnqueueTracer } from '../queue/queue-runtime';
-import type { AttemptHook, AttemptOutcome, AttemptSpan } from '../tasks/run-attempt';
+import type { AttemptOutcome, AttemptSpan } from '../tasks/run-attempt';
+import type { AttemptHook } from '../tasks/attempt-watches';
 import { coreOf, type QuiSystem } from '../runtime/start-system';
 import { taskLabel } from './metric-series';
 
@@ -62,7 +63,10 @@ export function createTracing(system: QuiSystem, options?: TracingOptions): QuiT
 
   const enqueueTracer: EnqueueTracer = { send: (queue, count) => sendSpan(api, tracer, queue, count) };
   const hook: AttemptHook = {
-    start: (job, attempt, worker) => attemptSpan(api, tracer, propagation, job, attempt, worker),
+    watch: (worker) => ({
+      start: (job, attempt) => attemptSpan(api, tracer, propagation, job, attempt, worker),
+      close: () => undefined,
+    }),
   };
   const removeHook = watchAttempts(core, hook);
   const removeTracer = watchEnqueues(core, enqueueTracer);

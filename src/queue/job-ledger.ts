@@ -153,9 +153,10 @@ export class JobLedger {
   /**
    * An attempt completed: the hot path. Without records, a counter and nothing else; with them,
    * the record ends `completed` with the result (or, when the result cannot be kept, the error
-   * saying why: the job still completed).
+   * saying why: the job still completed). `nowMs`: the wall-clock ms the attempt ended, when the
+   * worker already read it (metrics or tracing watch the attempt); otherwise the clock is read here.
    */
-  completed(job: Job, value: unknown, worker: string): void {
+  completed(job: Job, value: unknown, worker: string, nowMs?: number): void {
     this.totals.completed++;
     if (this.records === undefined) return;
     let result: string | undefined;
@@ -166,7 +167,7 @@ export class JobLedger {
       error = toJobError(thrown);
     }
     const extra = this.deps.shared === true ? { value: result } : NO_EXTRA;
-    this.end(job, { state: 'completed', result, error, worker }, 'job.completed', extra);
+    this.end(job, { state: 'completed', result, error, worker }, 'job.completed', extra, undefined, nowMs);
   }
 
   /**
@@ -307,7 +308,8 @@ export class JobLedger {
   /**
    * Ends a taken job's record; the event crosses to other processes once the write applied
    * (`extra`: its value, error or reason as they cross). A write that keeps failing is logged.
-   * `settled` runs once the write applied or gave up.
+   * `settled` runs once the write applied or gave up. `nowMs`: the end time when the caller read
+   * the clock already.
    */
   private end(
     job: Job,
@@ -315,12 +317,13 @@ export class JobLedger {
     type: SharedEventType,
     extra: Partial<SharedEvent>,
     settled?: () => void,
+    nowMs?: number,
   ): void {
     const records = this.records as JobRecords;
     // The memory store answers at once: no closures, no retry machinery on the hot path.
     let first: PromiseLike<boolean> | undefined;
     try {
-      const written = records.finish(job.id, end, this.deps.clock.wallNow());
+      const written = records.finish(job.id, end, nowMs ?? this.deps.clock.wallNow());
       if (!isThenable(written)) {
         this.ended(job, end, type, extra, written);
         return settled?.();

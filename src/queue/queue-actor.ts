@@ -174,8 +174,9 @@ export class QueueActor {
       return this.drain();
     }
     let taken: Awaitable<Job | undefined>;
+    const now = this.ctx.clock.wallNow();
     try {
-      taken = this.store.take(this.ctx.clock.wallNow());
+      taken = this.store.take(now);
     } catch (thrown) {
       this.parked.push(worker);
       return this.storeFailed(thrown);
@@ -183,29 +184,34 @@ export class QueueActor {
     // The memory store answers synchronously: no closure, no promise on the hot path.
     if (isThenable(taken)) {
       return Promise.resolve(taken).then(
-        (job) => this.serveWith(worker, job),
+        (job) => this.serveWith(worker, job, this.ctx.clock.wallNow()),
         (thrown: unknown) => {
           this.parked.push(worker);
           this.storeFailed(thrown);
         },
       );
     }
-    return this.serveWith(worker, taken);
+    return this.serveWith(worker, taken, now);
   }
 
-  private serveWith(worker: Worker, job: Job | undefined): Awaitable<void> {
-    if (job) return this.handOut(worker, job);
+  private serveWith(worker: Worker, job: Job | undefined, takenAtMs: number): Awaitable<void> {
+    if (job) return this.handOut(worker, job, takenAtMs);
     this.parked.push(worker);
     return this.armTimer();
   }
 
-  private handOut(worker: Worker, job: Job): void {
+  /**
+   * `takenAtMs`: the wall-clock ms the job came out of the store (the take's own clock read for a
+   * store that answers at once, a read on arrival otherwise); attempt watches (metrics) time the
+   * attempt from it, sparing a clock read per job.
+   */
+  private handOut(worker: Worker, job: Job, takenAtMs: number): void {
     if (!worker.alive || this.stopping) {
       this.ledger.returned(job, undefined); // it never ran: back it goes
       return;
     }
     this.ledger.handedOut();
-    worker.send({ type: 'worker.assign', job });
+    worker.send({ type: 'worker.assign', job, takenAtMs });
   }
 
   /** Serves parked polls while jobs are due, oldest poll first. */
@@ -222,8 +228,9 @@ export class QueueActor {
         continue;
       }
       let taken: Awaitable<Job | undefined>;
+      const now = this.ctx.clock.wallNow();
       try {
-        taken = this.store.take(this.ctx.clock.wallNow());
+        taken = this.store.take(now);
       } catch (thrown) {
         return this.storeFailed(thrown);
       }
@@ -232,7 +239,7 @@ export class QueueActor {
           (job) => {
             if (!job) return this.armTimer();
             this.parked.shift();
-            this.handOut(worker, job);
+            this.handOut(worker, job, this.ctx.clock.wallNow());
             return this.drain();
           },
           (thrown: unknown) => this.storeFailed(thrown),
@@ -240,7 +247,7 @@ export class QueueActor {
       }
       if (!taken) break;
       this.parked.shift();
-      this.handOut(worker, taken);
+      this.handOut(worker, taken, now);
     }
     return this.armTimer();
   }
@@ -269,10 +276,11 @@ export class QueueActor {
             wanted,
             this.ctx.clock.wallNow(),
           );
+          const takenAtMs = this.ctx.clock.wallNow();
           for (const job of jobs) {
             let worker = this.parked.shift();
             while (worker && !worker.alive) worker = this.parked.shift();
-            if (worker) this.handOut(worker, job);
+            if (worker) this.handOut(worker, job, takenAtMs);
             else this.ledger.returned(job, undefined); // never ran: back it goes
           }
           if (jobs.length < wanted) break; // nothing more is due now

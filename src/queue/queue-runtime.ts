@@ -16,7 +16,7 @@ import { fromShared, waitingRecord } from './shared-events';
 import { WAKE } from './pool-messages';
 import type { QueueTotals } from './queue-messages';
 import type { ResolvedQueue } from './resolve-queue';
-import type { AttemptHook } from '../tasks/run-attempt';
+import type { AttemptHook } from '../tasks/attempt-watches';
 import type { Job } from '../jobs/job';
 
 /** Opens the producer span of an enqueue (`createTracing` implements it). @internal */

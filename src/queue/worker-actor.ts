@@ -5,11 +5,11 @@ import type { Job } from '../jobs/job';
 import { retryDelayMs, shouldRetry } from '../jobs/backoff';
 import {
   startAttempt,
-  startSpans,
   type AttemptDeps,
   type AttemptOutcome,
   type RunningAttempt,
 } from '../tasks/run-attempt';
+import { WorkerWatches } from '../tasks/attempt-watches';
 import type { ActorRef } from '../actors/actor-ref';
 import type { ActorBehavior, ActorContext } from '../actors/define-actor';
 import type { JobLedger } from './job-ledger';
@@ -61,6 +61,8 @@ export class Worker {
   private readonly pollMsg: PoolMessage;
   /** Where `ctx.progress` goes: one function per incarnation. */
   private readonly onProgress: (job: Job, value: unknown) => void;
+  /** The attempt hooks' watches of this incarnation (metrics, tracing), closed when it ends. */
+  private readonly watches: WorkerWatches;
 
   constructor(
     private readonly rt: QueueRuntime,
@@ -73,6 +75,7 @@ export class Worker {
     this.ledger = rt.ledger;
     this.pollMsg = pollMessage(ctx.self);
     this.onProgress = (job, value) => this.ledger.progress(job, value, this.ctx.path);
+    this.watches = new WorkerWatches(ctx.path, rt.config.name);
   }
 
   poll(): void {
@@ -82,11 +85,11 @@ export class Worker {
   handle(msg: WorkerMessage): void {
     switch (msg.type) {
       case 'worker.assign':
-        return this.start(msg.job);
+        return this.start(msg.job, msg.takenAtMs);
       case 'worker.settled':
         if (this.running?.job !== msg.job) return; // an attempt already accounted for
         this.running = undefined;
-        this.settle(msg.job, msg.outcome);
+        this.settle(msg.job, msg.outcome, msg.endedAtMs);
         return this.poll();
       case 'worker.status':
         return msg.replyTo.send(
@@ -97,7 +100,7 @@ export class Worker {
     }
   }
 
-  private start(job: Job): void {
+  private start(job: Job, takenAtMs: number): void {
     const events = this.rt.services.events;
     if (events.has('job.started'))
       events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
@@ -105,8 +108,7 @@ export class Worker {
     // each failed attempt started.
     if (this.ledger.records) this.startedAtMs = this.ctx.clock.wallNow();
     const deps = this.depsFor(job);
-    const hooks = this.rt.attemptHooks;
-    const span = hooks.length === 0 ? undefined : startSpans(hooks, job, job.attempts + 1, this.ctx.path);
+    const span = this.watches.start(this.rt.attemptHooks, job, job.attempts + 1, takenAtMs);
     // [isolation] An isolated attempt runs in its thread or process; the span sees its outcome.
     const attempt = this.runner
       ? this.runner.start(job, deps, span)
@@ -114,7 +116,7 @@ export class Worker {
     // A processor that answered synchronously is settled now: poll again at once, sparing the
     // hot path a message to self and an event-loop turn.
     if (attempt.result) {
-      this.settle(job, attempt.result);
+      this.settle(job, attempt.result, attempt.endedAtMs);
       return this.poll();
     }
     this.running = { job, attempt };
@@ -122,7 +124,7 @@ export class Worker {
     if (this.ledger.records) this.ledger.running.add(job.id, attempt);
     void attempt.outcome.then((outcome) => {
       const self = this.ctx.self;
-      if (self.alive) self.send({ type: 'worker.settled', job, outcome });
+      if (self.alive) self.send({ type: 'worker.settled', job, outcome, endedAtMs: attempt.endedAtMs });
     });
   }
 
@@ -137,8 +139,11 @@ export class Worker {
     return { log: log.child({ jobId: job.id, task: taskName(job) }), clock: this.ctx.clock, onProgress };
   }
 
-  /** Turns an attempt's outcome into events and hands it to the ledger; a bad result crashes. */
-  private settle(job: Job, outcome: AttemptOutcome): void {
+  /**
+   * Turns an attempt's outcome into events and hands it to the ledger; a bad result crashes.
+   * `endedAtMs`: the clock read the attempt made as it ended (with a span), reused for the record.
+   */
+  private settle(job: Job, outcome: AttemptOutcome, endedAtMs?: number): void {
     const events = this.rt.services.events;
     const worker = this.ctx.path;
     if (this.ledger.records) {
@@ -147,7 +152,7 @@ export class Worker {
     }
     if (outcome.status === 'completed') {
       if (events.has('job.completed')) events.emit('job.completed', { job, value: outcome.value, worker });
-      return this.ledger.completed(job, outcome.value, worker);
+      return this.ledger.completed(job, outcome.value, worker, endedAtMs);
     }
     if (outcome.status === 'bad-result') {
       // Let it crash, as the original: the job is lost (at-most-once) and the supervisor restarts us.
@@ -190,21 +195,25 @@ export class Worker {
    */
   async finishRunning(): Promise<void> {
     const running = this.running;
-    if (!running) return;
-    const outcome = await running.attempt.outcome;
-    if (this.running !== running) return;
-    this.running = undefined;
-    this.settle(running.job, outcome);
+    if (running) {
+      const outcome = await running.attempt.outcome;
+      if (this.running === running) {
+        this.running = undefined;
+        this.settle(running.job, outcome, running.attempt.endedAtMs);
+      }
+    }
+    this.watches.close();
   }
 
   /** Killed: the running attempt is aborted and its job lost. */
   abandon(): void {
     const running = this.running;
-    if (!running) return;
+    if (!running) return this.watches.close();
     this.running = undefined;
     if (this.ledger.records) this.ledger.running.settled(running.job.id);
     running.attempt.abort(new QuiError('ERR_STOPPED', `worker ${this.ctx.path} was killed`));
     this.ledger.lose(running.job, { type: 'killed' }, this.ctx.path);
+    this.watches.close();
   }
 
   /** A job assigned after we began to stop never ran: the ledger puts it back in the store. */

@@ -55,45 +55,22 @@ export interface RunningAttempt {
    * answered without a promise, so the caller may skip waiting a tick for `outcome`.
    */
   readonly result: AttemptOutcome | undefined;
+  /**
+   * Wall-clock ms (`deps.clock.wallNow()`) the attempt ended, once it has: read only when a span
+   * watches the attempt, and handed to the span's `end`; the job's record may reuse it as its end
+   * time, sparing a second read of the clock. Undefined without a span.
+   */
+  readonly endedAtMs: number | undefined;
   /** Ends the attempt now as `'aborted'` and aborts its signal with `reason`; no-op once ended. */
   abort(reason: Error): void;
-}
-
-/**
- * Watches attempts (metrics, tracing): `start` is called once per attempt, before the processor,
- * and the span it returns gets the outcome once known. Metrics hand back a span object kept per
- * worker, so watching allocates nothing per job. Not exported from the package entry.
- */
-export interface AttemptHook {
-  start(job: Job, attempt: number, worker: string): AttemptSpan;
 }
 
 /** One attempt as a hook sees it. */
 export interface AttemptSpan {
   /** Calls the processor, e.g. inside a trace context so its own spans are children; absent: called as is. */
   run?<TTask>(processor: Processor<TTask>, job: Job<TTask>, ctx: ProcessorContext): unknown;
-  end(outcome: AttemptOutcome): void;
-}
-
-/** The span of every hook for one attempt, as one (a single hook's own span when there is one). */
-export function startSpans(
-  hooks: readonly AttemptHook[],
-  job: Job,
-  attempt: number,
-  worker: string,
-): AttemptSpan | undefined {
-  if (hooks.length === 0) return undefined;
-  if (hooks.length === 1) return (hooks[0] as AttemptHook).start(job, attempt, worker);
-  const spans = hooks.map((hook) => hook.start(job, attempt, worker));
-  const runner = spans.find((span) => span.run !== undefined);
-  return {
-    run: runner?.run
-      ? (processor, j, ctx) => (runner.run as NonNullable<AttemptSpan['run']>)(processor, j, ctx)
-      : undefined,
-    end: (outcome) => {
-      for (const span of spans) span.end(outcome);
-    },
-  };
+  /** The outcome, once known; `endedAtMs` is the wall-clock ms it became known (one read for every span). */
+  end(outcome: AttemptOutcome, endedAtMs: number): void;
 }
 
 /** What the attempt runner needs from its caller. */
@@ -133,6 +110,7 @@ class Attempt<TTask> implements RunningAttempt {
   private resolve: ((outcome: AttemptOutcome) => void) | undefined;
   private done = false;
   result: AttemptOutcome | undefined;
+  endedAtMs: number | undefined;
   private timer: TimerHandle | undefined;
   private readonly ctx: AttemptContext;
 
@@ -202,7 +180,8 @@ class Attempt<TTask> implements RunningAttempt {
       this.deps.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.span?.end(outcome);
+    const span = this.span;
+    if (span !== undefined) span.end(outcome, (this.endedAtMs = this.deps.clock.wallNow()));
     this.resolve?.(outcome);
     return true;
   }

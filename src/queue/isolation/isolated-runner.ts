@@ -322,6 +322,7 @@ export class IsolatedRunner {
 /** One attempt run by an {@link IsolatedRunner}. */
 class IsolatedAttempt implements RunningAttempt {
   result: AttemptOutcome | undefined;
+  endedAtMs: number | undefined;
   done = false;
   timer: TimerHandle | undefined;
   /** The thread it was sent to; unset while waiting for a fresh thread. */
@@ -354,7 +355,8 @@ class IsolatedAttempt implements RunningAttempt {
     this.done = true;
     this.result = outcome;
     this.runner.ended(this);
-    this.span?.end(outcome);
+    const span = this.span;
+    if (span !== undefined) span.end(outcome, (this.endedAtMs = this.deps.clock.wallNow()));
     this.resolve?.(outcome);
     return true;
   }

@@ -1,14 +1,6 @@
 import { ManualClock } from '../../../src/clock';
 import { QuiError } from '../../../src/errors';
-import {
-  CappedCounts,
-  Histogram,
-  QueueSeries,
-  SeriesBook,
-  TaskSeries,
-  taskLabel,
-  WorkerProbe,
-} from '../../../src/metrics/metric-series';
+import { CappedCounts, Histogram, SeriesBook, taskLabel } from '../../../src/metrics/metric-series';
 import { jobFixture } from '../../helpers/job-fixture';
 
 describe('metric series', () => {
@@ -51,18 +43,22 @@ describe('metric series', () => {
 
   it('a worker probe times its attempt and counts it by outcome; a lost attempt is not counted', () => {
     const clock = new ManualClock();
-    const task = new TaskSeries('q', 't', [0.01, 1]);
-    const probe = new WorkerProbe(new QueueSeries('q', [1]), clock);
-    probe.begin(task, clock.wallNow());
+    const book = new SeriesBook(10, [1], [0.01, 1]);
+    const probe = book.probe('q');
+    const job = jobFixture({ queue: 'q', task: { task: 't', params: 0 } });
+    probe.start(job, 1, clock.wallNow());
     expect(probe.startedAt).toBeGreaterThanOrEqual(0);
     clock.advance(20);
-    probe.end({ status: 'completed', value: 1 });
+    probe.end({ status: 'completed', value: 1 }, clock.wallNow());
     expect(probe.startedAt).toBe(-1);
     probe
-      .begin(task, clock.wallNow())
-      .end({ status: 'timed-out', error: new QuiError('ERR_TASK_TIMEOUT', 't') });
-    probe.begin(task, clock.wallNow()).end({ status: 'aborted', error: new Error('killed') });
-    probe.end({ status: 'completed', value: 1 }); // not running: ignored
+      .start(job, 1, clock.wallNow())
+      .end({ status: 'timed-out', error: new QuiError('ERR_TASK_TIMEOUT', 't') }, clock.wallNow());
+    probe
+      .start(job, 1, clock.wallNow())
+      .end({ status: 'aborted', error: new Error('killed') }, clock.wallNow());
+    probe.end({ status: 'completed', value: 1 }, clock.wallNow()); // not running: ignored
+    const task = book.task(job);
     expect([task.completed, task.failed]).toEqual([1, 1]);
     expect([...task.succeeded.counts]).toEqual([0, 1, 0]);
     expect([...task.failedRuns.counts]).toEqual([1, 0, 0]);
@@ -70,11 +66,25 @@ describe('metric series', () => {
 
   it('a worker probe reads the wall clock; one stepped back while an attempt ran counts 0, never negative', () => {
     const clock = new ManualClock();
-    const task = new TaskSeries('q', 't', [0.01, 1]);
-    const probe = new WorkerProbe(new QueueSeries('q', [1]), clock);
-    probe.begin(task, clock.wallNow() + 5_000); // as if the clock then went back 5 s (an NTP step)
-    probe.end({ status: 'completed', value: 1 });
-    expect(task.succeeded.sum).toBe(0);
-    expect([...task.succeeded.counts]).toEqual([1, 0, 0]);
+    const book = new SeriesBook(10, [1], [0.01, 1]);
+    const probe = book.probe('q');
+    const job = jobFixture({ queue: 'q', task: { task: 't', params: 0 } });
+    probe.start(job, 1, clock.wallNow());
+    probe.end({ status: 'completed', value: 1 }, clock.wallNow() - 5_000); // the clock went back 5 s (an NTP step)
+    expect(book.task(job).succeeded.sum).toBe(0);
+    expect([...book.task(job).succeeded.counts]).toEqual([1, 0, 0]);
+  });
+
+  it('a closed probe is forgotten by the book and no longer counts as active', () => {
+    const clock = new ManualClock();
+    const book = new SeriesBook(10, [1], [1]);
+    const a = book.probe('q');
+    const b = book.probe('q');
+    a.start(jobFixture({ queue: 'q' }), 1, clock.wallNow());
+    b.start(jobFixture({ queue: 'q' }), 1, clock.wallNow());
+    expect(book.active('q')).toBe(2);
+    a.close();
+    expect(book.active('q')).toBe(1);
+    expect([...book.probes]).toEqual([b]);
   });
 });

@@ -8,6 +8,7 @@ function attempt(): RunningAttempt & { reasons: Error[] } {
     reasons,
     outcome: new Promise(() => undefined),
     result: undefined,
+    endedAtMs: undefined,
     abort: (reason: Error) => void reasons.push(reason),
   };
 }
