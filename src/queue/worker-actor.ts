@@ -104,9 +104,9 @@ export class Worker {
     const events = this.rt.services.events;
     if (events.has('job.started'))
       events.emit('job.started', { job, attempt: job.attempts + 1, worker: this.ctx.path });
-    // Only a queue that keeps records reads the clock here: the history of a retried job says when
-    // each failed attempt started.
-    if (this.ledger.records) this.startedAtMs = this.ctx.clock.wallNow();
+    // The history of a retried job says when each failed attempt started: when it was taken from
+    // the store, the record's own startedAtMs (no clock read of its own).
+    this.startedAtMs = takenAtMs;
     const deps = this.depsFor(job);
     const span = this.watches.start(this.rt.attemptHooks, job, job.attempts + 1, takenAtMs);
     // [isolation] An isolated attempt runs in its thread or process; the span sees its outcome.
