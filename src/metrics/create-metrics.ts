@@ -8,7 +8,7 @@ import { coreOf, type QuiSystem } from '../runtime/start-system';
 import type { JobLostEvent } from '../events';
 import type { AttemptHook } from '../tasks/attempt-watches';
 import { HistogramMetric, type HistogramSeries } from './histogram-metric';
-import { loadPromClient, scrapeListener } from './prometheus-peer';
+import { loadPromClient, scrapedGauge, scrapeListener, type GaugeSink } from './prometheus-peer';
 import {
   CappedCounts,
   DEFAULT_DURATION_BUCKETS,
@@ -194,18 +194,9 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
     }
   });
 
-  const gauge = (name: string, help: string, labelNames: string[], read: (g: GaugeLike) => Promise<void>) => {
+  const gauge = (name: string, help: string, labelNames: string[], read: (g: GaugeSink) => Promise<void>) => {
     names.push(name);
-    new prom.Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [registry as PromClient.Registry],
-      async collect() {
-        this.reset();
-        await read(this);
-      },
-    });
+    scrapedGauge(prom, registry, { name, help, labelNames }, read);
   };
   gauge('qui_queue_jobs', 'Jobs held by a queue, by state.', ['queue', 'state'], async (g) => {
     for (const stats of await allStats(system, core)) {
@@ -246,7 +237,6 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
 }
 
 type CounterLike = { inc(labels: Record<string, string>, value: number): void };
-type GaugeLike = { set(labels: Record<string, string>, value: number): void };
 
 function lost(book: SeriesBook, event: JobLostEvent): void {
   if (event.job === undefined) return; // an undecodable entry: no queue or task to count it under

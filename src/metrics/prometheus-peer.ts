@@ -19,6 +19,32 @@ export function loadPromClient(caller: string): typeof PromClient {
   }
 }
 
+/** What a scraped gauge's `read` fills: one value per label set. @internal */
+export interface GaugeSink {
+  set(labels: Record<string, string>, value: number): void;
+}
+
+/**
+ * Registers a gauge on `registry` whose values are read afresh at each scrape: `read` fills it
+ * after a reset, so label sets that are gone (a queue closed) drop out.
+ * @internal
+ */
+export function scrapedGauge(
+  prom: typeof PromClient,
+  registry: { registerMetric(metric: unknown): void },
+  spec: { name: string; help: string; labelNames: string[] },
+  read: (gauge: GaugeSink) => void | Promise<void>,
+): void {
+  new prom.Gauge({
+    ...spec,
+    registers: [registry as PromClient.Registry],
+    async collect() {
+      this.reset();
+      await read(this);
+    },
+  });
+}
+
 /**
  * A `node:http` listener that answers any request with `render()`'s text (200, `contentType`), or
  * a 500 with one line when the scrape fails, logged on `logger`.

@@ -1,4 +1,3 @@
-import type * as PromClient from 'prom-client';
 import { InvalidOptionsError } from '../errors';
 import { silentLogger, type Logger } from '../logging';
 import { JOB_STATES } from '../jobs/job-record';
@@ -7,7 +6,7 @@ import type { JobCounts } from '../queue/job-control';
 import type { ProcessInfo } from '../stores/job-records';
 import { checkObject, describe, type Fail } from '../validate';
 import type { MetricsRegistry, QuiMetrics } from './create-metrics';
-import { loadPromClient, scrapeListener } from './prometheus-peer';
+import { loadPromClient, scrapedGauge, scrapeListener, type GaugeSink } from './prometheus-peer';
 
 /** What `createStoreMetrics` takes. */
 export interface StoreMetricsOptions {
@@ -56,10 +55,13 @@ export function createStoreMetrics(
   if (typeof registry.registerMetric !== 'function' || typeof registry.metrics !== 'function')
     throw fail('registry', `must be a prom-client Registry, got ${describe(registry)}`);
 
-  // One read per queue per scrape, shared by every gauge of that scrape.
+  // One read per queue per scrape, shared by every gauge of that scrape: the registry asks every
+  // gauge in the same tick, and the round is dropped once it settles, so the next scrape (through
+  // render() or straight through the registry) reads afresh.
   let round: Promise<Array<{ queue: string; read: Read | undefined }>> | undefined;
-  const readAll = () =>
-    (round ??= Promise.all(
+  const readAll = () => {
+    if (round) return round;
+    const current = Promise.all(
       list.map(async (c) => {
         try {
           const [counts, paused, processes] = await Promise.all([c.counts(), c.isPaused(), c.processes()]);
@@ -68,24 +70,23 @@ export function createStoreMetrics(
           return { queue: c.name, read: undefined }; // left out of this scrape, as a queue restarting is
         }
       }),
-    ));
+    );
+    round = current;
+    void current.finally(() => {
+      if (round === current) round = undefined;
+    });
+    return current;
+  };
   const names: string[] = [];
   const gauge = (
     name: string,
     help: string,
     labelNames: string[],
-    set: (g: { set(labels: Record<string, string>, v: number): void }, queue: string, read: Read) => void,
+    set: (g: GaugeSink, queue: string, read: Read) => void,
   ) => {
     names.push(name);
-    new prom.Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [registry as PromClient.Registry],
-      async collect() {
-        this.reset();
-        for (const { queue, read } of await readAll()) if (read) set(this, queue, read);
-      },
+    scrapedGauge(prom, registry, { name, help, labelNames }, async (g) => {
+      for (const { queue, read } of await readAll()) if (read) set(g, queue, read);
     });
   };
   gauge(
@@ -119,11 +120,7 @@ export function createStoreMetrics(
   );
 
   let closed = false;
-  // Each scrape reads afresh: the round is dropped once the registry has read it.
-  const render = (): Promise<string> =>
-    registry.metrics().finally(() => {
-      round = undefined;
-    });
+  const render = (): Promise<string> => registry.metrics();
   return {
     registry,
     contentType: registry.contentType,

@@ -123,6 +123,26 @@ it('reads the store afresh at every scrape', async () => {
   expect(await waitingNow()).toBe(5);
 });
 
+it("reads the store afresh at every scrape of the user's registry too (not only through render)", async () => {
+  let waiting = 1;
+  const connection = {
+    name: 'mail',
+    counts: () => Promise.resolve({ ...Object.fromEntries(JOB_STATES.map((s) => [s, 0])), waiting }),
+    isPaused: () => Promise.resolve(false),
+    processes: () => Promise.resolve([]),
+  } as unknown as QueueConnection;
+  const registry = new Registry();
+  createStoreMetrics([connection], { registry });
+  const waitingNow = async () =>
+    valueOf(parseExposition(await registry.metrics()).samples, 'qui_queue_jobs', {
+      queue: 'mail',
+      state: 'waiting',
+    });
+  expect(await waitingNow()).toBe(1);
+  waiting = 5;
+  expect(await waitingNow()).toBe(5);
+});
+
 it('leaves a queue whose store cannot be read out of that scrape, and keeps the others', async () => {
   const good = {
     name: 'good',
