@@ -402,6 +402,20 @@ redis.call('PUBLISH', ARGV[7], ARGV[8])
 return redis.call('HGETALL', rk(id))`;
 
 /*
+ * ARGV from 4: job id, its sequence when the reap named it, max age, max count (of lost). A
+ * reaper's requeue candidate whose body is no job: only while still active under that sequence,
+ * its record ends lost (process-gone), as the reap ends those it does not requeue.
+ */
+const LOSE_LUA = `${LIB}
+local id = ARGV[4]
+local at = redis.call('HMGET', rk(id), 's', 'q', 'pid')
+if at[1] ~= 'active' or at[2] ~= ARGV[5] then return {} end
+redis.call('HSET', rk(id), 't1', now, 'why', 'process-gone')
+enter(id, 'lost', 'active', at[3])
+prune('lost', ${PRUNE_ON_WRITE}, tonumber(ARGV[6]), tonumber(ARGV[7]), 1)
+return redis.call('HGETALL', rk(id))`;
+
+/*
  * ARGV from 4: requeue (1/0), max age, max count (of lost).
  * Every active job of a process that holds no lease past now (oldest first): with requeue and
  * retries left, it is answered as a candidate {id, seq} for AGAIN; else its record ends lost
@@ -522,6 +536,8 @@ export const REMOVE = script(REMOVE_LUA);
 export const AGAIN = script(AGAIN_LUA);
 /** Ends the active jobs of processes without a lease as lost (or names them for a requeue). */
 export const REAP = script(REAP_LUA);
+/** Ends a reaper's requeue candidate lost when its body cannot be decoded into a job. */
+export const LOSE = script(LOSE_LUA);
 /** Prunes ended records past retention. */
 export const PRUNE = script(PRUNE_LUA);
 /** Reads a page of one state. */

@@ -31,10 +31,11 @@ import {
   PROGRESS,
   PRUNE,
   REAP,
+  LOSE,
   REMOVE,
   RETRY_LATER,
 } from './redis-record-scripts';
-import { exec, fields, pairs, toRecord, toRecords, type Fields } from './redis-record-fields';
+import { exec, fields, pairs, toRecord, toRecords } from './redis-record-fields';
 import { RedisBus } from './redis-bus';
 import { runScript, type Script } from './redis-scripts';
 
@@ -229,7 +230,7 @@ export class RedisJobRecords implements JobRecords {
       const seen = await this.host.client.hgetall(this.recordKey(id));
       if (seen.s === undefined) throw jobNotFoundError(this.host.queue, id);
       if (seen.s !== 'dead' && seen.s !== 'lost') throw jobStateError(id, seen.s as JobState, 'retry');
-      const record = await this.again(id, seen, nowMs);
+      const record = await this.again(id, decodeJob(seen.b as string), seen.q as string, nowMs);
       if (record !== undefined) return record;
     }
   }
@@ -303,7 +304,17 @@ export class RedisJobRecords implements JobRecords {
       const seen = await this.host.client.hgetall(this.recordKey(id));
       // Another process requeued it first (the sequence moved): it is theirs to report.
       if (seen.q !== again[i + 1]) continue;
-      const record = await this.again(id, seen, nowMs);
+      let job: Job;
+      try {
+        job = decodeJob(seen.b as string);
+      } catch {
+        // JSON the reap script could read, but no job: it cannot run again, so it ends lost too
+        // (a throw here would leave it and every later candidate active, reap after reap).
+        const reply = (await this.run(LOSE, nowMs, [id, seen.q as string, ...this.rule('lost')])) as string[];
+        if (reply.length > 0) changed.push(toRecord(pairs(reply), id, this.host.queue));
+        continue;
+      }
+      const record = await this.again(id, job, seen.q as string, nowMs);
       if (record !== undefined) changed.push(record);
     }
     return changed;
@@ -333,9 +344,9 @@ export class RedisJobRecords implements JobRecords {
     this.bus.close();
   }
 
-  /** Stores the job of record `seen` again, due now, as one more attempt (see AGAIN). */
-  private async again(id: string, seen: Fields, nowMs: number): Promise<JobRecord | undefined> {
-    const { runAtMs: _runAtMs, ...job } = decodeJob(seen.b as string);
+  /** Stores `stored` (record `id`, at sequence `seq`) again, due now, as one more attempt (see AGAIN). */
+  private async again(id: string, stored: Job, seq: string, nowMs: number): Promise<JobRecord | undefined> {
+    const { runAtMs: _runAtMs, ...job } = stored;
     const next: Job = { ...job, attempts: job.attempts + 1 };
     const values = {
       b: encodeJob(next),
@@ -345,7 +356,7 @@ export class RedisJobRecords implements JobRecords {
       r: undefined,
     };
     const { channel, origin } = this.host;
-    const args = [id, seen.q as string, this.laneOf(next), channel, origin, ...fields(values)];
+    const args = [id, seq, this.laneOf(next), channel, origin, ...fields(values)];
     const reply = (await this.run(AGAIN, nowMs, args)) as string[];
     return reply.length === 0 ? undefined : toRecord(pairs(reply), id, this.host.queue);
   }

@@ -154,16 +154,21 @@ describe.each(kinds)('%s: a record that cannot be decoded', (_name, kind) => {
     await store.close();
   });
 
-  it.each([false, true])(
-    'is ended lost by a reap (requeue %p), which goes on to the others',
-    async (requeue) => {
-      const queue = `reap-${String(requeue)}`;
+  it.each([
+    [false, 'not JSON', '{"id": 7'],
+    [true, 'not JSON', '{"id": 7'],
+    [false, 'JSON but no job', '{"id":"x","attempts":0,"maxRetries":3}'],
+    [true, 'JSON but no job', '{"id":"x","attempts":0,"maxRetries":3}'],
+  ])(
+    'is ended lost by a reap (requeue %p, body %s), which goes on to the others',
+    async (requeue, _kind, body) => {
+      const queue = `reap-${String(requeue)}-${body.length}`;
       const store = kind.open(queue);
       const [bad, good] = [makeJob(queue, { priority: 'p' }), makeJob(queue, { priority: 'p' })];
       await store.addMany([bad, good], 0);
       // Taken by p1, which never beat: a reaper takes its jobs for lost.
       expect((await store.takeMany!(2, 1)).map((j) => j.id)).toEqual([bad.id, good.id]);
-      await kind.spoil(queue, bad.id, 'body', '{"id": 7');
+      await kind.spoil(queue, bad.id, 'body', body);
       const changed = await store.records!.reap(5, requeue);
       expect(changed.find((r) => r.id === bad.id)).toMatchObject({
         state: 'lost',
