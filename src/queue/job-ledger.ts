@@ -146,8 +146,7 @@ export class JobLedger {
     this.totals.handedOut++;
     this.dequeued++;
     if (this.records === undefined) return;
-    const end: RecordEnd = DEQUEUED_END;
-    return new Promise<void>((resolve) => this.end(job, end, 'job.dequeued', NO_EXTRA, resolve));
+    return new Promise<void>((resolve) => this.end(job, DEQUEUED_END, 'job.dequeued', NO_EXTRA, resolve));
   }
 
   /**

@@ -107,8 +107,12 @@ export class QueueActor {
         return this.answer(msg.replyTo, () =>
           after(this.store.take(this.ctx.clock.wallNow()), (job) => {
             if (!job) return msg.replyTo.send(undefined);
-            // With records, the reply waits for the record's end: getJob then says `completed`.
-            return after(this.ledger.takenByCaller(job), () => msg.replyTo.send(job));
+            // With records, the reply waits for the record's end (getJob then says `completed`),
+            // but the mailbox does not: polls, enqueues and stats go on meanwhile (the ledger
+            // counts the write as pending, so a stop still waits for it).
+            const written = this.ledger.takenByCaller(job);
+            if (written === undefined) return msg.replyTo.send(job);
+            void Promise.resolve(written).then(() => msg.replyTo.send(job));
           }),
         );
       case 'queue.stats':
@@ -184,7 +188,7 @@ export class QueueActor {
     // The memory store answers synchronously: no closure, no promise on the hot path.
     if (isThenable(taken)) {
       return Promise.resolve(taken).then(
-        (job) => this.serveWith(worker, job, this.ctx.clock.wallNow()),
+        (job) => this.serveWith(worker, job, now),
         (thrown: unknown) => {
           this.parked.push(worker);
           this.storeFailed(thrown);
@@ -201,9 +205,8 @@ export class QueueActor {
   }
 
   /**
-   * `takenAtMs`: the wall-clock ms the job came out of the store (the take's own clock read for a
-   * store that answers at once, a read on arrival otherwise); attempt watches (metrics) time the
-   * attempt from it, sparing a clock read per job.
+   * `takenAtMs`: the take's own clock read, the `now` the store stamped the record's `startedAtMs`
+   * with; attempt watches (metrics) time the attempt from it, sparing a clock read per job.
    */
   private handOut(worker: Worker, job: Job, takenAtMs: number): void {
     if (!worker.alive || this.stopping) {
@@ -239,7 +242,7 @@ export class QueueActor {
           (job) => {
             if (!job) return this.armTimer();
             this.parked.shift();
-            this.handOut(worker, job, this.ctx.clock.wallNow());
+            this.handOut(worker, job, now);
             return this.drain();
           },
           (thrown: unknown) => this.storeFailed(thrown),
@@ -272,11 +275,8 @@ export class QueueActor {
             if (!this.live() || this.stopping) break;
           }
           const wanted = this.parked.length;
-          const jobs = await (this.store.takeMany as NonNullable<JobStore['takeMany']>)(
-            wanted,
-            this.ctx.clock.wallNow(),
-          );
           const takenAtMs = this.ctx.clock.wallNow();
+          const jobs = await (this.store.takeMany as NonNullable<JobStore['takeMany']>)(wanted, takenAtMs);
           for (const job of jobs) {
             let worker = this.parked.shift();
             while (worker && !worker.alive) worker = this.parked.shift();
