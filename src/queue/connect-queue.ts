@@ -8,6 +8,7 @@ import { resolveRetention, type ResolvedRetention, type RetentionOptions } from 
 import type { QuiEventBus } from '../events';
 import type { JobRecords, ProcessInfo, StoreBroadcast } from '../stores/job-records';
 import type { JobStore, JobStoreFactory } from '../stores/job-store';
+import type { QueueMode } from '../stores/queue-mode';
 import { checkObject, checkString, describe, type Fail } from '../validate';
 import { queueOfSpec, type QueueSpec } from './define-queue';
 import {
@@ -19,20 +20,7 @@ import {
 } from './job-control';
 import { fromShared, jobOfRecord } from './shared-events';
 import { retryDeadLetterCopy } from './dead-letter-retry';
-import type { QueueStats, QueueTotals } from './queue-messages';
-
-/** A connection's books: it runs nothing. */
-const NO_TOTALS: QueueTotals = Object.freeze({
-  enqueued: 0,
-  handedOut: 0,
-  completed: 0,
-  failed: 0,
-  retried: 0,
-  dead: 0,
-  lost: 0,
-  cancelled: 0,
-  removed: 0,
-});
+import { ZERO_TOTALS, type QueueStats } from './queue-messages';
 
 /** What `connectQueue` takes when it is not given a queue's spec. */
 export interface ConnectQueueOptions {
@@ -219,10 +207,13 @@ export async function connectQueue<TTask = unknown>(
     problem = `the ${target.store.kind} store of queue ${describe(name)} keeps no job records`;
   else {
     // The processes running the queue set its mode on their first start: a connection only reads it.
-    const mode = await Promise.resolve(store.queueMode?.(undefined)).catch(async (error: unknown) => {
+    let mode: QueueMode | undefined;
+    try {
+      mode = await store.queueMode?.(undefined); // SQLite's may throw at once, not reject
+    } catch (error) {
       await store.close();
       throw error;
-    });
+    }
     if (mode?.retain === false)
       problem = `queue ${describe(name)} runs with retain: false (its store says so): it keeps no job records to read`;
   }
@@ -306,7 +297,7 @@ class Connection<TTask> implements QueueConnection<TTask> {
   async stats(): Promise<QueueStats> {
     this.checkOpen();
     const counts = await this.store.counts(Date.now());
-    return { name: this.name, ...counts, parkedPolls: 0, totals: { ...NO_TOTALS } };
+    return { name: this.name, ...counts, parkedPolls: 0, totals: ZERO_TOTALS };
   }
 
   processes(): Promise<readonly ProcessInfo[]> {

@@ -8,7 +8,7 @@ import { toRecordResult, type JobRecord } from '../jobs/job-record';
 import type { Logger } from '../logging';
 import type { JobRecords, RecordEnd } from '../stores/job-records';
 import type { Awaitable, JobStore } from '../stores/job-store';
-import type { QueueTotals } from './queue-messages';
+import { ZERO_TOTALS, type QueueTotals } from './queue-messages';
 import { isThenable, retriedWrite, storeError, type WriteDeps } from './retried-write';
 import { RunningAttempts } from './running-attempts';
 import {
@@ -70,17 +70,7 @@ export interface LedgerDeps {
  * @internal
  */
 export class JobLedger {
-  readonly totals: Mutable<QueueTotals> = {
-    enqueued: 0,
-    handedOut: 0,
-    completed: 0,
-    failed: 0,
-    retried: 0,
-    dead: 0,
-    lost: 0,
-    cancelled: 0,
-    removed: 0,
-  };
+  readonly totals: Mutable<QueueTotals> = { ...ZERO_TOTALS };
   /** Jobs handed out by `queue.dequeue` (also counted in `handedOut`): they are the caller's now. */
   dequeued = 0;
   /** Set once the store is open. */

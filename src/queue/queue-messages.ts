@@ -42,6 +42,19 @@ export interface QueueTotals {
   readonly removed: number;
 }
 
+/** Totals of a queue that has done nothing yet (a ledger's start, a connection that runs nothing). @internal */
+export const ZERO_TOTALS: QueueTotals = Object.freeze({
+  enqueued: 0,
+  handedOut: 0,
+  completed: 0,
+  failed: 0,
+  retried: 0,
+  dead: 0,
+  lost: 0,
+  cancelled: 0,
+  removed: 0,
+});
+
 /**
  * Every message a queue actor takes from users, by the queue's name or ref. Each is checked when it
  * arrives: a malformed one has no effect and is answered with a `QuiError` `ERR_INVALID_MESSAGE`

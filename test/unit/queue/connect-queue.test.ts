@@ -62,6 +62,27 @@ describe('connectQueue options', () => {
     });
   });
 
+  it("closes the store it opened when reading the queue's mode throws at once (as SQLite's can)", async () => {
+    let closed = 0;
+    const factory: JobStoreFactory = {
+      kind: 'memory',
+      serializes: false,
+      create(config) {
+        const store = memoryStore().create(config);
+        return Object.create(store, {
+          queueMode: {
+            value: () => {
+              throw new Error('SQLITE_BUSY: database is locked');
+            },
+          },
+          close: { value: () => void closed++ },
+        }) as MemoryJobStore;
+      },
+    };
+    await expect(connectQueue({ name: 'emails', store: factory })).rejects.toThrow('SQLITE_BUSY');
+    expect(closed).toBe(1);
+  });
+
   it('refuses a queue spec that keeps no records with ERR_RECORDS_OFF', async () => {
     const spec = defineQueue({ name: 'bare', retain: false });
     await expect(connectQueue(spec)).rejects.toMatchObject({ code: 'ERR_RECORDS_OFF' });
