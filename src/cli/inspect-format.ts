@@ -1,6 +1,6 @@
 import type { AttemptHistory } from '../jobs/attempt-history';
 import type { JobRecord } from '../jobs/job-record';
-import { JOB_STATES } from '../jobs/job-record';
+import { enqueuedAtOf, JOB_STATES } from '../jobs/job-record';
 import type { JobCounts } from '../queue/job-control';
 
 /** Widest cell a table prints; longer text is cut with an ellipsis. */
@@ -57,17 +57,12 @@ function note(r: JobRecord): string {
   return r.reason ?? '';
 }
 
-/** When the job was enqueued, or `undefined` on a corrupt record whose body did not say (its stand-in 0). */
-function enqueuedAt(r: JobRecord): number | undefined {
-  return r.corrupt && r.enqueuedAtMs === 0 ? undefined : r.enqueuedAtMs;
-}
-
 /** When a record entered its state, as well as the record tells. */
 function since(r: JobRecord): number | undefined {
   if (r.finishedAtMs !== undefined) return r.finishedAtMs;
   if (r.state === 'active') return r.startedAtMs;
   if (r.state === 'delayed' || r.state === 'failed') return r.runAtMs;
-  return enqueuedAt(r);
+  return enqueuedAtOf(r);
 }
 
 /** `qui jobs`: one row per record. */
@@ -77,7 +72,7 @@ export function jobsTable(records: readonly JobRecord[], nowMs: number): string 
     r.taskName ?? '-',
     r.priority,
     String(r.attempts),
-    relative(enqueuedAt(r), nowMs),
+    relative(enqueuedAtOf(r), nowMs),
     relative(since(r), nowMs),
     note(r),
   ]);
@@ -98,7 +93,7 @@ export function jobDetail(r: JobRecord, nowMs: number): string {
     ['task', r.taskName ?? '-'],
     ['priority', r.priority],
     ['attempts', `${r.attempts} (retries allowed: ${r.options.maxRetries})`],
-    ['enqueued', at(enqueuedAt(r))],
+    ['enqueued', at(enqueuedAtOf(r))],
     ['run at', at(r.runAtMs)],
     ['started', at(r.startedAtMs)],
     ['finished', at(r.finishedAtMs)],

@@ -1,4 +1,4 @@
-import { JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
+import { enqueuedAtOf, JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
 import { attemptsSection } from './attempts-section';
 import { badge, duration, sparkline, timeCell } from './format';
 import { html, jsonText, type SafeHtml } from './html';
@@ -132,11 +132,6 @@ export function overviewPage(ctx: RenderContext, queues: readonly QueueSummary[]
     </div>`;
 }
 
-/** When the job was enqueued, or `undefined` on a corrupt record whose body did not say (its stand-in 0). */
-function enqueuedAt(r: JobRecord): number | undefined {
-  return r.corrupt && r.enqueuedAtMs === 0 ? undefined : r.enqueuedAtMs;
-}
-
 /** Long ids (UUIDs) cut to their first 8 characters in tables; the link's title holds the whole id. */
 function shortId(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…` : id;
@@ -149,7 +144,7 @@ function jobRow(ctx: RenderContext, r: JobRecord, extra: ((r: JobRecord) => Safe
     <td>${badge(r.state)}</td>
     <td>${r.priority}</td>
     <td class="num">${r.attempts}</td>
-    <td>${timeCell(enqueuedAt(r), ctx.nowMs)}</td>
+    <td>${timeCell(enqueuedAtOf(r), ctx.nowMs)}</td>
     <td>${timeCell(r.finishedAtMs ?? r.startedAtMs, ctx.nowMs)}</td>
     <td class="clip">
       ${r.corrupt ? html`<span data-field="corrupt">cannot be decoded: ${r.corrupt.reason}</span>` : r.error ? r.error.message : (r.reason ?? '')}
@@ -290,7 +285,7 @@ export function jobPage(ctx: RenderContext, view: JobView, id: string): SafeHtml
     ['task', r.taskName ?? '—'],
     ['priority', r.priority],
     ['attempts', `${r.attempts} of ${r.options.maxRetries + 1}`],
-    ['enqueued', timeCell(enqueuedAt(r), ctx.nowMs)],
+    ['enqueued', timeCell(enqueuedAtOf(r), ctx.nowMs)],
     ['due', timeCell(r.runAtMs, ctx.nowMs)],
     ['started', timeCell(r.startedAtMs, ctx.nowMs)],
     ['finished', timeCell(r.finishedAtMs, ctx.nowMs)],

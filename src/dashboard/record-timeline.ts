@@ -1,4 +1,4 @@
-import type { JobRecord } from '../jobs/job-record';
+import { enqueuedAtOf, type JobRecord } from '../jobs/job-record';
 import type { TimelineEntry } from './activity';
 import { timestamp } from './format';
 
@@ -21,7 +21,7 @@ export function recordTimeline(r: JobRecord): TimelineEntry[] {
     out.push({ atMs, type, detail });
   };
   const due = r.runAtMs !== undefined && r.runAtMs > r.enqueuedAtMs ? timestamp(r.runAtMs) : undefined;
-  add(r.enqueuedAtMs, 'enqueued', r.attempts === 0 && due ? `due ${due}` : undefined);
+  add(enqueuedAtOf(r), 'enqueued', r.attempts === 0 && due ? `due ${due}` : undefined);
   const latestStarted = r.attempts > 0 && r.startedAtMs !== undefined;
   // While an attempt runs, the record's error is the previous attempt's.
   const earlier = r.attempts - (latestStarted ? 1 : 0);

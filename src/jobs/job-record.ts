@@ -154,3 +154,11 @@ export function toRecordResult(value: unknown, field: 'result' | 'progress' = 'r
   }
   return text;
 }
+
+/**
+ * When the job was enqueued, or `undefined` on a corrupt record whose body did not say (its
+ * stand-in `enqueuedAtMs` is 0, which would read as 1970). @internal
+ */
+export function enqueuedAtOf(r: JobRecord): number | undefined {
+  return r.corrupt && r.enqueuedAtMs === 0 ? undefined : r.enqueuedAtMs;
+}

@@ -150,6 +150,11 @@ describe("a job's timeline from its record", () => {
         [T0 + 200, 'retrying', 'attempt 2'],
       ],
     ],
+    [
+      'a corrupt record whose body did not say when it was enqueued (stand-in 0): no 1970 date',
+      { state: 'waiting', enqueuedAtMs: 0, corrupt: { reason: 'body: a stored job is not valid JSON' } },
+      [[undefined, 'enqueued', undefined]],
+    ],
   ])('%s', (_name, fields, expected) => {
     const entries = recordTimeline(record(fields));
     expect(entries.map((e) => [e.atMs, e.type, e.detail])).toEqual(expected);
