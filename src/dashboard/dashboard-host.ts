@@ -103,21 +103,7 @@ export function connectionsHost(source: DashboardConnections): DashboardHost {
     processId: undefined,
     queues: () => [...byName.keys()],
     stats: (queue) => get(queue).stats(),
-    control: (queue) => {
-      const c = get(queue);
-      return {
-        getJob: (id) => c.getJob(id),
-        getJobs: (query) => c.getJobs(query),
-        counts: () => c.counts(),
-        retryJob: (id) => c.retryJob(id),
-        removeJob: (id) => c.removeJob(id),
-        pause: () => c.pause(),
-        resume: () => c.resume(),
-        isPaused: () => c.isPaused(),
-        cancel: (id, reason) => c.cancel(id, reason),
-        processes: () => c.processes(),
-      };
-    },
+    control: (queue) => controlOf(get(queue)),
     tree: () => Promise.resolve(undefined),
     workers: () => Promise.resolve(undefined),
     dispose: () => {

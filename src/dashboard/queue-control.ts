@@ -28,12 +28,27 @@ export interface QueueControl {
   processes(): Promise<readonly ProcessInfo[]>;
 }
 
+/** The records calls a `QueueClient` and a `QueueConnection` (connectQueue) share. @internal */
+export type RecordsApi = Pick<
+  QueueClient,
+  | 'getJob'
+  | 'getJobs'
+  | 'counts'
+  | 'retryJob'
+  | 'removeJob'
+  | 'pause'
+  | 'resume'
+  | 'isPaused'
+  | 'cancel'
+  | 'processes'
+>;
+
 /**
- * The one place that maps a queue's client onto `QueueControl`, so a renamed method of the
+ * The one place that maps a queue's client (or connection) onto `QueueControl`, so a renamed method of the
  * records API is fixed here only. Whether the queue keeps records at all is the read model's
  * to find out (the client's calls reject with `ERR_RECORDS_OFF` when it does not). @internal
  */
-export function controlOf(client: QueueClient): QueueControl {
+export function controlOf(client: RecordsApi): QueueControl {
   return {
     getJob: (id) => client.getJob(id),
     getJobs: (query) => client.getJobs(query),
