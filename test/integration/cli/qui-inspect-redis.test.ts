@@ -19,8 +19,14 @@ const prefix = `qui-test:cli-inspect:${process.pid}:`;
 const QUI = [process.execPath, '--import', 'tsx', 'src/cli/qui.ts'] as const;
 /** Runs qui without blocking this process's event loop (its workers must keep running). */
 function qui(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return quiUnder(prefix, ...args);
+}
+function quiUnder(
+  under: string,
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const [node, ...pre] = QUI;
-  const child = spawn(node, [...pre, ...args, '--redis', url, '--prefix', prefix]);
+  const child = spawn(node, [...pre, ...args, '--redis', url, '--prefix', under]);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -98,6 +104,13 @@ function qui(...args: string[]): Promise<{ status: number | null; stdout: string
     expect((JSON.parse(stats.stdout) as { queues: { queue: string }[] }).queues.map((q) => q.queue)).toEqual([
       'clijobs',
     ]);
+    // A prefix no queue lives under: one line, exit 1 (an empty table would read as 'all idle').
+    const empty = `${prefix}nothing-here:`;
+    expect(await quiUnder(empty, 'stats')).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `qui: no queue found under prefix "${empty}" on ${url}\n`,
+    });
     expect(await qui('pause', 'nosuch', '--create')).toMatchObject({
       status: 0,
       stdout: 'queue nosuch paused\n',
