@@ -1,3 +1,4 @@
+import { MAX_ATTEMPT_HISTORY } from '../jobs/attempt-history';
 import { enqueuedAtOf, JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
 import { attemptsSection } from './attempts-section';
 import { badge, duration, sparkline, timeCell } from './format';
@@ -371,8 +372,8 @@ function timeline(ctx: RenderContext, view: JobView, r: JobRecord | undefined): 
     ${entries(ctx, view.timeline, 'record')}
     <p class="hint">
       From the job's record in the store, the same in every process: its failed attempts the record keeps (the
-      last 10), its latest attempt and how it ended (attempts it does not keep are counted; a step the record
-      keeps no time for shows —).
+      last ${MAX_ATTEMPT_HISTORY}), its latest attempt and how it ended (attempts it does not keep are
+      counted; a step the record keeps no time for shows —).
     </p>
     ${
       view.seen.length === 0

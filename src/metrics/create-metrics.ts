@@ -71,8 +71,9 @@ const LOST_REASONS: ReadonlySet<string> = new Set([
 
 /**
  * Exports a system's queue and supervision metrics to Prometheus through prom-client (an optional
- * peer dependency). Counters and histograms are plain numbers bumped by event listeners and
- * copied into the registry at scrape time; queue gauges ask each queue for its stats at scrape
+ * peer dependency). Counters and histograms are plain numbers bumped by an attempt hook (one probe
+ * per worker), a watcher of the ledger's enqueued batches and a few event listeners, and copied
+ * into the registry at scrape time; queue gauges ask each queue for its stats at scrape
  * time. See docs/guides/metrics.md for every metric and its labels.
  * @throws {InvalidOptionsError} naming the bad option.
  * @throws {QuiError} `ERR_MISSING_PEER` when prom-client is not installed; `ERR_INVALID_OPTIONS`

@@ -319,7 +319,7 @@ for j, at in ipairs(ok) do
   entries[#entries + 1] = qs
   entries[#entries + 1] = id
 end
--- Pruning by age goes by the latest end of the batch.
+-- Pruning by age goes by the batch's last end (finishes are queued in the order they happen).
 now = tonumber(ARGV[ok[#ok] + 1])
 redis.call('SREM', ak(pid), unpack(ended))
 for k, state in ipairs(states) do
