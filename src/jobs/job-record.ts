@@ -162,3 +162,50 @@ export function toRecordResult(value: unknown, field: 'result' | 'progress' = 'r
 export function enqueuedAtOf(r: JobRecord): number | undefined {
   return r.corrupt && r.enqueuedAtMs === 0 ? undefined : r.enqueuedAtMs;
 }
+
+/** What a store keeps of a record beside its job's own fields (see {@link jobRecord}). @internal */
+export type RecordFields = Pick<
+  JobRecord,
+  | 'state'
+  | 'attempts'
+  | 'startedAtMs'
+  | 'finishedAtMs'
+  | 'error'
+  | 'result'
+  | 'progress'
+  | 'processId'
+  | 'worker'
+  | 'reason'
+>;
+
+/**
+ * The record of `job` with the store's `fields`, as a frozen snapshot: the one place a record is
+ * built, so every store's records have one shape (and one key order). `corrupt` only when the store
+ * could not read all of it. @internal
+ */
+export function jobRecord(job: Job, fields: RecordFields, corrupt?: JobRecord['corrupt']): JobRecord {
+  const record: JobRecord = {
+    id: job.id,
+    queue: job.queue,
+    task: job.task,
+    taskName: taskNameOf(job.task),
+    priority: job.priority,
+    options: recordOptions(job),
+    state: fields.state,
+    attempts: fields.attempts,
+    enqueuedAtMs: job.enqueuedAtMs,
+    runAtMs: job.runAtMs,
+    startedAtMs: fields.startedAtMs,
+    finishedAtMs: fields.finishedAtMs,
+    error: fields.error,
+    history: job.history,
+    result: fields.result,
+    progress: fields.progress,
+    processId: fields.processId,
+    worker: fields.worker,
+    reason: fields.reason,
+    deadLetterOf: job.deadLetterOf,
+    trace: job.trace,
+  };
+  return Object.freeze(corrupt === undefined ? record : { ...record, corrupt });
+}

@@ -4,7 +4,7 @@ import type { Job } from '../jobs/job';
 import { toJobError, type JobError } from '../jobs/job-error';
 import type { Logger } from '../logging';
 import type { JobRecords } from '../stores/job-records';
-import { recordOptions, taskNameOf, type JobRecord } from '../jobs/job-record';
+import { jobRecord, type JobRecord } from '../jobs/job-record';
 
 /** The lifecycle events that cross processes on a shared store. */
 export type SharedEventType =
@@ -160,28 +160,17 @@ export function jobOfRecord(record: JobRecord, running: boolean): Job {
 
 /** The `waiting` record of a job just stored in a queue that keeps no records (what `retryJob` answers). @internal */
 export function waitingRecord(job: Job): JobRecord {
-  return Object.freeze({
-    id: job.id,
-    queue: job.queue,
-    task: job.task,
-    taskName: taskNameOf(job.task),
-    priority: job.priority,
-    options: recordOptions(job),
+  return jobRecord(job, {
     state: 'waiting',
     attempts: job.attempts,
-    enqueuedAtMs: job.enqueuedAtMs,
-    runAtMs: job.runAtMs,
     startedAtMs: undefined,
     finishedAtMs: undefined,
     error: undefined,
-    history: job.history,
     result: undefined,
     progress: undefined,
     processId: undefined,
     worker: undefined,
     reason: undefined,
-    deadLetterOf: job.deadLetterOf,
-    trace: job.trace,
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Job } from '../jobs/job';
 import type { JobError } from '../jobs/job-error';
-import { recordOptions, taskNameOf, type JobRecord, type JobState } from '../jobs/job-record';
+import { jobRecord, type JobRecord, type JobState } from '../jobs/job-record';
 
 /** Where an entry's job is kept by the memory store: nowhere (taken, ended), a due lane, the delayed heap. @internal */
 export type Where = typeof NONE | typeof LANE | typeof HEAP;
@@ -69,29 +69,17 @@ export class StateList {
 
 /** The record an entry stands for, as a frozen snapshot. @internal */
 export function snapshot(entry: Entry): JobRecord {
-  const job = entry.job;
-  return Object.freeze({
-    id: job.id,
-    queue: job.queue,
-    task: job.task,
-    taskName: taskNameOf(job.task),
-    priority: job.priority,
-    options: recordOptions(job),
+  return jobRecord(entry.job, {
     state: entry.state,
     attempts: entry.attempts,
-    enqueuedAtMs: job.enqueuedAtMs,
-    runAtMs: job.runAtMs,
     startedAtMs: time(entry.startedAtMs),
     finishedAtMs: time(entry.finishedAtMs),
     error: entry.error,
-    history: job.history,
     result: parse(entry.result),
     progress: parse(entry.progress),
     processId: entry.processId,
     worker: entry.worker,
     reason: entry.reason,
-    deadLetterOf: job.deadLetterOf,
-    trace: job.trace,
   });
 }
 

@@ -6,7 +6,7 @@
 import { historyProblem, type AttemptHistory } from '../jobs/attempt-history';
 import type { Job } from '../jobs/job';
 import type { JobError } from '../jobs/job-error';
-import { recordOptions, taskNameOf, type JobRecord, type JobState } from '../jobs/job-record';
+import { jobRecord, type JobRecord, type JobState, type RecordFields } from '../jobs/job-record';
 import { decodeJob } from './job-codec';
 
 /** What a store holds of one record, as text where it keeps JSON. @internal */
@@ -44,32 +44,19 @@ export function recordOf(stored: StoredRecord): JobRecord {
     problems.push(`body: ${(thrown as Error).message}`);
     job = salvage(stored);
   }
-  const record = {
-    id: job.id,
-    queue: job.queue,
-    task: job.task,
-    taskName: taskNameOf(job.task),
-    priority: job.priority,
-    options: recordOptions(job),
+  const fields: RecordFields = {
     state: stored.state,
     attempts: stored.attempts,
-    enqueuedAtMs: job.enqueuedAtMs,
-    runAtMs: job.runAtMs,
     startedAtMs: stored.startedAtMs,
     finishedAtMs: stored.finishedAtMs,
     error: parse(stored.error, 'error', problems) as JobError | undefined,
-    history: job.history,
     result: parse(stored.result, 'result', problems),
     progress: parse(stored.progress, 'progress', problems),
     processId: stored.processId,
     worker: stored.worker,
     reason: stored.reason,
-    deadLetterOf: job.deadLetterOf,
-    trace: job.trace,
   };
-  return Object.freeze(
-    problems.length === 0 ? record : { ...record, corrupt: { reason: problems.join('; ') } },
-  );
+  return jobRecord(job, fields, problems.length === 0 ? undefined : { reason: problems.join('; ') });
 }
 
 /**
