@@ -113,6 +113,9 @@ export async function serveRedisDashboard(
   signals.on('SIGTERM', onSignal);
   signals.on('SIGINT', onSignal);
   listening.server.once('close', () => {
+    // Closed by a signal: the listeners stay until the process exits, so a second signal while
+    // the connections are still closing exits 130 rather than taking Node's default action.
+    if (stopping) return;
     signals.off('SIGTERM', onSignal);
     signals.off('SIGINT', onSignal);
   });

@@ -193,6 +193,31 @@ it("shows a job's timeline from its record: the same as the dashboard of the pro
   }
 });
 
+it('exits 130 on a second signal that comes while its connections are still closing', async () => {
+  await startRunner();
+  const codes: number[] = [];
+  let both!: () => void;
+  const exitedTwice = new Promise<void>((resolve) => (both = resolve));
+  const watching = await serveRedisDashboard(
+    { url, prefix, queues: [] },
+    { port: 0, host: '127.0.0.1' },
+    {
+      logger: pino({ level: 'silent' }),
+      signals: signals as unknown as NodeJS.Process,
+      exit: (code) => {
+        codes.push(code);
+        if (codes.length === 2) both();
+      },
+    },
+  );
+  const closed = new Promise((resolve) => watching.server.once('close', resolve));
+  signals.emit('SIGTERM', 'SIGTERM');
+  await closed; // the server is closed; the connections may still be closing
+  signals.emit('SIGINT', 'SIGINT');
+  await exitedTwice;
+  expect(codes).toEqual([130, 0]);
+});
+
 it('shows only the queues named with --queue', async () => {
   await startRunner();
   const dash = await watch(['mail']);
