@@ -18,8 +18,8 @@ import {
   type JobPage,
   type WaitForOptions,
 } from './job-control';
-import { fromShared, jobOfRecord } from './shared-events';
-import { retryDeadLetterCopy } from './dead-letter-retry';
+import { fromShared, jobOfRecord, waitingRecord } from './shared-events';
+import { retryDeadLetterCopy, type SourceQueue } from './dead-letter-retry';
 import { ZERO_TOTALS, type QueueStats } from './queue-messages';
 
 /** What `connectQueue` takes when it is not given a queue's spec. */
@@ -249,9 +249,15 @@ class Connection<TTask> implements QueueConnection<TTask> {
       clock: systemClock,
       records: () => Promise.resolve().then(records),
       retryDeadLetter: (record, r) =>
-        retryDeadLetterCopy(record, r, name, (queue) => {
-          const source = sources.get(queue);
-          return source && connectQueue(source);
+        retryDeadLetterCopy(record, r, {
+          // A source queue run with retain: false is refused here (connectQueue: ERR_RECORDS_OFF).
+          open: (queue) => {
+            const source = sources.get(queue);
+            return source && connectQueue(source).then(asSource);
+          },
+          toReach: (queue) =>
+            `connect with connectQueue(${describe(name)} queue, { sources: [queue ${describe(queue)}'s spec or options] })`,
+          removed: none,
         }),
       // No workers, no books here: the processes running the queue keep those.
       retried: none,
@@ -371,4 +377,17 @@ async function broadcastQuietly(records: JobRecords, message: StoreBroadcast): P
   } catch {
     // at most once, as every broadcast: the record itself is written
   }
+}
+
+/** A connection to a dead-letter copy's source queue, as `retryDeadLetterCopy` writes into it. */
+function asSource(connection: QueueConnection): SourceQueue {
+  return {
+    get: (id) => connection.getJob(id),
+    retry: (id) => connection.retryJob(id),
+    enqueue: async (task) => {
+      const job = await connection.enqueue(task);
+      return (await connection.getJob(job.id)) ?? waitingRecord(job);
+    },
+    done: () => connection.close(),
+  };
 }

@@ -5,10 +5,11 @@ import { QuiError, toError } from '../errors';
 import { buildJob, type TaskDefaults } from '../jobs/job-options';
 import type { JobRecord } from '../jobs/job-record';
 import type { Logger } from '../logging';
-import { jobStateError, type JobRecords, type ProcessInfo, type StoreBroadcast } from '../stores/job-records';
+import { type JobRecords, type ProcessInfo, type StoreBroadcast } from '../stores/job-records';
 import type { JobStore } from '../stores/job-store';
 import { checkQueueMode } from '../stores/queue-mode';
 import { describe } from '../validate';
+import { retryDeadLetterCopy, type DeadLetterHost, type SourceQueue } from './dead-letter-retry';
 import { recordsOffError, type ControlHost } from './job-control';
 import { JobLedger } from './job-ledger';
 import { RecordsUpkeep } from './records-upkeep';
@@ -78,7 +79,7 @@ export class QueueRuntime {
       deadLetterName: deadLetter,
       deadLetter: () =>
         deadLetter === undefined ? undefined : findQueueRuntime(services, deadLetter)?.ledger,
-      build: (task) => buildJob(config.job, task, undefined, this.defaultsFor(task), clock.wallNow()),
+      build: (task) => this.newJob(task),
     });
     // A queue started after createMetrics / createTracing (added later, or a new runtime after a
     // restart with a new config) is watched like the queues that ran then.
@@ -117,45 +118,38 @@ export class QueueRuntime {
   }
 
   /**
-   * `retryJob` of a dead-letter copy: its source job goes back to waiting in its source queue (a
-   * new job of that queue when the source record is gone), then the copy is removed.
-   * @throws {QuiError} `ERR_QUEUE_NOT_FOUND` when this system does not define the source queue.
+   * Where this system's dead-letter retries write (see `retryDeadLetterCopy`): the source queue's
+   * runtime, when this system defines it. One that keeps no records gets the task as a new job.
    */
-  async retryDeadLetter(copy: JobRecord, records: JobRecords): Promise<JobRecord> {
-    const source = copy.deadLetterOf as NonNullable<JobRecord['deadLetterOf']>;
-    if (copy.state === 'active' || copy.state === 'completed')
-      throw jobStateError(copy.id, copy.state, 'retry');
-    const target = findQueueRuntime(this.services, source.queue);
-    if (!target)
-      throw new QuiError(
-        'ERR_QUEUE_NOT_FOUND',
-        `job ${describe(copy.id)} is a dead-letter copy of job ${describe(source.jobId)} of queue ${describe(source.queue)}: to retry it there, this system must define queue ${describe(source.queue)} (with the store it uses)`,
-      );
-    const store = await target.openStore();
-    const now = this.clock.wallNow();
-    let back: JobRecord | undefined;
-    if (store.records) {
-      const existing = await store.records.get(source.jobId);
-      if (existing && (existing.state === 'dead' || existing.state === 'lost')) {
-        back = await store.records.retry(source.jobId, now);
-        target.ledger.totals.enqueued++;
-      }
-    }
-    if (!back) {
-      // The source record is gone (pruned, or the source keeps none): a new job of that queue.
-      const job = buildJob(target.config.job, copy.task, undefined, target.defaultsFor(copy.task), now);
-      await target.ledger.enqueue(store, [job], target.config.maxSize);
-      back = (store.records ? await store.records.get(job.id) : undefined) ?? waitingRecord(job);
-    }
-    target.wake();
-    if (
-      (await records.remove(copy.id)) &&
-      copy.state !== 'dead' &&
-      copy.state !== 'lost' &&
-      copy.state !== 'cancelled'
-    )
-      this.ledger.totals.removed++;
-    return back;
+  private readonly deadLetterHost: DeadLetterHost = {
+    open: (queue) => findQueueRuntime(this.services, queue)?.asSource(),
+    toReach: (queue) => `this system must define queue ${describe(queue)} (with the store it uses)`,
+    removed: () => this.ledger.totals.removed++,
+  };
+
+  /** This queue as the source queue of a dead-letter retry, its store open. */
+  private async asSource(): Promise<SourceQueue> {
+    const store = await this.openStore();
+    const records = store.records;
+    return {
+      get: async (id) => records?.get(id),
+      retry: async (id) => {
+        const back = await (records as JobRecords).retry(id, this.clock.wallNow());
+        this.ledger.totals.enqueued++;
+        return back;
+      },
+      enqueue: async (task) => {
+        const job = this.newJob(task);
+        await this.ledger.enqueue(store, [job], this.config.maxSize);
+        return (await records?.get(job.id)) ?? waitingRecord(job);
+      },
+      done: () => this.wake(),
+    };
+  }
+
+  /** A new job of this queue for `task`, with its defaults (a dead-letter copy, a retried copy's task). */
+  private newJob(task: unknown): Job {
+    return buildJob(this.config.job, task, undefined, this.defaultsFor(task), this.clock.wallNow());
   }
 
   /** What another process (or this one) says on the store. */
@@ -205,7 +199,7 @@ export class QueueRuntime {
           );
         return store.records;
       },
-      retryDeadLetter: (record, records) => this.retryDeadLetter(record, records),
+      retryDeadLetter: (record, records) => retryDeadLetterCopy(record, records, this.deadLetterHost),
       retried: () => {
         this.ledger.totals.enqueued++; // stored again: a new life for the books
         this.wake();

@@ -192,22 +192,18 @@ describe('decode losses', () => {
 });
 
 describe('dead letters', () => {
+  /** Queue `q` (dead-lettering to `graveyard`, no retries) running `processor`, and `graveyard`. */
+  function withGraveyard(processor: Processor, extra: object = {}) {
+    const q = { name: 'q', deadLetter: 'graveyard', defaults: { maxRetries: 0 }, ...extra };
+    const children = [
+      defineQueue({ ...q, workers: { count: 1, processor } }),
+      defineQueue({ name: 'graveyard' }),
+    ];
+    return startTestSystem(defineSupervisor({ id: 'root', children }), { account: true });
+  }
+
   it('stores the task of a dead job in the dead-letter queue, counted there as enqueued', async () => {
-    const t = await startTestSystem(
-      defineSupervisor({
-        id: 'root',
-        children: [
-          defineQueue({
-            name: 'q',
-            deadLetter: 'graveyard',
-            workers: { count: 1, processor: () => err(new Error('x')) },
-            defaults: { maxRetries: 0 },
-          }),
-          defineQueue({ name: 'graveyard' }),
-        ],
-      }),
-      { account: true },
-    );
+    const t = await withGraveyard(() => err(new Error('x')));
     const jobs = new JobEvents(t.system.events);
     await t.system.queue('q').enqueue({ n: 1 });
     await jobs.wait('job.enqueued', 2);
@@ -219,5 +215,25 @@ describe('dead letters', () => {
         ['graveyard', 0, 1],
       ]),
     );
+  });
+
+  it('retrying a copy of a queue run with retain: false stores its task as a new job of that queue', async () => {
+    // Fails its first job only: the retried copy's task then completes.
+    let runs = 0;
+    const t = await withGraveyard(() => (++runs === 1 ? err(new Error('x')) : ok('again')), {
+      retain: false,
+    });
+    const jobs = new JobEvents(t.system.events);
+    const job = await t.system.queue('q').enqueue({ n: 1 });
+    await jobs.wait('job.enqueued', 2);
+    const graveyard = t.system.queue('graveyard');
+    const [copy] = (await graveyard.getJobs({ state: 'waiting' })).records;
+    const back = await graveyard.retryJob(copy?.id as string);
+    expect(back).toMatchObject({ queue: 'q', state: 'waiting', task: { n: 1 } });
+    expect(back.id).not.toBe(job.id);
+    expect(await graveyard.getJob(copy?.id as string)).toBeUndefined();
+    await jobs.wait('job.completed', 1);
+    expect((await t.system.queue('q').stats()).totals).toMatchObject({ enqueued: 2, completed: 1, dead: 1 });
+    expect((await graveyard.stats()).totals).toMatchObject({ enqueued: 1, removed: 1 });
   });
 });

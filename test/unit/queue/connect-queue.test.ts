@@ -220,6 +220,29 @@ describe('a connection', () => {
     await source.close();
   });
 
+  it('refuses to retry a dead-letter copy into a source queue that keeps no records, and keeps the copy', async () => {
+    const dlq = sharedMemory();
+    // The source's store keeps no records, as one of a queue run with retain: false.
+    const src: JobStoreFactory = {
+      kind: 'memory',
+      serializes: false,
+      create: (config) => memoryStore().create({ ...config, records: undefined }),
+    };
+    const c = await connectQueue(
+      { name: 'dlq', store: dlq.factory },
+      { sources: [{ name: 'src', store: src }] },
+    );
+    const copy = jobFixture({
+      id: asJobId('copy-4'),
+      queue: 'dlq',
+      deadLetterOf: { queue: 'src', jobId: 'j0', error: undefined },
+    });
+    dlq.store().add(copy, Date.now());
+    await expect(c.retryJob(copy.id)).rejects.toMatchObject({ code: 'ERR_RECORDS_OFF' });
+    expect(await c.getJob(copy.id)).toMatchObject({ state: 'waiting' });
+    await c.close();
+  });
+
   it('names the bad field of sources', async () => {
     await expect(
       connectQueue({ name: 'dlq', store: memoryStore() }, { sources: [{ store: memoryStore() }] as never }),
