@@ -49,6 +49,11 @@ function describeThrown(thrown: unknown): string {
   }
 }
 
+/** A record's error as the JSON text a store keeps (SQLite's `error` column, Redis's `e` field); `undefined` for none. @internal */
+export function errorText(error: JobError | undefined): string | undefined {
+  return error === undefined ? undefined : JSON.stringify(error);
+}
+
 /** Cuts `text` to at most `max` characters, the last one `…` when cut. */
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

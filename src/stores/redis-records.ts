@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { QuiError, toError } from '../errors';
 import type { Job } from '../jobs/job';
-import type { JobError } from '../jobs/job-error';
+import { errorText, type JobError } from '../jobs/job-error';
 import { JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
 import { JOB_END_STATES, type JobEndState, type ResolvedRetention } from '../jobs/job-retention';
 import { decodeJob, encodeJob } from './job-codec';
@@ -388,8 +388,4 @@ export class RedisJobRecords implements JobRecords {
   private procsKey(): string {
     return `${this.host.base}:procs`;
   }
-}
-
-function errorText(error: JobError | undefined): string | undefined {
-  return error === undefined ? undefined : JSON.stringify(error);
 }

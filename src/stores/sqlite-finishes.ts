@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { JobEndState } from '../jobs/job-retention';
 import { PRUNE_ON_WRITE, type RecordEnd } from './job-records';
 import type { PendingWrites } from './sqlite-commits';
-import { errorText } from './sqlite-record-row';
+import { errorText } from '../jobs/job-error';
 
 /** One `finish` waiting for its commit: the statement's parameters, and its caller's promise. */
 interface Finish {
@@ -48,7 +48,7 @@ export class SqliteFinishes implements PendingWrites {
   /** Queues the end of record `id` (active under this process) for the next commit. */
   add(id: string, end: RecordEnd, nowMs: number): Promise<boolean> {
     // Encoded now: a bad value fails this call, not the batch.
-    const error = errorText(end.state === 'cancelled' ? undefined : end.error);
+    const error = errorText(end.state === 'cancelled' ? undefined : end.error) ?? null;
     return new Promise((resolve, reject) => {
       this.queued.push({
         q: this.queueId,

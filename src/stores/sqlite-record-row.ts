@@ -1,5 +1,4 @@
 import type { Job } from '../jobs/job';
-import type { JobError } from '../jobs/job-error';
 import type { JobRecord, JobState } from '../jobs/job-record';
 import { recordOf } from './stored-record';
 
@@ -66,11 +65,6 @@ export function toRecord(row: RecordRow, queue: string): JobRecord {
     worker: row.worker ?? undefined,
     reason: row.reason ?? undefined,
   });
-}
-
-/** JSON text of an error for the `error` column; null for none. @internal */
-export function errorText(error: JobError | undefined): string | null {
-  return error === undefined ? null : JSON.stringify(error);
 }
 
 /** The job stored again as one more attempt, due now (a retried or requeued record). @internal */

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Job } from '../jobs/job';
-import type { JobError } from '../jobs/job-error';
+import { errorText, type JobError } from '../jobs/job-error';
 import { JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
 import { JOB_END_STATES, type JobEndState, type ResolvedRetention } from '../jobs/job-retention';
 import { decodeJob, encodeJob, storedJobId } from './job-codec';
@@ -25,7 +25,6 @@ import { SqliteCommits } from './sqlite-commits';
 import { SqliteEvents } from './sqlite-events';
 import { SqliteFinishes } from './sqlite-finishes';
 import {
-  errorText,
   nextAttempt,
   toRecord,
   type RecordRow,
@@ -227,7 +226,7 @@ export class SqliteJobRecords implements JobRecords {
         state: 'failed',
         job: body,
         attempts: retry.attempts,
-        error: errorText(error),
+        error: errorText(error) ?? null,
         worker: worker ?? null,
         waiting: slot.waiting,
         delayed: slot.delayed,
@@ -389,7 +388,14 @@ export class SqliteJobRecords implements JobRecords {
     error: JobError | undefined,
     nowMs: number,
   ): JobRecord {
-    this.s.end.run({ q: this.q, id, state, now: nowMs, reason: reason ?? null, error: errorText(error) });
+    this.s.end.run({
+      q: this.q,
+      id,
+      state,
+      now: nowMs,
+      reason: reason ?? null,
+      error: errorText(error) ?? null,
+    });
     const record = this.record(id) as JobRecord;
     this.pruneState(state, nowMs, PRUNE_ON_WRITE);
     return record;
