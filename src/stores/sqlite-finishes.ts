@@ -1,8 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { errorText } from '../jobs/job-error';
 import type { JobEndState } from '../jobs/job-retention';
 import { PRUNE_ON_WRITE, type RecordEnd } from './job-records';
 import type { PendingWrites } from './sqlite-commits';
-import { errorText } from '../jobs/job-error';
 
 /** One `finish` waiting for its commit: the statement's parameters, and its caller's promise. */
 interface Finish {
@@ -72,7 +72,9 @@ export class SqliteFinishes implements PendingWrites {
   write(): void {
     const batch = this.queued;
     this.queued = [];
-    this.written = this.written.length === 0 ? batch : this.written.concat(batch);
+    // Empty here: every transaction that writes is followed by committed() or rolledBack(), which
+    // empty it, and none runs inside another (no store transaction calls back out of SQL).
+    this.written = batch;
     let completed = 0;
     let now = 0;
     let others: Map<JobEndState, number> | undefined;
