@@ -26,8 +26,9 @@ export interface QueueDirectory {
   /** Where the names come from, for a line saying none is there: `in the config`, `under prefix "p" on redis://…`. */
   readonly where: string;
   /**
-   * @param create with a store named on the command line, connect to a queue it has no trace of
-   * (`qui pause --create`); a config's queues are known whatever the store holds.
+   * @param create with a store named on the command line, connect without looking for a trace of
+   * the queue: one it has none of (`qui pause --create`), or one `names()` has just found; a
+   * config's queues are known whatever the store holds.
    * @throws {QuiError} `ERR_QUEUE_NOT_FOUND` for a queue the config does not define, or the store
    * holds no trace of (naming the queues it does hold).
    */

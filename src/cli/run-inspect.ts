@@ -49,7 +49,8 @@ export async function runInspect(command: InspectCommand, nowMs = Date.now()): P
         throw new QuiError('ERR_QUEUE_NOT_FOUND', `no queue found ${dir.where}`);
       const rows: QueueStatsRow[] = [];
       for (const name of names) {
-        const c = await connect(name);
+        // A name names() found is there: no second look (on Redis a SCAN per queue).
+        const c = await connect(name, action.queue === undefined);
         rows.push({ queue: name, paused: await c.isPaused(), counts: await c.counts() });
       }
       return done(command.json ? { queues: rows } : statsTable(rows), command.json);
