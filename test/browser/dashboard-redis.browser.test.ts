@@ -8,10 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
-import Redis from 'ioredis';
 import pino from 'pino';
 import { serveRedisDashboard } from '../../src/cli/watch-redis';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium';
+import { dropKeysAt } from '../helpers/redis-admin';
 import { requireRedis } from '../helpers/services';
 
 const run = chromiumAvailable() ? describe : describe.skip;
@@ -94,14 +94,7 @@ run('the dashboard of a Redis queue another process runs', () => {
       const gone = new Promise((resolve) => workers.child.once('exit', resolve));
       workers.child.kill('SIGTERM');
       await gone;
-      const admin = new Redis(url);
-      let cursor = '0';
-      do {
-        const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await admin.del(...keys);
-      } while (cursor !== '0');
-      await admin.quit();
+      await dropKeysAt(url, prefix);
     }
   });
 });

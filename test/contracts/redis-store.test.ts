@@ -6,6 +6,7 @@ import { redisStore } from '../../src/stores/redis-store';
 import { describeJobRecordsContract } from './job-records.contract';
 import { withRecords } from './job-records-harness';
 import { describeJobStoreContract, makeJob } from './job-store.contract';
+import { dropKeys } from '../helpers/redis-admin';
 import { requireRedis } from '../helpers/services';
 
 // First: fails the file in one line, before any client is made, when Redis is down.
@@ -13,18 +14,12 @@ const url = requireRedis();
 const prefix = `qui-test:redis-store:${process.pid}:`;
 const admin = new Redis(url, { maxRetriesPerRequest: 1 });
 
-/** Deletes every key under this file's prefix. */
-async function deleteKeys(): Promise<void> {
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
-}
-
 beforeAll(async () => {
   // Fails (not skips) the file when Redis is unreachable: CI is expected to start it.
   await expect(admin.ping()).resolves.toBe('PONG');
 });
 afterAll(async () => {
-  await deleteKeys();
+  await dropKeys(admin, prefix);
   await admin.quit();
 });
 

@@ -19,6 +19,7 @@ import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import { post } from '../../helpers/dashboard-client';
+import { dropKeys } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
 const url = requireRedis();
@@ -40,12 +41,7 @@ afterEach(async () => {
   signals.removeAllListeners();
   await runner?.stop();
   runner = undefined;
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await admin.del(...keys);
-  } while (cursor !== '0');
+  await dropKeys(admin, prefix);
 });
 afterAll(() => admin.quit());
 

@@ -5,12 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import Redis from 'ioredis';
 import { ok } from '../../../src/jobs/job-result';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
+import { dropKeysAt } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
 const url = requireRedis();
@@ -21,14 +21,7 @@ let runner: QuiSystem | undefined;
 afterEach(async () => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await runner?.stop();
-  const admin = new Redis(url);
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await admin.del(...keys);
-  } while (cursor !== '0');
-  await admin.quit();
+  await dropKeysAt(url, prefix);
 });
 
 function firstLine(c: ChildProcess): Promise<string> {

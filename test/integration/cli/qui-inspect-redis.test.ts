@@ -5,6 +5,7 @@ import { ok } from '../../../src/jobs/job-result';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
+import { dropKeys } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 import { redisKeepsRecords } from '../../helpers/store-records';
 import { startTestSystem } from '../../helpers/start-test-system';
@@ -41,8 +42,7 @@ function quiUnder(
     admin = new Redis(url, { maxRetriesPerRequest: 1 });
   });
   afterAll(async () => {
-    const keys = await admin.keys(`${prefix}*`);
-    if (keys.length > 0) await admin.del(...keys);
+    await dropKeys(admin, prefix);
     await admin.quit();
   });
 

@@ -8,6 +8,7 @@ import { connectQueue } from '../../../src/queue/connect-queue';
 import type { JobStoreFactory } from '../../../src/stores/job-store';
 import { redisStore } from '../../../src/stores/redis-store';
 import { sqliteStore } from '../../../src/stores/sqlite-store';
+import { dropKeys } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 import { redisKeepsRecords } from '../../helpers/store-records';
 
@@ -56,8 +57,7 @@ it('lists every queue of a SQLite file reading its queue list once', async () =>
     admin = new Redis(url, { maxRetriesPerRequest: 1 });
   });
   afterAll(async () => {
-    const keys = await admin.keys(`${prefix}*`);
-    if (keys.length > 0) await admin.del(...keys);
+    await dropKeys(admin, prefix);
     await admin.quit();
   });
 

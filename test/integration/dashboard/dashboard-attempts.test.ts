@@ -15,6 +15,7 @@ import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import type { Processor } from '../../../src/tasks/run-attempt';
+import { dropKeys } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
 const url = requireRedis();
@@ -36,8 +37,7 @@ afterEach(async () => {
   signals.removeAllListeners();
   await runner?.stop();
   runner = undefined;
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
+  await dropKeys(admin, prefix);
 });
 afterAll(() => admin.quit());
 

@@ -10,6 +10,7 @@ import { defineSupervisor } from '../../../src/supervision/spec';
 import { defineTask } from '../../../src/tasks/define-task';
 import { JobEvents } from '../../helpers/job-events';
 import { installTracing } from '../../helpers/otel';
+import { dropKeys } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
 // First: fails the file in one line, before any client is made, when Redis is down.
@@ -37,8 +38,7 @@ afterEach(async () => {
   otel.exporter.reset();
 });
 afterAll(async () => {
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
+  await dropKeys(admin, prefix);
   await admin.quit();
   otel.uninstall();
 });

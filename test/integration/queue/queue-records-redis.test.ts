@@ -1,5 +1,5 @@
-import Redis from 'ioredis';
 import { redisStore } from '../../../src/stores/redis-store';
+import { dropKeysAt } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 import { describeAttemptHistory } from './attempt-history.suite';
 import { describeQueueRecords } from './queue-records.suite';
@@ -10,10 +10,7 @@ const base = `qui-test:queue-records:${process.pid}:`;
 let n = 0;
 
 afterAll(async () => {
-  const admin = new Redis(url, { maxRetriesPerRequest: 1 });
-  const keys = await admin.keys(`${base}*`);
-  if (keys.length > 0) await admin.del(...keys);
-  await admin.quit();
+  await dropKeysAt(url, base);
 });
 
 // One prefix per store made: every test starts from empty queues.

@@ -4,6 +4,7 @@ import { defineQueue } from '../../../src/queue/define-queue';
 import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
+import { dropKeys } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
 // First: fails the file in one line, before any client is made, when Redis is down.
@@ -14,8 +15,7 @@ let system: QuiSystem | undefined;
 
 afterAll(async () => {
   if (system && !system.stopped) await system.stop();
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
+  await dropKeys(admin, prefix);
   await admin.quit();
 });
 

@@ -4,7 +4,7 @@ import { ok } from '../../../src/jobs/job-result';
 import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
-import { connectionsNamed, killConnectionsNamed } from '../../helpers/redis-admin';
+import { connectionsNamed, dropKeys, killConnectionsNamed } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
 // First: fails the file in one line, before any client is made, when Redis is down.
@@ -25,8 +25,7 @@ afterEach(async () => {
   await Promise.all(systems.splice(0).map((s) => s.stop()));
 });
 afterAll(async () => {
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
+  await dropKeys(admin, prefix);
   await admin.quit();
 });
 

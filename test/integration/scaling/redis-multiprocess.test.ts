@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import Redis from 'ioredis';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
+import { dropKeysAt } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
 // First: fails the file in one line, before any process or client is started, when Redis is down.
@@ -90,10 +90,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${PREFIX}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await dropKeysAt(REDIS_URL, PREFIX);
 });
 
 describe('one queue on Redis shared by several processes', () => {

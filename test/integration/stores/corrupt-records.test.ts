@@ -8,6 +8,7 @@ import type { JobStore } from '../../../src/stores/job-store';
 import { redisStore } from '../../../src/stores/redis-store';
 import { sqliteStore } from '../../../src/stores/sqlite-store';
 import { makeJob } from '../../contracts/job-store.contract';
+import { dropKeys } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
 /**
@@ -25,8 +26,7 @@ const records = { processId: 'p1', retention: DEFAULT_RETENTION };
 
 afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
+  await dropKeys(admin, prefix);
   await admin.quit();
 });
 

@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Redis from 'ioredis';
 import { ManualClock } from '../../../src/clock';
 import { connectQueue } from '../../../src/queue/connect-queue';
 import { defineQueue } from '../../../src/queue/define-queue';
@@ -9,29 +5,11 @@ import { startSystem } from '../../../src/runtime/start-system';
 import type { JobStore, JobStoreFactory } from '../../../src/stores/job-store';
 import { memoryStore } from '../../../src/stores/memory-store';
 import { QueueModeError } from '../../../src/stores/queue-mode';
-import { redisStore } from '../../../src/stores/redis-store';
-import { sqliteStore } from '../../../src/stores/sqlite-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
-import { requireRedis } from '../../helpers/services';
+import { sharedStoreKinds } from '../../helpers/shared-stores';
 
 /** Processes sharing a store agree on `retain`: the first start sets it, a start in the other mode fails. */
-const url = requireRedis();
-const base = `qui-test:queue-mode:${process.pid}:`;
-const dir = mkdtempSync(join(tmpdir(), 'qui-queue-mode-'));
-let n = 0;
-
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  const admin = new Redis(url, { maxRetriesPerRequest: 1 });
-  const keys = await admin.keys(`${base}*`);
-  if (keys.length > 0) await admin.del(...keys);
-  await admin.quit();
-});
-
-const kinds: Array<[string, () => JobStoreFactory]> = [
-  ['sqlite', () => sqliteStore({ path: join(dir, `q${++n}.db`) })],
-  ['redis', () => redisStore({ url, prefix: `${base}${++n}:` })],
-];
+const kinds = sharedStoreKinds('queue-mode');
 
 /** Starts (and, unless it fails, stops) a system running queue `jobs` on `store` with `retain`. */
 async function run(store: JobStoreFactory, retain: boolean): Promise<unknown> {

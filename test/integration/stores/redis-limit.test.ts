@@ -4,6 +4,7 @@ import type { Job } from '../../../src/jobs/job';
 import { DEFAULT_RETENTION } from '../../../src/jobs/job-retention';
 import { redisStore, type RedisJobStore } from '../../../src/stores/redis-store';
 import { makeJob } from '../../contracts/job-store.contract';
+import { dropKeys } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
 // First: fails the file in one line, before any client is made, when Redis is down.
@@ -15,8 +16,7 @@ const admin = new Redis(url, { maxRetriesPerRequest: 1 });
 const opened: RedisJobStore[] = [];
 afterAll(async () => {
   for (const store of opened) await store.close();
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
+  await dropKeys(admin, prefix);
   await admin.quit();
 });
 

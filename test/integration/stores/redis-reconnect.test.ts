@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { Job } from '../../../src/jobs/job';
 import { redisStore } from '../../../src/stores/redis-store';
 import { makeJob } from '../../contracts/job-store.contract';
-import { killConnectionsNamed } from '../../helpers/redis-admin';
+import { dropKeys, killConnectionsNamed } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
 // First: fails the file in one line, before any client is made, when Redis is down.
@@ -20,8 +20,7 @@ afterEach(async () => {
   for (const store of opened.splice(0)) await store.close();
 });
 afterAll(async () => {
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length > 0) await admin.del(...keys);
+  await dropKeys(admin, prefix);
   await admin.quit();
 });
 

@@ -7,6 +7,7 @@ import { ADD_RECORDS, FINISH, TAKE_RECORDS } from '../../../src/stores/redis-rec
 import { redisStore, type RedisJobStore } from '../../../src/stores/redis-store';
 import { runScript } from '../../../src/stores/redis-scripts';
 import { makeJob } from '../../contracts/job-store.contract';
+import { dropKeys } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
 // The Redis store's own records rules, beyond the shared records suite: key layout, the cost with
@@ -51,8 +52,7 @@ afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
 });
 afterAll(async () => {
-  const left = await admin.keys(`${prefix}*`);
-  if (left.length > 0) await admin.del(...left);
+  await dropKeys(admin, prefix);
   await admin.quit();
 });
 
