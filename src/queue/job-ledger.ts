@@ -160,25 +160,33 @@ export class JobLedger {
   }
 
   /**
-   * An attempt failed and will be retried: the retry copy goes back to the store (its record
-   * `failed`). With records, the copy carries the failed attempt (started at `startedAtMs`) at the
-   * end of its `history`, so every store keeps it in the body it writes.
+   * An attempt of `failed` ended at `endedAtMs` with `error`: the retry (`attempts` one more, due
+   * `delayMs` later; the job's one copy) is told as `job.retrying` and goes back to the store (its
+   * record `failed` at `endedAtMs`). With records, it carries the failed attempt (started at
+   * `startedAtMs`) at the end of its `history`, so every store keeps it in the body it writes.
    */
-  retry(retried: Job, worker: string | undefined, error?: Error, startedAtMs?: number): void {
+  retry(
+    failed: Job,
+    delayMs: number,
+    worker: string | undefined,
+    error: Error,
+    endedAtMs: number,
+    startedAtMs?: number,
+  ): void {
     this.totals.failed++;
     this.totals.retried++;
     const records = this.records;
-    if (records === undefined) {
-      const lost = (e: Error): void => this.lose(retried, { type: 'store', error: e }, worker);
-      return this.persist(retried, 'retry', this.deps.wake, lost);
+    const job: Mutable<Job> = { ...failed, attempts: failed.attempts + 1, runAtMs: endedAtMs + delayMs };
+    const jobError = records && toJobError(error);
+    // `job.attempts` counts the attempt that just failed: it is that attempt's number.
+    const from = startedAtMs ?? endedAtMs;
+    if (jobError) job.history = appendFailedAttempt(failed.history, job.attempts, jobError, from, endedAtMs);
+    Object.freeze(job);
+    if (this.deps.events.has('job.retrying')) this.deps.events.emit('job.retrying', { job, error, delayMs });
+    if (!records || !jobError) {
+      const lost = (e: Error): void => this.lose(job, { type: 'store', error: e }, worker);
+      return this.persist(job, 'retry', this.deps.wake, lost);
     }
-    const jobError = toJobError(error);
-    const now = this.deps.clock.wallNow();
-    const job: Job = Object.freeze({
-      ...retried,
-      // `retried.attempts` counts the attempt that just failed: it is that attempt's number.
-      history: appendFailedAttempt(retried.history, retried.attempts, jobError, startedAtMs ?? now, now),
-    });
     const lost = (e: Error): void => this.lose(job, { type: 'store', error: e }, worker);
     this.persist(
       job,
@@ -188,7 +196,7 @@ export class JobLedger {
         this.share('job.failed', { job, worker, error: jobError });
       },
       lost,
-      () => records.retryLater(job, jobError, worker, now),
+      () => records.retryLater(job, jobError, worker, endedAtMs),
     );
   }
 
@@ -200,16 +208,18 @@ export class JobLedger {
   /**
    * A job failed for good. With a dead-letter queue named, its task is stored there as a new job
    * (`deadLetterOf` naming this job and its error); a copy that cannot be stored makes the job
-   * count as lost rather than dead. The record ends `dead` (or `lost`) once that is known.
+   * count as lost rather than dead. The record ends `dead` (or `lost`) once that is known, at
+   * `endedAtMs` (the attempt's end) when given.
    */
-  dead(job: Job, worker: string | undefined, error?: Error): void {
+  dead(job: Job, worker: string | undefined, error?: Error, endedAtMs?: number): void {
     this.totals.failed++;
     this.totals.dead++;
     const jobError = this.records === undefined ? undefined : toJobError(error);
     const recordDead = (): void => {
       if (jobError === undefined) return;
       this.share('job.failed', { job, worker, error: jobError });
-      this.end(job, { state: 'dead', error: jobError, worker }, 'job.dead', { error: jobError });
+      const end: RecordEnd = { state: 'dead', error: jobError, worker };
+      this.end(job, end, 'job.dead', { error: jobError }, undefined, endedAtMs);
     };
     const name = this.deps.deadLetterName;
     if (name === undefined) return recordDead();

@@ -178,15 +178,10 @@ export class Worker {
         'job failed for good',
       );
       events.emit('job.dead', { job, error: finalError, attempts: job.attempts + 1 });
-      return this.ledger.dead(job, worker, finalError);
+      return this.ledger.dead(job, worker, finalError, endedAtMs);
     }
-    const retry: Job = Object.freeze({
-      ...job,
-      attempts: job.attempts + 1,
-      runAtMs: this.ctx.clock.wallNow() + delayMs,
-    });
-    if (events.has('job.retrying')) events.emit('job.retrying', { job: retry, error, delayMs });
-    this.ledger.retry(retry, worker, error, this.startedAtMs);
+    // The attempt's own end when a span read it, else one read now: the retry's due time and record end.
+    this.ledger.retry(job, delayMs, worker, error, endedAtMs ?? this.ctx.clock.wallNow(), this.startedAtMs);
   }
 
   /**

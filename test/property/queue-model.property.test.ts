@@ -148,8 +148,7 @@ describe('the queue against a model', () => {
               case 'fail': {
                 const last = received[received.length - 1];
                 if (!last) break;
-                const retry = { ...last, attempts: last.attempts + 1, runAtMs: now() + o.delay };
-                ledger.retry(retry, undefined);
+                ledger.retry(last, o.delay, undefined, new Error('failed'), now());
                 model.add(last.task as number, last.priority, now() + o.delay, now());
                 model.drain(now());
                 break;

@@ -36,7 +36,8 @@ describe('JobLedger', () => {
       tries++;
       throw new Error('down');
     });
-    ledger.retry(job, 'w');
+    const endedAtMs = clock.wallNow();
+    ledger.retry(job, 0, 'w', new Error('failed'), endedAtMs);
     expect(STORE_RETRY_DELAYS_MS).toEqual([50, 200, 800, 2_000]);
     for (const ms of STORE_RETRY_DELAYS_MS) {
       expect(lost).toHaveLength(0);
@@ -44,7 +45,11 @@ describe('JobLedger', () => {
     }
     expect(tries).toBe(5);
     expect(lost).toEqual([
-      { job, worker: 'w', reason: { type: 'store', error: expect.objectContaining({ code: 'ERR_STORE' }) } },
+      {
+        job: { ...job, attempts: 2, runAtMs: endedAtMs },
+        worker: 'w',
+        reason: { type: 'store', error: expect.objectContaining({ code: 'ERR_STORE' }) },
+      },
     ]);
     expect(ledger.totals).toMatchObject({ retried: 1, failed: 1, lost: 1 });
     expect(ledger.pendingWrites).toBe(0);
