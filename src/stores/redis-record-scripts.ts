@@ -20,8 +20,12 @@
  * With records, the wait lists and delayed sets hold job ids; the body lives in the record.
  * @internal
  */
+import { JOB_END_STATES } from '../jobs/job-retention';
 import { PRUNE_ON_WRITE } from './job-records';
 import { script, TOKEN_TTL_MS } from './redis-scripts';
+
+/** The end states as a Lua list, in the order their retention arguments come (`JOB_END_STATES`). */
+const END_STATES = `{${JOB_END_STATES.map((state) => `'${state}'`).join(', ')}}`;
 
 const LIB = `
 local B = ARGV[1]
@@ -281,7 +285,7 @@ return bodies`;
  */
 const FINISH_LUA = `${LIB}
 local pid = ARGV[4]
-local states = {'completed', 'dead', 'lost', 'cancelled'}
+local states = ${END_STATES}
 local out, ok, seen = {}, {}, {}
 -- A job is active under this process while it is in the process's active set: one SMISMEMBER
 -- checks the batch.
@@ -465,7 +469,7 @@ return {lost, again}`;
 const PRUNE_LUA = `${LIB}
 local max = tonumber(ARGV[4])
 local pruned = 0
-local states = {'completed', 'dead', 'lost', 'cancelled'}
+local states = ${END_STATES}
 for i, state in ipairs(states) do
   pruned = pruned + prune(state, max - pruned, tonumber(ARGV[3 + 2 * i]), tonumber(ARGV[4 + 2 * i]))
 end
