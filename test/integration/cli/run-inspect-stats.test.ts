@@ -8,7 +8,7 @@ import { connectQueue } from '../../../src/queue/connect-queue';
 import type { JobStoreFactory } from '../../../src/stores/job-store';
 import { redisStore } from '../../../src/stores/redis-store';
 import { sqliteStore } from '../../../src/stores/sqlite-store';
-import { dropKeys } from '../../helpers/redis-admin';
+import { dropKeysAt } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 import { redisKeepsRecords } from '../../helpers/store-records';
 
@@ -52,14 +52,7 @@ it('lists every queue of a SQLite file reading its queue list once', async () =>
 });
 
 (redisKeepsRecords() ? describe : describe.skip)('on Redis', () => {
-  let admin: Redis;
-  beforeAll(() => {
-    admin = new Redis(url, { maxRetriesPerRequest: 1 });
-  });
-  afterAll(async () => {
-    await dropKeys(admin, prefix);
-    await admin.quit();
-  });
+  afterAll(() => dropKeysAt(url, prefix));
 
   it('lists every queue under the prefix without looking for each again', async () => {
     const client = new Redis(url, { maxRetriesPerRequest: 1 });
