@@ -4,10 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Redis from 'ioredis';
 import pino from 'pino';
 import { discoverRedisQueues, serveRedisDashboard } from '../../../src/cli/watch-redis';
 import { parseExposition, valueOf } from '../../helpers/exposition';
@@ -19,36 +17,18 @@ import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import { post } from '../../helpers/dashboard-client';
-import { dropKeys } from '../../helpers/redis-admin';
+import { redisDashboardHarness } from '../../helpers/redis-dashboard';
 import { requireRedis } from '../../helpers/services';
 
 const url = requireRedis();
 const prefix = `qui-test-dashint-${randomUUID().slice(0, 8)}:`;
-const admin = new Redis(url);
-const signals = new EventEmitter();
-let runner: QuiSystem | undefined;
-let served: Awaited<ReturnType<typeof serveRedisDashboard>> | undefined;
-let exited: Promise<number> | undefined;
-
-afterEach(async () => {
-  if (served) {
-    signals.emit('SIGTERM', 'SIGTERM');
-    await exited;
-    served.server.closeAllConnections();
-    served.server.close();
-    served = undefined;
-  }
-  signals.removeAllListeners();
-  await runner?.stop();
-  runner = undefined;
-  await dropKeys(admin, prefix);
-});
-afterAll(() => admin.quit());
+const h = redisDashboardHarness(url, prefix);
+const { signals, watch } = h;
 
 /** The system that runs the jobs: `mail` with a worker, `idle` with none. */
 async function startRunner(): Promise<QuiSystem> {
   const store = redisStore({ url, prefix });
-  runner = await startSystem(
+  h.runner = await startSystem(
     defineSupervisor({
       id: 'root',
       children: [
@@ -57,18 +37,7 @@ async function startRunner(): Promise<QuiSystem> {
       ],
     }),
   );
-  return runner;
-}
-
-async function watch(queues: string[] = []): Promise<string> {
-  let exit!: (code: number) => void;
-  exited = new Promise((resolve) => (exit = resolve));
-  served = await serveRedisDashboard(
-    { url, prefix, queues },
-    { port: 0, host: '127.0.0.1' },
-    { logger: pino({ level: 'silent' }), signals: signals as unknown as NodeJS.Process, exit },
-  );
-  return served.url;
+  return h.runner;
 }
 
 it('finds the queues under the prefix and shows their records, read-only, running none of their jobs', async () => {
@@ -79,7 +48,7 @@ it('finds the queues under the prefix and shows their records, read-only, runnin
   expect(await discoverRedisQueues(url, prefix)).toEqual(['idle', 'mail']);
 
   const dash = await watch();
-  expect(served?.queues).toEqual(['idle', 'mail']);
+  expect(h.served?.queues).toEqual(['idle', 'mail']);
   const api = (await (await fetch(`${dash}api/queues`)).json()) as {
     queues: { name: string; counts: Record<string, number>; hasRecords: boolean }[];
   };
@@ -121,14 +90,14 @@ it('reads through connections: it holds no lease and reaps nothing (a dead proce
   expect((await ghost.take(Date.now()))?.id).toBe(job.id);
   await ghost.close();
   await system.stop(); // the runner would reap it: stop it first
-  runner = undefined;
+  h.runner = undefined;
   const dash = await watch(['idle']);
   const api = (await (await fetch(`${dash}api/queues`)).json()) as {
     queues: { counts: Record<string, number> }[];
   };
   expect(api.queues[0]?.counts).toMatchObject({ active: 1, lost: 0 });
   expect(await (await fetch(`${dash}processes`)).text()).not.toContain('ghost');
-  expect(served?.connections.map((c) => c.name)).toEqual(['idle']);
+  expect(h.served?.connections.map((c) => c.name)).toEqual(['idle']);
   // /metrics: the store's gauges of the watched queue, read through the connection.
   const metrics = await fetch(`${dash}metrics`);
   expect(metrics.status).toBe(200);
@@ -142,15 +111,15 @@ it('reads through connections: it holds no lease and reaps nothing (a dead proce
 it("shows a job's timeline from its record: the same as the dashboard of the process that ran it (it showed only 'enqueued')", async () => {
   const store = redisStore({ url, prefix });
   const processor = () => err(new Error('boom'));
-  runner = await startSystem(
+  h.runner = await startSystem(
     defineSupervisor({
       id: 'root',
       children: [defineQueue({ name: 'flaky', store, workers: { count: 1, processor } })],
     }),
   );
-  const flaky = runner.queue('flaky');
+  const flaky = h.runner.queue('flaky');
   // The runner's own dashboard, listening from the start: its ring sees the job's events.
-  const local = createDashboard(runner);
+  const local = createDashboard(h.runner);
   const server = createServer(local);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {

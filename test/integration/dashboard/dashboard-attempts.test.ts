@@ -5,41 +5,18 @@
  * that ran them. Needs Redis; every key is under this file's own prefix.
  */
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import Redis from 'ioredis';
-import pino from 'pino';
-import { serveRedisDashboard } from '../../../src/cli/watch-redis';
 import { err, ok } from '../../../src/jobs/job-result';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import type { Processor } from '../../../src/tasks/run-attempt';
-import { dropKeys } from '../../helpers/redis-admin';
+import { redisDashboardHarness } from '../../helpers/redis-dashboard';
 import { requireRedis } from '../../helpers/services';
 
 const url = requireRedis();
 const prefix = `qui-test-dashattempts-${randomUUID().slice(0, 8)}:`;
-const admin = new Redis(url);
-const signals = new EventEmitter();
-let runner: QuiSystem | undefined;
-let served: Awaited<ReturnType<typeof serveRedisDashboard>> | undefined;
-let exited: Promise<number> | undefined;
-
-afterEach(async () => {
-  if (served) {
-    signals.emit('SIGTERM', 'SIGTERM');
-    await exited;
-    served.server.closeAllConnections();
-    served.server.close();
-    served = undefined;
-  }
-  signals.removeAllListeners();
-  await runner?.stop();
-  runner = undefined;
-  await dropKeys(admin, prefix);
-});
-afterAll(() => admin.quit());
+const h = redisDashboardHarness(url, prefix);
 
 /** Fails `task.fails` attempts with a message holding markup, then completes. */
 const processor: Processor = (job, ctx) =>
@@ -50,7 +27,7 @@ const processor: Processor = (job, ctx) =>
 /** The system that runs the jobs: `mail` (3 retries, dead letters to `dlq`). */
 async function startRunner(): Promise<QuiSystem> {
   const store = redisStore({ url, prefix });
-  runner = await startSystem(
+  h.runner = await startSystem(
     defineSupervisor({
       id: 'root',
       children: [
@@ -65,19 +42,10 @@ async function startRunner(): Promise<QuiSystem> {
       ],
     }),
   );
-  return runner;
+  return h.runner;
 }
 
-async function watch(): Promise<string> {
-  let exit!: (code: number) => void;
-  exited = new Promise((resolve) => (exit = resolve));
-  served = await serveRedisDashboard(
-    { url, prefix, queues: ['mail', 'dlq'] },
-    { port: 0, host: '127.0.0.1' },
-    { logger: pino({ level: 'silent' }), signals: signals as unknown as NodeJS.Process, exit },
-  );
-  return served.url;
-}
+const watch = (): Promise<string> => h.watch(['mail', 'dlq']);
 
 /** The `<tr>` of attempt `n` in the section `field` of a job page. */
 function row(page: string, field: string, n: number): string {
