@@ -4,13 +4,12 @@
  * that process does, live. Needs Redis (requireRedis, a prefix of its own) and Chromium (skipped
  * with one line outside CI when missing).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { serveRedisDashboard } from '../../src/cli/watch-redis';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium';
+import { startQuiProcess, type QuiProcess } from '../helpers/qui-process';
 import { dropKeysAt } from '../helpers/redis-admin';
 import { requireRedis } from '../helpers/services';
 
@@ -22,30 +21,15 @@ const prefix = `qui-test-dashint-browser-${randomUUID().slice(0, 8)}:`;
 const queue = 'mp-dash';
 
 /** The worker process: `qui start` on the records fixture (2 workers, 500 ms heartbeat). */
-function startWorkers(): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/qui.ts', 'start', 'test/fixtures/redis-records-worker.config.ts'],
-    {
-      env: {
-        ...process.env,
-        QUI_TEST_REDIS_URL: url,
-        QUI_TEST_PREFIX: prefix,
-        QUI_TEST_QUEUE: queue,
-        QUI_TEST_WORKERS: '2',
-        QUI_LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout?.resume();
-  const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stderr }).on('line', (line) => {
-      if (line.includes('"tree started"')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`worker process exited early with ${code}`)));
+function startWorkers(): QuiProcess {
+  const more = { QUI_LOG_LEVEL: 'info' };
+  return startQuiProcess('test/fixtures/redis-records-worker.config.ts', {
+    url,
+    prefix,
+    queue,
+    workers: 2,
+    more,
   });
-  return { child, ready };
 }
 
 run('the dashboard of a Redis queue another process runs', () => {

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
+import { exited, killAll, startQuiProcess } from '../../helpers/qui-process';
 import { dropKeysAt } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
@@ -22,38 +22,22 @@ interface WorkerProcess {
 
 /** A `qui start` process on the shared queue; `onLine` runs for each line it prints. */
 function startWorkerProcess(queue: string, work: number, onLine: () => void): WorkerProcess {
-  // One process (not the tsx wrapper, which would outlive a SIGKILL in a child of its own).
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/qui.ts', 'start', 'test/fixtures/redis-worker.config.ts'],
-    {
-      env: {
-        ...process.env,
-        QUI_TEST_REDIS_URL: REDIS_URL,
-        QUI_TEST_PREFIX: PREFIX,
-        QUI_TEST_QUEUE: queue,
-        QUI_TEST_WORKERS: String(WORKERS),
-        QUI_TEST_WORK: String(work),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
   const started = new Set<number>();
   const done = new Set<number>();
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const [kind, n] = line.split(' ');
-    if (kind === 'start') started.add(Number(n));
+  const env = {
+    url: REDIS_URL,
+    prefix: PREFIX,
+    queue,
+    workers: WORKERS,
+    more: { QUI_TEST_WORK: String(work) },
+  };
+  const { child, ready } = startQuiProcess('test/fixtures/redis-worker.config.ts', env, (kind, n) => {
+    if (kind === 'start') started.add(n);
     if (kind === 'done') {
-      if (done.has(Number(n))) throw new Error(`job ${n} ran twice in one process`);
-      done.add(Number(n));
+      if (done.has(n)) throw new Error(`job ${n} ran twice in one process`);
+      done.add(n);
     }
     onLine();
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stderr }).on('line', (line) => {
-      if (line.includes('"tree started"')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`worker process exited early with ${code}`)));
   });
   return { child, started, done, ready };
 }
@@ -76,15 +60,8 @@ async function enqueueAll(system: QuiSystem, queue: string): Promise<void> {
 const processes: WorkerProcess[] = [];
 let system: QuiSystem | undefined;
 
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
-}
-
 afterEach(async () => {
-  for (const p of processes)
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  await Promise.all(processes.splice(0).map((p) => exited(p.child)));
+  await killAll(processes);
   await system?.stop();
   system = undefined;
 });

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { startSystem, type QuiSystem } from '../../../src/runtime/start-system';
 import { redisStore } from '../../../src/stores/redis-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
+import { exited, killAll, startQuiProcess } from '../../helpers/qui-process';
 import { dropKeysAt } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
@@ -32,36 +32,16 @@ interface Consumer {
 const lineWaiters: Array<() => void> = [];
 
 function startConsumer(queue: string): Consumer {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/qui.ts', 'start', 'test/fixtures/redis-records-worker.config.ts'],
-    {
-      env: {
-        ...process.env,
-        QUI_TEST_REDIS_URL: REDIS_URL,
-        QUI_TEST_PREFIX: PREFIX,
-        QUI_TEST_QUEUE: queue,
-        QUI_TEST_WORKERS: String(WORKERS),
-        QUI_TEST_HEARTBEAT_MS: String(HEARTBEAT_MS),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
   const started = new Set<number>();
   const done = new Set<number>();
   const aborted = new Set<number>();
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const [kind, n] = line.split(' ');
-    if (kind === 'start') started.add(Number(n));
-    if (kind === 'done') done.add(Number(n));
-    if (kind === 'aborted') aborted.add(Number(n));
+  const more = { QUI_TEST_HEARTBEAT_MS: String(HEARTBEAT_MS) };
+  const env = { url: REDIS_URL, prefix: PREFIX, queue, workers: WORKERS, more };
+  const { child, ready } = startQuiProcess('test/fixtures/redis-records-worker.config.ts', env, (kind, n) => {
+    if (kind === 'start') started.add(n);
+    if (kind === 'done') done.add(n);
+    if (kind === 'aborted') aborted.add(n);
     for (const fn of lineWaiters.splice(0)) fn();
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stderr }).on('line', (line) => {
-      if (line.includes('"tree started"')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`consumer exited early with ${code}`)));
   });
   return { child, started, done, aborted, ready };
 }
@@ -89,11 +69,6 @@ function producer(queue: string): Promise<QuiSystem> {
 const consumers: Consumer[] = [];
 let system: QuiSystem | undefined;
 
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
-}
-
 async function startAll(queue: string): Promise<QuiSystem> {
   for (let i = 0; i < 3; i++) consumers.push(startConsumer(queue));
   await Promise.all(consumers.map((c) => c.ready));
@@ -102,9 +77,7 @@ async function startAll(queue: string): Promise<QuiSystem> {
 }
 
 afterEach(async () => {
-  for (const c of consumers)
-    if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
-  await Promise.all(consumers.splice(0).map((c) => exited(c.child)));
+  await killAll(consumers);
   await system?.stop();
   system = undefined;
 });
