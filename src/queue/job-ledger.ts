@@ -6,7 +6,7 @@ import type { DeadLetterSource, Job } from '../jobs/job';
 import { toJobError } from '../jobs/job-error';
 import { toRecordResult, type JobRecord } from '../jobs/job-record';
 import type { Logger } from '../logging';
-import type { JobRecords, RecordEnd } from '../stores/job-records';
+import type { FinishBroadcast, JobRecords, RecordEnd } from '../stores/job-records';
 import type { Awaitable, JobStore } from '../stores/job-store';
 import { ZERO_TOTALS, type QueueTotals } from './queue-messages';
 import { isThenable, retriedWrite, storeError, type WriteDeps } from './retried-write';
@@ -319,12 +319,28 @@ export class JobLedger {
     nowMs?: number,
   ): void {
     const records = this.records as JobRecords;
+    // A store that sends the event with the write (Redis: from its finish script) is handed it;
+    // otherwise it is broadcast here once the write applied.
+    const event: FinishBroadcast | undefined =
+      this.deps.shared === true && records.finishAndBroadcast !== undefined
+        ? {
+            origin: this.deps.processId ?? '',
+            event: type,
+            job,
+            fields: { worker: end.worker, attempts: job.attempts + 1, ...extra },
+          }
+        : undefined;
+    const write = (now: number): Awaitable<boolean> =>
+      event === undefined || records.finishAndBroadcast === undefined
+        ? records.finish(job.id, end, now)
+        : records.finishAndBroadcast(job.id, end, now, event);
+    const sent = event !== undefined;
     // The memory store answers at once: no closures, no retry machinery on the hot path.
     let first: PromiseLike<boolean> | undefined;
     try {
-      const written = records.finish(job.id, end, nowMs ?? this.deps.clock.wallNow());
+      const written = write(nowMs ?? this.deps.clock.wallNow());
       if (!isThenable(written)) {
-        this.ended(job, end, type, extra, written);
+        this.ended(job, end, type, extra, written, sent);
         return settled?.();
       }
       first = written;
@@ -337,28 +353,32 @@ export class JobLedger {
       job,
       `${end.state} record`,
       (applied) => {
-        this.ended(job, end, type, extra, applied);
+        this.ended(job, end, type, extra, applied, sent);
         settled?.();
       },
       () => settled?.(),
       () => {
         const pending = first;
         first = undefined;
-        return pending ?? records.finish(job.id, end, this.deps.clock.wallNow());
+        return pending ?? write(this.deps.clock.wallNow());
       },
     );
   }
 
-  /** A record write applied (or not): `waitFor` looks again, and the event crosses to other processes. */
+  /**
+   * A record write applied (or not): `waitFor` looks again, and the event crosses to other
+   * processes (`sent`: the store sent it with the write).
+   */
   private ended(
     job: Job,
     end: RecordEnd,
     type: SharedEventType,
     extra: Partial<SharedEvent>,
     applied: unknown,
+    sent: boolean,
   ): void {
     this.deps.ended?.(job.id);
-    if (applied !== false && this.deps.shared === true)
+    if (!sent && applied !== false && this.deps.shared === true)
       this.share(type, { job, worker: end.worker, attempts: job.attempts + 1, ...extra });
   }
 

@@ -41,6 +41,18 @@ export type RecordEnd =
     }
   | { readonly state: 'cancelled'; readonly reason: string | undefined; readonly worker: string | undefined };
 
+/**
+ * A lifecycle event that goes out with a `finish` (see `JobRecords.finishAndBroadcast`): the
+ * broadcast `{ type: 'job.event', origin, event, payload: { ...fields, job } }`, `fields` JSON
+ * values, `job` the job the attempt ran.
+ */
+export interface FinishBroadcast {
+  readonly origin: string;
+  readonly event: string;
+  readonly job: Job;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
 /** Most records one page holds. */
 export const MAX_PAGE_LIMIT = 1_000;
 
@@ -142,6 +154,12 @@ export interface JobRecords {
   counts(): Awaitable<Readonly<Record<JobState, number>>>;
   /** Taken job `id`'s attempt ended for good: its record ends (and is pruned later by retention). */
   finish(id: string, end: RecordEnd, nowMs: number): Awaitable<boolean>;
+  /**
+   * Optional: `finish`, and when (and only when) the end applied, the broadcast of `event`, which
+   * the store may send with the write (Redis: the finish script call carries the events of its
+   * batch and publishes them). A store without it has the caller broadcast once `finish` answers true.
+   */
+  finishAndBroadcast?(id: string, end: RecordEnd, nowMs: number, event: FinishBroadcast): Awaitable<boolean>;
   /**
    * Taken job's attempt failed with retries left: stores `retry` (as `add` would: due or
    * delayed by its `runAtMs`) and marks the record `failed` with `error`, in one step.

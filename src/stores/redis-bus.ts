@@ -26,7 +26,7 @@ export class RedisBus {
 
   constructor(
     private readonly client: Redis,
-    private readonly channel: string,
+    readonly channel: string,
     /** Told of every publish in flight, so that the store's close can wait for it. */
     private readonly track: (work: Promise<void>) => void,
   ) {
@@ -43,14 +43,36 @@ export class RedisBus {
   }
 
   broadcast(message: StoreBroadcast): Promise<void> {
-    // Sets iterate safely while a listener stops or a peer closes: no copy per broadcast.
-    const peers = local.get(this.localKey);
-    if (peers !== undefined) for (const peer of peers) peer.deliver(message);
-    const text = JSON.stringify(message);
+    return this.send(message, JSON.stringify(message));
+  }
+
+  /** The text of one PUBLISH of broadcasts whose JSON is `texts`: what {@link receive} reads. */
+  batchText(texts: readonly string[]): string {
+    return `${PROCESS_TAG}[${texts.join(',')}]`;
+  }
+
+  /**
+   * A broadcast someone else published (a script, with {@link batchText}): delivered to the
+   * listeners of every bus of this process on the channel, and sent nowhere else.
+   */
+  delivered(message: StoreBroadcast): void {
+    this.local(message);
+  }
+
+  /** As {@link broadcast}, with `text` the JSON of `message`, made by the caller. */
+  send(message: StoreBroadcast, text: string): Promise<void> {
+    this.local(message);
     return new Promise((resolve, reject) => {
       this.outbox.push({ text, resolve, reject });
       if (this.outbox.length === 1) setImmediate(this.flush);
     });
+  }
+
+  /** Delivers `message` to the listeners of every bus of this process on the channel. */
+  private local(message: StoreBroadcast): void {
+    // Sets iterate safely while a listener stops or a peer closes: no copy per broadcast.
+    const peers = local.get(this.localKey);
+    if (peers !== undefined) for (const peer of peers) peer.deliver(message);
   }
 
   listen(listener: (message: StoreBroadcast) => void): () => void {
@@ -93,7 +115,7 @@ export class RedisBus {
   private readonly flush = (): void => {
     const batch = this.outbox.splice(0, MAX_BATCH);
     if (this.outbox.length > 0) setImmediate(this.flush);
-    const text = `${PROCESS_TAG}[${batch.map((b) => b.text).join(',')}]`;
+    const text = this.batchText(batch.map((b) => b.text));
     this.track(
       this.client.publish(this.channel, text).then(
         () => batch.forEach((b) => b.resolve()),

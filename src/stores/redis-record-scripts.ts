@@ -277,11 +277,13 @@ return bodies`;
 
 /*
  * ARGV from 4: process id, then max age and max count (-1 = none) of each end state (completed,
- * dead, lost, cancelled), then per job: job id, now, end state, sets and dels (see apply). Each
- * job ends only while active under this process (and once per call); answers 1 or 0 (nothing
- * changed) per job, in order. ARGV[3] is unused: each job has its own now. The batch shares one
- * sequence range, one ZREM from active, one ZADD per end state and one prune per end state, of
- * up to PRUNE_ON_WRITE records per job ended.
+ * dead, lost, cancelled), the bus channel and the batch's broadcast ('' = none), then per job:
+ * job id, now, end state, sets and dels (see apply). Each job ends only while active under this
+ * process (and once per call); answers 1 or 0 (nothing changed) per job, in order. ARGV[3] is
+ * unused: each job has its own now. The batch shares one sequence range, one ZREM from active,
+ * one ZADD per end state and one prune per end state, of up to PRUNE_ON_WRITE records per job
+ * ended. The broadcast (the events of the batch's ends, as RedisBus publishes them) goes out only
+ * when every end applied: otherwise the caller publishes those of the ends that did.
  */
 const FINISH_LUA = `${LIB}
 local pid = ARGV[4]
@@ -290,7 +292,7 @@ local out, ok, seen = {}, {}, {}
 -- A job is active under this process while it is in the process's active set: one SMISMEMBER
 -- checks the batch.
 local at, ids = {}, {}
-local i = 13
+local i = 15
 while i <= #ARGV do
   at[#at + 1] = i
   ids[#ids + 1] = ARGV[i]
@@ -334,6 +336,7 @@ for k, state in ipairs(states) do
     prune(state, ${PRUNE_ON_WRITE} * writes, tonumber(ARGV[3 + 2 * k]), tonumber(ARGV[4 + 2 * k]), writes)
   end
 end
+if ARGV[14] ~= '' and #ok == #ids then redis.call('PUBLISH', ARGV[13], ARGV[14]) end
 return out`;
 
 /*

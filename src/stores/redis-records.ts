@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { QuiError, toError } from '../errors';
+import { toError } from '../errors';
 import type { Job } from '../jobs/job';
 import { errorText, type JobError } from '../jobs/job-error';
 import { JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
@@ -12,6 +12,7 @@ import {
   jobStateError,
   zeroCounts,
   type CancelOutcome,
+  type FinishBroadcast,
   type JobRecords,
   type ProcessBeat,
   type ProcessInfo,
@@ -26,7 +27,6 @@ import {
   AGAIN,
   CANCEL,
   COUNTS,
-  FINISH,
   LIST,
   PROGRESS,
   PRUNE,
@@ -37,6 +37,7 @@ import {
 } from './redis-record-scripts';
 import { exec, fields, pairs, toRecord, toRecords } from './redis-record-fields';
 import { RedisBus } from './redis-bus';
+import { RedisFinishes } from './redis-finishes';
 import { runScript, type Script } from './redis-scripts';
 
 /** What the records need of the Redis store they live in. @internal */
@@ -58,14 +59,6 @@ export interface RedisRecordsHost {
   subscribe(): void;
 }
 
-/** Most finishes one script call carries. */
-const MAX_FINISHES = 500;
-
-interface PendingFinish {
-  resolve(applied: boolean): void;
-  reject(error: Error): void;
-}
-
 /**
  * The Redis store's {@link JobRecords}: a hash per record, a sorted set per state (scored by the
  * sequence at which each record entered it), a lease sorted set and a process hash; every move is
@@ -77,11 +70,9 @@ export class RedisJobRecords implements JobRecords {
   private readonly processId: string;
   private readonly retention: ResolvedRetention;
   private readonly bus: RedisBus;
-  private readonly finishing: PendingFinish[] = [];
+  private readonly finishes: RedisFinishes;
   /** Max age and max count of each end state, as FINISH and PRUNE take them. */
   private readonly rules: readonly number[];
-  /** The arguments of the next FINISH call: its head, then the pending finishes'. */
-  private finishArgs: (string | number)[];
   /** Script calls and publishes not yet answered. */
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -92,8 +83,17 @@ export class RedisJobRecords implements JobRecords {
     this.processId = config.processId;
     this.retention = config.retention;
     this.rules = JOB_END_STATES.flatMap((state) => this.rule(state));
-    this.finishArgs = [host.base, host.lanes.size, 0, this.processId, ...this.rules];
     this.bus = new RedisBus(host.client, host.bus, (work) => this.track(work));
+    this.finishes = new RedisFinishes({
+      client: host.client,
+      keys: host.keys,
+      base: host.base,
+      lanes: host.lanes.size,
+      processId: this.processId,
+      rules: this.rules,
+      bus: this.bus,
+      track: (work) => this.track(work),
+    });
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -131,70 +131,17 @@ export class RedisJobRecords implements JobRecords {
   }
 
   finish(id: string, end: RecordEnd, nowMs: number): Promise<boolean> {
+    return this.finishAndBroadcast(id, end, nowMs);
+  }
+
+  finishAndBroadcast(id: string, end: RecordEnd, nowMs: number, event?: FinishBroadcast): Promise<boolean> {
     try {
       this.host.open();
     } catch (thrown) {
       return Promise.reject(toError(thrown)); // closed: a rejection, as from every other call
     }
-    // Straight into the batch's arguments (see FINISH): id, now, state, then sets and dels.
-    const args = this.finishArgs;
-    args.push(id, nowMs, end.state);
-    const setsAt = args.length;
-    args.push(0);
-    let sets = 0;
-    // An active record holds no result (only a completion writes one, and a retry clears it), so
-    // an undefined result needs no delete; a last error from an earlier attempt stays.
-    switch (end.state) {
-      case 'completed':
-        sets += this.put('r', end.result);
-        sets += this.put('why', end.reason); // dequeue()
-        sets += this.put('e', errorText(end.error));
-        break;
-      case 'dead':
-        sets += this.put('e', errorText(end.error));
-        break;
-      case 'lost':
-        sets += this.put('why', end.reason);
-        sets += this.put('e', errorText(end.error));
-        break;
-      case 'cancelled':
-        sets += this.put('why', end.reason);
-        break;
-    }
-    sets += this.put('wk', end.worker);
-    if (end.worker === undefined) args.push(1, 'wk');
-    else args.push(0);
-    args[setsAt] = sets;
-    return new Promise((resolve, reject) => {
-      this.finishing.push({ resolve, reject });
-      // Finishes asked for in the same turn of the event loop share one script call.
-      if (this.finishing.length === 1) setImmediate(this.flushFinishes);
-      else if (this.finishing.length === MAX_FINISHES) this.flushFinishes();
-    });
+    return this.finishes.add(id, end, nowMs, event);
   }
-
-  /** Adds a set to the pending FINISH call's arguments, when `value` is defined: answers how many (0, 1). */
-  private put(key: string, value: string | undefined): number {
-    if (value === undefined) return 0;
-    this.finishArgs.push(key, value);
-    return 1;
-  }
-
-  /** Runs the pending finishes in one script call. */
-  private readonly flushFinishes = (): void => {
-    if (this.finishing.length === 0) return; // flushed when the batch filled up
-    const batch = this.finishing.splice(0);
-    const args = this.finishArgs;
-    this.finishArgs = [this.host.base, this.host.lanes.size, 0, this.processId, ...this.rules];
-    const done = runScript(this.host.client, FINISH, this.host.keys, args).then(
-      (reply) => batch.forEach((f, i) => f.resolve((reply as number[])[i] === 1)),
-      (thrown: unknown) => {
-        const error = new QuiError('ERR_STORE', 'redis store: finish failed', { cause: thrown });
-        for (const f of batch) f.reject(error);
-      },
-    );
-    this.track(done);
-  };
 
   /** Keeps `work` until it settles, so that `drain` can wait for it. */
   private track(work: Promise<void>): void {
@@ -204,7 +151,7 @@ export class RedisJobRecords implements JobRecords {
 
   /** Resolves once every finish and broadcast asked for so far has been answered (before the store closes). */
   async drain(): Promise<void> {
-    while (this.finishing.length > 0 || this.bus.pending || this.inFlight.size > 0) {
+    while (this.finishes.pending || this.bus.pending || this.inFlight.size > 0) {
       if (this.inFlight.size > 0) await Promise.all(this.inFlight);
       else await new Promise((resolve) => setImmediate(resolve));
     }

@@ -91,7 +91,14 @@ describe('job records across processes on Redis (issue 10)', () => {
     const sys = await startAll('records-all');
     const q = sys.queue('records-all');
     const origins = new Set<string | undefined>();
-    sys.events.on('job.completed', (e) => origins.add(e.origin));
+    const completions = new Map<string, { job: unknown; value: unknown }>();
+    let allCompleted: () => void = () => undefined;
+    const completedAll = new Promise<void>((resolve) => (allCompleted = resolve));
+    sys.events.on('job.completed', (e) => {
+      origins.add(e.origin);
+      completions.set(e.job.id, { job: e.job, value: e.value });
+      if (completions.size === JOBS) allCompleted();
+    });
     const jobs = await q.enqueueMany(Array.from({ length: JOBS }, (_, n) => ({ task: { n } })));
     const records = await Promise.all(jobs.map((j) => q.waitFor(j.id, { timeoutMs: 60_000 })));
     expect(records.every((r) => r.state === 'completed')).toBe(true);
@@ -106,8 +113,12 @@ describe('job records across processes on Redis (issue 10)', () => {
     const runs = consumers.flatMap((c) => [...c.done]);
     expect(new Set(runs).size).toBe(JOBS);
     expect(await q.counts()).toMatchObject({ completed: JOBS, waiting: 0, active: 0, lost: 0 });
-    // Events crossed from the consumers, marked with where they came from.
+    // Events crossed from the consumers, marked with where they came from, each with the job as
+    // it was enqueued and the value its processor returned.
+    await completedAll;
     expect([...origins].every((o) => o !== undefined && o !== sys.processId)).toBe(true);
+    for (const job of jobs)
+      expect(completions.get(job.id)).toEqual({ job, value: { n: (job.task as { n: number }).n } });
   }, 120_000);
 
   it('cancel of a running job from the producer aborts it in its consumer; it ends cancelled', async () => {

@@ -207,8 +207,10 @@ describe('redisStore records: lost replies', () => {
     const a = job();
     await store.add(a, 0);
     await store.take(0);
-    // Process id, max age and max count of each end state (none), then the job: id, now, state, no sets or dels.
-    const args = [...head(0), 'p1', ...Array<number>(8).fill(-1), a.id, 7, 'completed', 0, 0];
+    // Process id, max age and max count of each end state (none), the bus channel and no
+    // broadcast, then the job: id, now, state, no sets or dels.
+    const rules = Array<number>(8).fill(-1);
+    const args = [...head(0), 'p1', ...rules, `${base()}:bus`, '', a.id, 7, 'completed', 0, 0];
     expect(await runScript(admin, FINISH, keys(), args)).toEqual([1]);
     expect(await runScript(admin, FINISH, keys(), args)).toEqual([0]);
     expect(await store.records!.counts()).toEqual(counts({ completed: 1 }));
