@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { QuiError } from '../errors';
-import type { JobError } from '../jobs/job-error';
+import { errorText } from '../jobs/job-error';
 import type { FinishBroadcast, RecordEnd, StoreBroadcast } from './job-records';
 import type { RedisBus } from './redis-bus';
 import { FINISH } from './redis-record-scripts';
@@ -165,7 +165,3 @@ export class RedisFinishes {
 const BROADCAST_ARG = 13;
 
 const noop = (): void => undefined;
-
-function errorText(error: JobError | undefined): string | undefined {
-  return error === undefined ? undefined : JSON.stringify(error);
-}

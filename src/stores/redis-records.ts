@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { toError } from '../errors';
 import type { Job } from '../jobs/job';
-import { errorText, type JobError } from '../jobs/job-error';
+import type { JobError } from '../jobs/job-error';
 import { JOB_STATES, type JobRecord, type JobState } from '../jobs/job-record';
 import { JOB_END_STATES, type JobEndState, type ResolvedRetention } from '../jobs/job-retention';
 import { decodeJob, encodeJob } from './job-codec';
