@@ -14,7 +14,6 @@ import {
   DEFAULT_DURATION_BUCKETS,
   DEFAULT_WAIT_BUCKETS,
   SeriesBook,
-  taskLabel,
   type LostReason,
   type TaskSeries,
 } from './metric-series';
@@ -118,17 +117,7 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
   const hook: AttemptHook = { watch: (_worker, queue) => book.probe(queue) };
   const removeHook = watchAttempts(core, hook);
   // Enqueues are counted from the ledger's batches, not from job.enqueued (an object per job).
-  const removeEnqueued = watchEnqueued(core, (jobs) => {
-    const first = jobs[0];
-    if (first === undefined) return;
-    const q = book.queue(first.queue); // a batch is one queue's
-    let last: TaskSeries | undefined;
-    for (const job of jobs) {
-      const label = taskLabel(job);
-      if (last === undefined || last.task !== label) last = book.taskIn(q, label);
-      last.enqueued++;
-    }
-  });
+  const removeEnqueued = watchEnqueued(core, (jobs) => book.enqueued(jobs));
   // On a shared store, other processes' lifecycle events reach this system's bus too, marked
   // with their `origin`: each process counts only what happened in it, so the sum over the
   // processes a Prometheus server scrapes counts each job once.

@@ -6,10 +6,50 @@ import { jobFixture } from '../../helpers/job-fixture';
 describe('metric series', () => {
   it('counts a value in the first bucket whose bound is >= it, else in +Inf', () => {
     const h = new Histogram([0.1, 1, 10]);
-    for (const v of [0, 0.1, 0.5, 1, 11]) h.observe(v);
+    for (const ms of [0, 100, 500, 1000, 11000]) h.observeMs(ms);
     expect([...h.counts]).toEqual([2, 2, 0, 1]);
     expect(h.count).toBe(5);
     expect(h.sum).toBeCloseTo(12.6);
+  });
+
+  it('counts every millisecond value in the bucket the bounds define, wherever its bit length starts the search', () => {
+    // Dense bounds (several within one power of two of ms), exact bounds, fractions, 2^32 ms and more.
+    const bounds = [
+      0.0001, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.1, 0.5, 1, 2.5, 5, 4_294_967.296, 5_000_000,
+    ];
+    const values = [
+      0, 0.05, 0.1, 0.2, 1, 1.5, 1.6, 2, 2.5, 3, 3.999, 4, 4.001, 7, 8, 100, 101, 999, 1000, 1001, 2500,
+    ];
+    values.push(
+      4_294_967_295,
+      4_294_967_295.5,
+      4_294_967_296,
+      4_294_967_297,
+      5_000_000_000,
+      5_000_000_001,
+      1e13,
+      NaN,
+    );
+    const h = new Histogram(bounds);
+    const expected = new Array<number>(bounds.length + 1).fill(0);
+    for (const ms of values) {
+      h.observeMs(ms);
+      const i = bounds.findIndex((bound) => ms / 1000 <= bound);
+      const slot = Number.isNaN(ms) ? 0 : i < 0 ? bounds.length : i;
+      expected[slot] = (expected[slot] as number) + 1;
+    }
+    expect([...h.counts]).toEqual(expected);
+    expect(h.count).toBe(values.length);
+  });
+
+  it('counts a batch of enqueued jobs per task, across runs of the same task', () => {
+    const book = new SeriesBook(3, [1], [1]);
+    const job = (task: string | undefined) =>
+      jobFixture({ queue: 'q', task: task === undefined ? { n: 1 } : { task, params: 0 } });
+    book.enqueued([job('a'), job('a'), job('b'), job(undefined), job('a'), job('c'), job('d')]);
+    book.enqueued([]);
+    const counts = Object.fromEntries([...book.queue('q').tasks].map(([label, t]) => [label, t.enqueued]));
+    expect(counts).toEqual({ a: 3, b: 1, unknown: 1, other: 2 }); // maxTasks 3 (unknown is one): c and d are 'other'
   });
 
   it.each([
