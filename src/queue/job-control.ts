@@ -1,8 +1,8 @@
-import { InvalidOptionsError, QuiError } from '../errors';
+import { InvalidOptionsError, QuiError, toError } from '../errors';
 import type { JobRecord, JobState } from '../jobs/job-record';
 import { JOB_END_STATES, type JobEndState } from '../jobs/job-retention';
 import type { JobRecords, ProcessInfo } from '../stores/job-records';
-import type { Clock } from '../clock';
+import type { Clock, TimerHandle } from '../clock';
 import { checkNumber, checkObject, describe } from '../validate';
 
 /** What `getJobs` reads: one state, newest first. */
@@ -28,6 +28,15 @@ export interface WaitForOptions {
   /** How long to wait for the job to end; past it the call rejects with `ERR_WAIT_TIMEOUT`. @defaultValue Infinity */
   readonly timeoutMs?: number;
 }
+
+/**
+ * How often every pending `waitFor` reads its record again. A wait is woken by the broadcast of its
+ * job's end, and delivery is at most once (a subscriber reconnecting misses what was sent
+ * meanwhile): this bounds how long a missed broadcast delays it. One timer for all the waits of a
+ * queue, none while nothing waits.
+ * @internal
+ */
+export const WAIT_RECHECK_MS = 5_000;
 
 /** Records per page of `getJobs` when the query gives no `limit`. */
 export const DEFAULT_PAGE_LIMIT = 50;
@@ -73,7 +82,30 @@ export interface ControlHost {
  * store: they need no queue actor, so they answer while the queue restarts. @internal
  */
 export class JobControl {
+  /** The `look` of every pending `waitFor`, read again every {@link WAIT_RECHECK_MS}. */
+  private readonly waits = new Set<() => void>();
+  private recheck: TimerHandle | undefined;
+
   constructor(private readonly host: ControlHost) {}
+
+  /** Adds a pending wait's `look` to the slow re-check; returns the function that removes it. */
+  private watch(look: () => void): () => void {
+    this.waits.add(look);
+    this.recheck ??= this.host.clock.setTimeout(this.sweep, WAIT_RECHECK_MS);
+    return () => {
+      this.waits.delete(look);
+      if (this.waits.size === 0 && this.recheck !== undefined) {
+        this.host.clock.clearTimeout(this.recheck);
+        this.recheck = undefined;
+      }
+    };
+  }
+
+  private readonly sweep = (): void => {
+    this.recheck = undefined;
+    for (const look of [...this.waits]) look();
+    if (this.waits.size > 0) this.recheck ??= this.host.clock.setTimeout(this.sweep, WAIT_RECHECK_MS);
+  };
 
   private get name(): string {
     return this.host.name;
@@ -178,6 +210,7 @@ export class JobControl {
         if (done) return;
         done = true;
         stop();
+        unwatch();
         if (timer !== undefined) clock.clearTimeout(timer);
         if (error) reject(error);
         else resolve(record as JobRecord);
@@ -206,7 +239,10 @@ export class JobControl {
           },
         );
       };
+      // Woken by the end's broadcast (listening before the first read, so an end between the read
+      // and the wake-up is not missed), and read again now and then in case a broadcast was lost.
       const stop = this.host.onEnded(id, look);
+      const unwatch = this.watch(look);
       const timer =
         timeoutMs === Infinity
           ? undefined
@@ -220,7 +256,8 @@ export class JobControl {
                 ),
               timeoutMs,
             );
-      look();
+      // Once other processes' broadcasts reach us (a Redis subscriber subscribed), not before.
+      Promise.resolve(records.listening?.()).then(look, (thrown: unknown) => finish(toError(thrown)));
     });
   }
 }

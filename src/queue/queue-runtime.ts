@@ -279,6 +279,9 @@ export class QueueRuntime {
             this.log.warn({ err: toError(thrown) }, 'a store broadcast could not be handled');
           }
         });
+        // Open only once other processes' broadcasts reach us: else the ends of jobs enqueued
+        // right after the start (run and ended elsewhere before our SUBSCRIBE) are never heard.
+        await records.listening?.();
         upkeep = new RecordsUpkeep({
           records,
           ledger,

@@ -209,6 +209,13 @@ export interface JobRecords {
   broadcast(message: StoreBroadcast): Awaitable<void>;
   /** Calls `listener` for every broadcast received; returns the function that stops it. */
   onBroadcast(listener: (message: StoreBroadcast) => void): () => void;
+  /**
+   * Resolves once the broadcasts other processes send from then on reach this store's
+   * `onBroadcast` listeners: a store that hears them on a connection of its own (Redis pub/sub)
+   * resolves once it is subscribed, and before that nothing sent elsewhere reaches it. Stores
+   * whose listeners hear every broadcast from the start leave it out.
+   */
+  listening?(): Promise<void>;
 }
 
 /** End states that retention prunes. */

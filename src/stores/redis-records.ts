@@ -57,6 +57,8 @@ export interface RedisRecordsHost {
   open(): void;
   /** Opens the store's subscriber connection (if not yet open): it then listens on `bus` too. */
   subscribe(): void;
+  /** Resolves once the subscriber opened by `subscribe` listens. */
+  listening(): Promise<void>;
 }
 
 /**
@@ -280,6 +282,12 @@ export class RedisJobRecords implements JobRecords {
     this.host.open();
     this.host.subscribe();
     return this.bus.listen(listener);
+  }
+
+  listening(): Promise<void> {
+    this.host.open();
+    this.host.subscribe();
+    return this.host.listening();
   }
 
   /** A message from the bus channel (the store's subscriber hands it over). */

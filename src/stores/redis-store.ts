@@ -64,6 +64,7 @@ export class RedisJobStore implements JobStore {
   private readonly listeners = new Set<() => void>();
   private subscriber: Redis | undefined;
   private listening: Promise<void> | undefined;
+  private unlisten: ((error: Error) => void) | undefined;
   private closed = false;
   private readonly onReady = (): void => this.notify();
   /** The job records, when the queue keeps them (`StoreConfig.records`). */
@@ -104,6 +105,7 @@ export class RedisJobStore implements JobStore {
               lanes,
               open: () => this.open(),
               subscribe: () => this.subscribe(),
+              listening: () => this.whenListening(),
             },
             config.records,
           );
@@ -281,7 +283,9 @@ export class RedisJobStore implements JobStore {
     });
     const channels = this.records === undefined ? [this.channel] : [this.channel, this.bus];
     // Subscribe on every (re)connect ourselves, and wake the queue only once it is listening again.
-    this.listening = new Promise((resolve) => {
+    this.listening = new Promise((resolve, reject) => {
+      // A close before the first subscribe ends the wait of whoever awaits `whenListening`.
+      this.unlisten = reject;
       sub.on('ready', () => {
         sub.subscribe(...channels).then(() => {
           resolve();
@@ -289,9 +293,10 @@ export class RedisJobStore implements JobStore {
         }, noop);
       });
     });
+    this.listening.catch(noop); // awaited by some, not all
   }
 
-  /** Resolves once the subscriber opened by `onAvailable` listens (for tests). @internal */
+  /** Resolves once the subscriber opened by `onAvailable` (or the records' `listening`) listens. @internal */
   whenListening(): Promise<void> {
     return this.listening ?? Promise.reject(new QuiError('ERR_STORE', 'onAvailable was not called'));
   }
@@ -308,6 +313,7 @@ export class RedisJobStore implements JobStore {
     this.closed = true;
     this.listeners.clear();
     this.own?.close();
+    this.unlisten?.(storeClosedError('redis'));
     this.client.off('ready', this.onReady);
     const acks = this.acks.splice(0);
     if (acks.length > 0 && this.client.status === 'ready') await this.client.del(...acks).catch(noop);

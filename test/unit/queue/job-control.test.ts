@@ -1,0 +1,87 @@
+import { ManualClock } from '../../../src/clock';
+import type { JobRecord, JobState } from '../../../src/jobs/job-record';
+import { JobControl, WAIT_RECHECK_MS, type ControlHost } from '../../../src/queue/job-control';
+import type { JobRecords } from '../../../src/stores/job-records';
+
+/**
+ * `waitFor` is woken by the broadcast of its job's end, which may be lost (delivery is at most
+ * once): these tests end a job and send no broadcast at all.
+ */
+
+interface Fixture {
+  readonly control: JobControl;
+  readonly clock: ManualClock;
+  /** Ends the job's record, telling no one (a lost broadcast). */
+  end(): void;
+  /** Lets the records' `listening` resolve (the subscriber subscribed). */
+  listen(): void;
+}
+
+function fixture(): Fixture {
+  const clock = new ManualClock();
+  let state: JobState = 'active';
+  let listen = (): void => undefined;
+  const listening = new Promise<void>((resolve) => (listen = resolve));
+  const records = {
+    get: (id: string) => Promise.resolve({ id, state } as unknown as JobRecord),
+    listening: () => listening,
+  } as unknown as JobRecords;
+  const host = {
+    name: 'emails',
+    processId: 'here',
+    clock,
+    records: () => Promise.resolve(records),
+    onEnded: () => () => undefined, // no broadcast ever comes
+  } as unknown as ControlHost;
+  return { control: new JobControl(host), clock, end: () => (state = 'completed'), listen };
+}
+
+/** Lets every pending read of the record answer. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+function track(wait: Promise<JobRecord>): { readonly record: JobRecord | undefined } {
+  const seen: { record: JobRecord | undefined } = { record: undefined };
+  void wait.then((r) => (seen.record = r));
+  return seen;
+}
+
+describe('JobControl.waitFor', () => {
+  it('reads the record only once broadcasts reach this store: an end before then is seen', async () => {
+    const f = fixture();
+    const seen = track(f.control.waitFor('j1'));
+    await settle();
+    // The job ends elsewhere while the subscriber is not yet subscribed: its broadcast is lost.
+    f.end();
+    f.listen();
+    await settle();
+    expect(seen.record?.state).toBe('completed');
+  });
+
+  it('ends within one re-check when the broadcast of the end was lost', async () => {
+    const f = fixture();
+    f.listen();
+    const seen = track(f.control.waitFor('j1', { timeoutMs: 60_000 }));
+    await settle();
+    expect(seen.record).toBeUndefined();
+    f.end(); // and no broadcast
+    await settle();
+    expect(seen.record).toBeUndefined();
+    f.clock.advance(WAIT_RECHECK_MS);
+    await settle();
+    expect(seen.record?.state).toBe('completed');
+  });
+
+  it('keeps one re-check timer for all pending waits, and none once they ended', async () => {
+    const f = fixture();
+    f.listen();
+    const waits = ['a', 'b', 'c'].map((id) => f.control.waitFor(id, { timeoutMs: 60_000 }));
+    await settle();
+    expect(f.clock.pendingTimers).toBe(1 + waits.length); // the re-check and each wait's timeout
+    f.end();
+    f.clock.advance(WAIT_RECHECK_MS);
+    await Promise.all(waits);
+    expect(f.clock.pendingTimers).toBe(0);
+  });
+});
