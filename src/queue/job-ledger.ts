@@ -12,6 +12,7 @@ import { ZERO_TOTALS, type QueueTotals } from './queue-messages';
 import { isThenable, retriedWrite, storeError, type WriteDeps } from './retried-write';
 import { RunningAttempts } from './running-attempts';
 import {
+  eventBroadcast,
   jobOfRecord,
   lostReasonText,
   shareEvent,
@@ -323,22 +324,13 @@ export class JobLedger {
     // otherwise it is broadcast here once the write applied.
     const event: FinishBroadcast | undefined =
       this.deps.shared === true && records.finishAndBroadcast !== undefined
-        ? {
-            origin: this.deps.processId ?? '',
-            event: type,
-            job,
-            fields: { worker: end.worker, attempts: job.attempts + 1, ...extra },
-          }
+        ? eventBroadcast(this.deps.processId ?? '', type, endPayload(job, end, extra))
         : undefined;
-    const write = (now: number): Awaitable<boolean> =>
-      event === undefined || records.finishAndBroadcast === undefined
-        ? records.finish(job.id, end, now)
-        : records.finishAndBroadcast(job.id, end, now, event);
     const sent = event !== undefined;
     // The memory store answers at once: no closures, no retry machinery on the hot path.
     let first: PromiseLike<boolean> | undefined;
     try {
-      const written = write(nowMs ?? this.deps.clock.wallNow());
+      const written = writeEnd(records, job.id, end, nowMs ?? this.deps.clock.wallNow(), event);
       if (!isThenable(written)) {
         this.ended(job, end, type, extra, written, sent);
         return settled?.();
@@ -360,7 +352,7 @@ export class JobLedger {
       () => {
         const pending = first;
         first = undefined;
-        return pending ?? write(this.deps.clock.wallNow());
+        return pending ?? writeEnd(records, job.id, end, this.deps.clock.wallNow(), event);
       },
     );
   }
@@ -379,7 +371,7 @@ export class JobLedger {
   ): void {
     this.deps.ended?.(job.id);
     if (!sent && applied !== false && this.deps.shared === true)
-      this.share(type, { job, worker: end.worker, attempts: job.attempts + 1, ...extra });
+      this.share(type, endPayload(job, end, extra));
   }
 
   /** Broadcasts a lifecycle event to the other processes sharing the store (at most once). */
@@ -497,3 +489,21 @@ export class JobLedger {
 }
 
 export { isThenable, storeError } from './retried-write';
+
+/** A record end's event as it crosses to other processes (`extra`: its value, error or reason). */
+function endPayload(job: Job, end: RecordEnd, extra: Partial<SharedEvent>): SharedEvent {
+  return { job, worker: end.worker, attempts: job.attempts + 1, ...extra };
+}
+
+/** Ends record `id`: with `event`, through the store's `finishAndBroadcast`, which sends it with the write. */
+function writeEnd(
+  records: JobRecords,
+  id: string,
+  end: RecordEnd,
+  nowMs: number,
+  event: FinishBroadcast | undefined,
+): Awaitable<boolean> {
+  return event !== undefined && records.finishAndBroadcast !== undefined
+    ? records.finishAndBroadcast(id, end, nowMs, event)
+    : records.finish(id, end, nowMs);
+}

@@ -3,7 +3,7 @@ import type { JobLostReason, QuiEvents } from '../events';
 import type { Job } from '../jobs/job';
 import { toJobError, type JobError } from '../jobs/job-error';
 import type { Logger } from '../logging';
-import type { JobRecords } from '../stores/job-records';
+import type { FinishBroadcast, JobRecords } from '../stores/job-records';
 import { jobRecord, type JobRecord } from '../jobs/job-record';
 
 /** The lifecycle events that cross processes on a shared store. */
@@ -174,6 +174,11 @@ export function waitingRecord(job: Job): JobRecord {
   });
 }
 
+/** The broadcast that carries lifecycle event `type` to the processes sharing the store. @internal */
+export function eventBroadcast(origin: string, type: SharedEventType, payload: SharedEvent): FinishBroadcast {
+  return { type: 'job.event', origin, event: type, payload };
+}
+
 /** Broadcasts a lifecycle event to the processes sharing the store: at most once, a failure logged at debug. @internal */
 export function shareEvent(
   records: JobRecords,
@@ -185,7 +190,7 @@ export function shareEvent(
   const failed = (thrown: unknown): void =>
     log.debug({ err: toError(thrown), event: type }, 'broadcasting an event failed');
   try {
-    const sent = records.broadcast({ type: 'job.event', origin, event: type, payload });
+    const sent = records.broadcast(eventBroadcast(origin, type, payload));
     if (typeof (sent as { then?: unknown } | undefined)?.then === 'function')
       (sent as PromiseLike<void>).then(undefined, failed);
   } catch (thrown) {

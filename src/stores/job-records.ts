@@ -41,18 +41,6 @@ export type RecordEnd =
     }
   | { readonly state: 'cancelled'; readonly reason: string | undefined; readonly worker: string | undefined };
 
-/**
- * A lifecycle event that goes out with a `finish` (see `JobRecords.finishAndBroadcast`): the
- * broadcast `{ type: 'job.event', origin, event, payload: { ...fields, job } }`, `fields` JSON
- * values, `job` the job the attempt ran.
- */
-export interface FinishBroadcast {
-  readonly origin: string;
-  readonly event: string;
-  readonly job: Job;
-  readonly fields: Readonly<Record<string, unknown>>;
-}
-
 /** Most records one page holds. */
 export const MAX_PAGE_LIMIT = 1_000;
 
@@ -112,6 +100,12 @@ export type StoreBroadcast =
       readonly reason: string | undefined;
     }
   | { readonly type: 'queue.paused'; readonly origin: string; readonly paused: boolean };
+
+/**
+ * A lifecycle event that goes out with a `finish` (see `JobRecords.finishAndBroadcast`): the
+ * `job.event` broadcast itself, its payload JSON values only.
+ */
+export type FinishBroadcast = Extract<StoreBroadcast, { readonly type: 'job.event' }>;
 
 /**
  * Records each write that ends a record (`finish`, `cancel`, `reap`) also prunes, in the same

@@ -61,12 +61,9 @@ export class RedisFinishes {
 
   /** Queues the end of record `id` for the next FINISH call; with `event`, its broadcast once it applied. */
   add(id: string, end: RecordEnd, nowMs: number, event?: FinishBroadcast): Promise<boolean> {
-    let message: StoreBroadcast | undefined;
     let text: string | undefined;
     if (event !== undefined) {
-      const payload = { ...event.fields, job: event.job };
-      message = { type: 'job.event', origin: event.origin, event: event.event, payload };
-      text = JSON.stringify(message);
+      text = JSON.stringify(event);
       this.texts.push(text);
     }
     // Straight into the batch's arguments (see FINISH): id, now, state, then sets and dels.
@@ -99,7 +96,7 @@ export class RedisFinishes {
     else args.push(0);
     args[setsAt] = sets;
     return new Promise((resolve, reject) => {
-      this.finishing.push({ event: message, text, resolve, reject });
+      this.finishing.push({ event, text, resolve, reject });
       if (this.finishing.length === 1) setImmediate(this.flush);
       else if (this.finishing.length === MAX_FINISHES) this.flush();
     });

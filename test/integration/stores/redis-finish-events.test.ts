@@ -34,10 +34,10 @@ const completed = (value: string): RecordEnd => ({
   worker: 'w1',
 });
 const event = (job: Job, value: string): FinishBroadcast => ({
+  type: 'job.event',
   origin: 'p1',
   event: 'job.completed',
-  job,
-  fields: { worker: 'w1', attempts: job.attempts + 1, value },
+  payload: { job, worker: 'w1', attempts: job.attempts + 1, value },
 });
 
 /** What another process reads on the bus, in order. */
@@ -111,12 +111,7 @@ describe('redisStore: the events a finish sends', () => {
     const client = (store as unknown as { client: Redis }).client;
     await client.publish(channel, `another-process\n${JSON.stringify(foreign)}`);
     await arrived;
-    const mine = (job: Job, n: number): StoreBroadcast => ({
-      type: 'job.event',
-      origin: 'p1',
-      event: 'job.completed',
-      payload: { ...event(job, `{"n":${n}}`).fields, job },
-    });
+    const mine = (job: Job, n: number): StoreBroadcast => event(job, `{"n":${n}}`);
     expect(seen).toEqual([mine(a, 1), mine(b, 2), mine(c, 3), foreign]);
   });
 });
