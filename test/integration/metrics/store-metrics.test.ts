@@ -104,17 +104,24 @@ it("sums the workers of every live process's heartbeat: busy ones active, the re
   expect(valueOf(samples, 'qui_processes', { queue: 'mail' })).toBe(2);
 });
 
-it('reads the store afresh at every scrape', async () => {
-  let waiting = 1;
-  const connection = {
-    name: 'mail',
-    counts: () => Promise.resolve({ ...Object.fromEntries(JOB_STATES.map((s) => [s, 0])), waiting }),
-    isPaused: () => Promise.resolve(false),
+/** A connection stand-in whose store answers `counts` (every state 0 unless given) and no processes. */
+function fakeConnection(name: string, counts: () => Partial<Record<string, number>>, paused = false) {
+  return {
+    name,
+    counts: () => Promise.resolve({ ...Object.fromEntries(JOB_STATES.map((s) => [s, 0])), ...counts() }),
+    isPaused: () => Promise.resolve(paused),
     processes: () => Promise.resolve([]),
   } as unknown as QueueConnection;
+}
+
+it.each([
+  ['render()', (metrics: QuiMetricsLike) => metrics.render()],
+  ["the user's registry", (metrics: QuiMetricsLike) => metrics.registry.metrics()],
+])('reads the store afresh at every scrape, through %s', async (_, scrape) => {
+  waiting = 1;
   const metrics = createStoreMetrics([connection], { registry: new Registry() });
   const waitingNow = async () =>
-    valueOf(parseExposition(await metrics.render()).samples, 'qui_queue_jobs', {
+    valueOf(parseExposition(await scrape(metrics)).samples, 'qui_queue_jobs', {
       queue: 'mail',
       state: 'waiting',
     });
@@ -122,34 +129,12 @@ it('reads the store afresh at every scrape', async () => {
   waiting = 5;
   expect(await waitingNow()).toBe(5);
 });
-
-it("reads the store afresh at every scrape of the user's registry too (not only through render)", async () => {
-  let waiting = 1;
-  const connection = {
-    name: 'mail',
-    counts: () => Promise.resolve({ ...Object.fromEntries(JOB_STATES.map((s) => [s, 0])), waiting }),
-    isPaused: () => Promise.resolve(false),
-    processes: () => Promise.resolve([]),
-  } as unknown as QueueConnection;
-  const registry = new Registry();
-  createStoreMetrics([connection], { registry });
-  const waitingNow = async () =>
-    valueOf(parseExposition(await registry.metrics()).samples, 'qui_queue_jobs', {
-      queue: 'mail',
-      state: 'waiting',
-    });
-  expect(await waitingNow()).toBe(1);
-  waiting = 5;
-  expect(await waitingNow()).toBe(5);
-});
+type QuiMetricsLike = ReturnType<typeof createStoreMetrics>;
+let waiting = 1;
+const connection = fakeConnection('mail', () => ({ waiting }));
 
 it('leaves a queue whose store cannot be read out of that scrape, and keeps the others', async () => {
-  const good = {
-    name: 'good',
-    counts: () => Promise.resolve(Object.fromEntries(JOB_STATES.map((s) => [s, 7]))),
-    isPaused: () => Promise.resolve(true),
-    processes: () => Promise.resolve([]),
-  } as unknown as QueueConnection;
+  const good = fakeConnection('good', () => Object.fromEntries(JOB_STATES.map((s) => [s, 7])), true);
   const bad = {
     ...good,
     name: 'bad',
