@@ -7,6 +7,7 @@ import { startTestSystem } from '../../helpers/start-test-system';
 
 const system = async () => (await startTestSystem(defineQueue({ name: 'q' }))).system;
 
+const PROM_MODULES = ['registry', 'counter', 'gauge'];
 describe('createMetrics and createTracing options', () => {
   it.each([
     [{ maxTasks: 0 }, 'maxTasks: must be an integer >= 1, got 0'],
@@ -55,9 +56,12 @@ describe('createMetrics and createTracing options', () => {
     ],
   ])('asks for %s when it is not installed', async (peer, message, file, fn) => {
     jest.resetModules();
-    jest.doMock(peer, () => {
-      throw Object.assign(new Error(`Cannot find module '${peer}'`), { code: 'MODULE_NOT_FOUND' });
-    });
+    // createMetrics loads prom-client's modules one by one, then tries its entry: none is there.
+    const modules = peer === 'prom-client' ? [peer, ...PROM_MODULES.map((m) => `${peer}/lib/${m}`)] : [peer];
+    for (const name of modules)
+      jest.doMock(name, () => {
+        throw Object.assign(new Error(`Cannot find module '${name}'`), { code: 'MODULE_NOT_FOUND' });
+      });
     // A fresh module registry: the system must come from the same one as the function.
     const { startSystem } = jest.requireActual<typeof import('../../../src/runtime/start-system')>(
       '../../../src/runtime/start-system',
@@ -73,7 +77,7 @@ describe('createMetrics and createTracing options', () => {
       expect(() => isolated[fn]?.(s)).toThrow(expect.objectContaining({ code: 'ERR_MISSING_PEER', message }));
     } finally {
       await s.stop();
-      jest.dontMock(peer);
+      for (const name of modules) jest.dontMock(name);
     }
   });
 });
