@@ -5,10 +5,15 @@ import { NO_PROM_CLIENT, serveDashboard } from '../../../src/cli/serve-dashboard
 import { defineQueue } from '../../../src/queue/define-queue';
 import { defineSupervisor } from '../../../src/supervision/spec';
 
-// As if it were not installed: requiring it throws, as Node does for a missing module.
-jest.mock('prom-client', () => {
-  throw Object.assign(new Error("Cannot find module 'prom-client'"), { code: 'MODULE_NOT_FOUND' });
-});
+// As if it were not installed: requiring it, or any of its files, throws as Node does for a
+// missing module (jest.mock factories are hoisted: each names its module itself).
+const missing = (name: string) => {
+  throw Object.assign(new Error(`Cannot find module '${name}'`), { code: 'MODULE_NOT_FOUND' });
+};
+jest.mock('prom-client', () => missing('prom-client'));
+jest.mock('prom-client/lib/registry', () => missing('prom-client/lib/registry'));
+jest.mock('prom-client/lib/counter', () => missing('prom-client/lib/counter'));
+jest.mock('prom-client/lib/gauge', () => missing('prom-client/lib/gauge'));
 
 it('answers /metrics with 501 and one line saying to install prom-client', async () => {
   const signals = new EventEmitter();
