@@ -112,7 +112,17 @@ export class RedisBus {
     for (const listener of this.listeners) listener(message);
   }
 
+  /**
+   * Publishes the broadcasts waiting for their PUBLISH now, ahead of a command about to go out on
+   * the same connection that carries later events (a FINISH script publishing a job's end): Redis
+   * runs a connection's commands in order, so other processes hear them in the order they were sent.
+   */
+  flushNow(): void {
+    while (this.outbox.length > 0) this.flush();
+  }
+
   private readonly flush = (): void => {
+    if (this.outbox.length === 0) return; // published ahead of a FINISH (flushNow)
     const batch = this.outbox.splice(0, MAX_BATCH);
     if (this.outbox.length > 0) setImmediate(this.flush);
     const text = this.batchText(batch.map((b) => b.text));

@@ -117,6 +117,10 @@ export class RedisFinishes {
   /** Runs the pending finishes in one script call, their events' broadcast with it. */
   private readonly flush = (): void => {
     if (this.finishing.length === 0) return; // flushed when the batch filled up
+    // Events broadcast before these ends (a job's job.failed before its job.dead, a progress
+    // before its completion) go out first: the bus would otherwise publish them on its own turn,
+    // after this script's.
+    this.host.bus.flushNow();
     const batch = this.finishing;
     const args = this.args;
     this.finishing = [];

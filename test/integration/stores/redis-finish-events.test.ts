@@ -5,6 +5,7 @@ import { fromShared } from '../../../src/queue/shared-events';
 import type { FinishBroadcast, RecordEnd, StoreBroadcast } from '../../../src/stores/job-records';
 import { redisStore, type RedisJobStore } from '../../../src/stores/redis-store';
 import { makeJob } from '../../contracts/job-store.contract';
+import { dropKeys } from '../../helpers/redis-admin';
 import { requireRedis } from '../../helpers/services';
 
 // The Redis store sends a finish's lifecycle event from its FINISH script (finishAndBroadcast):
@@ -53,8 +54,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const store of stores.splice(0)) await store.close();
-  const left = await admin.keys(`${prefix}*`);
-  if (left.length > 0) await admin.del(...left);
+  await dropKeys(admin, prefix);
   await Promise.all([admin.quit(), listener.quit()]);
 });
 
@@ -113,5 +113,49 @@ describe('redisStore: the events a finish sends', () => {
     await arrived;
     const mine = (job: Job, n: number): StoreBroadcast => event(job, `{"n":${n}}`);
     expect(seen).toEqual([mine(a, 1), mine(b, 2), mine(c, 3), foreign]);
+  });
+
+  it('go out after the broadcasts sent before them, though a batch of finishes was already waiting', async () => {
+    heard.length = 0;
+    const store = open();
+    const records = store.records!;
+    await records.listening!();
+    const [x, y] = [1, 2].map((n) =>
+      makeJob(queue, { priority: 'normal', timeoutMs: Infinity, task: { n } }),
+    ) as [Job, Job];
+    await store.addMany([x, y], 0);
+    await store.takeMany(2, 0);
+    // x's end opens a batch of finishes; then y fails for good: its job.failed is broadcast, then
+    // its end joins that batch. Another process must hear y's failure before y's end.
+    const failed: StoreBroadcast = {
+      type: 'job.event',
+      origin: 'p1',
+      event: 'job.failed',
+      payload: { job: y, worker: 'w1', error: { name: 'Error', message: 'no' } },
+    };
+    const dead: FinishBroadcast = {
+      type: 'job.event',
+      origin: 'p1',
+      event: 'job.dead',
+      payload: { job: y, attempts: 1, error: { name: 'Error', message: 'no' } },
+    };
+    const deadEnd: RecordEnd = { state: 'dead', error: { name: 'Error', message: 'no' }, worker: 'w1' };
+    const answers = [
+      records.finishAndBroadcast!(x.id, completed('{"n":1}'), 5, event(x, '{"n":1}')),
+      Promise.resolve(records.broadcast(failed)).then(() => true),
+      records.finishAndBroadcast!(y.id, deadEnd, 5, dead),
+    ];
+    expect(await Promise.all(answers.map((a) => Promise.resolve(a)))).toEqual([true, true, true]);
+    // What this test sent (the first test's foreign message may still be on its way).
+    const ours = (): { event: string; payload: { job: Job } }[] =>
+      events().flatMap((m) => {
+        const e = m as { event?: string; payload?: { job?: Job } };
+        const id = e.payload?.job?.id;
+        return id === x.id || id === y.id ? [e as { event: string; payload: { job: Job } }] : [];
+      });
+    await until(() => ours().length >= 3);
+    const order = ours().map((e) => `${e.payload.job.id === x.id ? 'x' : 'y'} ${e.event}`);
+    expect(order.indexOf('y job.failed')).toBeLessThan(order.indexOf('y job.dead'));
+    expect(order).toHaveLength(3);
   });
 });
