@@ -285,7 +285,11 @@ export class RedisJobRecords implements JobRecords {
   }
 
   listening(): Promise<void> {
-    this.host.open();
+    try {
+      this.host.open();
+    } catch (thrown) {
+      return Promise.reject(toError(thrown)); // a closed store: a rejection, as from every other call
+    }
     this.host.subscribe();
     return this.host.listening();
   }

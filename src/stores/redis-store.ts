@@ -287,10 +287,22 @@ export class RedisJobStore implements JobStore {
       // A close before the first subscribe ends the wait of whoever awaits `whenListening`.
       this.unlisten = reject;
       sub.on('ready', () => {
-        sub.subscribe(...channels).then(() => {
-          resolve();
-          this.notify();
-        }, noop);
+        sub.subscribe(...channels).then(
+          () => {
+            resolve();
+            this.notify();
+          },
+          (thrown: unknown) => {
+            // A connection that closed subscribes again when ready; a refusal (an ACL user without
+            // these channels: NOPERM) would leave the queue waiting to open for good.
+            if ((thrown as Error | undefined)?.name === 'ReplyError')
+              reject(
+                new QuiError('ERR_STORE', `redis store: cannot subscribe to ${channels.join(', ')}`, {
+                  cause: thrown,
+                }),
+              );
+          },
+        );
       });
     });
     this.listening.catch(noop); // awaited by some, not all
