@@ -97,6 +97,7 @@ export type {
   ProcessBeat,
   ProcessInfo,
   StoreBroadcast,
+  FinishBroadcast,
 } from './stores/job-records';
 export type { JobStore, JobStoreFactory, StoreConfig, StoreCounts, Awaitable } from './stores/job-store';
 

@@ -95,8 +95,8 @@ Undoes qui pause: parked workers in every process look again.
 Cancels a job: a waiting, delayed or failed one at once; a running one is aborted where it runs.`,
   stats: `Usage: qui stats [<queue>]
 
-Jobs per state and whether paused, for one queue, or for every queue: the ones a config defines,
-or the ones found in the store (as qui dashboard --redis finds them; exit 1 when none is).`,
+Jobs per state and whether paused, for one queue, or for every queue: the ones a config keeps in a
+shared store (SQLite, Redis), or the ones found in the store (as qui dashboard --redis finds them; exit 1 when none is).`,
 };
 
 /** `qui <command> --help` for an inspection command. */

@@ -83,8 +83,7 @@ async function main(argv: readonly string[]): Promise<void> {
         } catch (error) {
           const err = toError(error);
           // No queue found, no Redis to look in, or a port it cannot listen on (its connections
-          // then closed): one line, as the inspection commands say it; exit() for the signal
-          // handlers still registered.
+          // then closed): one line and exit 2, as the inspection commands say it.
           if (err instanceof QuiError && (err.code === 'ERR_INVALID_OPTIONS' || err.code === 'ERR_STORE')) {
             process.stderr.write(`qui: ${err.message}\n`);
             process.exit(2);

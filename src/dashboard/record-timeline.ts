@@ -9,7 +9,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
  * page shows the same timeline in the process that ran the job, in another one and under
  * `qui dashboard --redis`, and after a restart. A record keeps the latest attempt (its start, its
  * error), how the job ended and, in `history`, the earlier attempts that failed and were retried
- * (the last 10): those are listed with their times, the others counted, and a step the record
+ * (the last `MAX_ATTEMPT_HISTORY`, 10): those are listed with their times, the others counted, and a step the record
  * keeps no time for (a retry stored again) has `atMs` undefined.
  * Oldest first. @internal
  * @example
