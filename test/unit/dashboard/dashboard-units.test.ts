@@ -2,8 +2,6 @@ import { Activity } from '../../../src/dashboard/activity';
 import { resolveDashboardOptions } from '../../../src/dashboard/dashboard-options';
 import { relativeRoot, sparkline } from '../../../src/dashboard/format';
 import { escapeHtml, html, jsonText } from '../../../src/dashboard/html';
-import { controlOf } from '../../../src/dashboard/queue-control';
-import type { QueueClient } from '../../../src/queue/queue-client';
 import { ManualClock } from '../../../src/clock';
 import { InvalidOptionsError } from '../../../src/errors';
 import { QuiEventBus } from '../../../src/events';
@@ -53,53 +51,6 @@ describe('resolveDashboardOptions', () => {
   ])('rejects %j naming the field', (options, message) => {
     expect(() => resolveDashboardOptions(options as never)).toThrow(InvalidOptionsError);
     expect(() => resolveDashboardOptions(options as never)).toThrow(message);
-  });
-});
-
-describe('controlOf', () => {
-  it("calls the queue client's records methods, with their arguments", async () => {
-    const names = [
-      'getJob',
-      'getJobs',
-      'counts',
-      'retryJob',
-      'removeJob',
-      'pause',
-      'resume',
-      'isPaused',
-      'cancel',
-      'processes',
-    ] as const;
-    const calls: unknown[][] = [];
-    const client = Object.fromEntries(
-      names.map((m) => [m, async (...args: unknown[]) => (calls.push([m, ...args]), m)]),
-    ) as unknown as QueueClient;
-    const control = controlOf(client);
-    const answers = [
-      await control.getJob('j1'),
-      await control.getJobs({ state: 'dead', limit: 5, cursor: 'c' }),
-      await control.counts(),
-      await control.retryJob('j2'),
-      await control.removeJob('j3'),
-      await control.pause(),
-      await control.resume(),
-      await control.isPaused(),
-      await control.cancel('j4', 'dup'),
-      await control.processes(),
-    ];
-    expect(answers).toEqual(names);
-    expect(calls).toEqual([
-      ['getJob', 'j1'],
-      ['getJobs', { state: 'dead', limit: 5, cursor: 'c' }],
-      ['counts'],
-      ['retryJob', 'j2'],
-      ['removeJob', 'j3'],
-      ['pause'],
-      ['resume'],
-      ['isPaused'],
-      ['cancel', 'j4', 'dup'],
-      ['processes'],
-    ]);
   });
 });
 
