@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { serveRedisDashboard } from '../../src/cli/watch-redis';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium';
-import { startQuiProcess, type QuiProcess } from '../helpers/qui-process';
+import { exited as exitOf, startQuiProcess, type QuiProcess } from '../helpers/qui-process';
 import { dropKeysAt } from '../helpers/redis-admin';
 import { requireRedis } from '../helpers/services';
 
@@ -75,9 +75,9 @@ run('the dashboard of a Redis queue another process runs', () => {
         served.server.closeAllConnections();
         served.server.close();
       }
-      const gone = new Promise((resolve) => workers.child.once('exit', resolve));
+      // Already gone (it failed to start): exitOf answers at once, and the test's own error shows.
       workers.child.kill('SIGTERM');
-      await gone;
+      await exitOf(workers.child);
       await dropKeysAt(url, prefix);
     }
   });
