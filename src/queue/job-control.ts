@@ -223,7 +223,8 @@ export class JobControl {
           return;
         }
         reading = true;
-        Promise.resolve(records.get(id)).then(
+        // A read that throws at once (SQLite on a closed file) rejects this wait, as a rejection does.
+        new Promise<JobRecord | undefined>((read) => read(records.get(id))).then(
           (record) => {
             reading = false;
             if (!record) return finish(jobNotFound(this.name, id));

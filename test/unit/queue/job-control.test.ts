@@ -11,19 +11,31 @@ import type { JobRecords } from '../../../src/stores/job-records';
 interface Fixture {
   readonly control: JobControl;
   readonly clock: ManualClock;
+  /** Reads of a record so far. */
+  readonly reads: () => number;
   /** Ends the job's record, telling no one (a lost broadcast). */
   end(): void;
   /** Lets the records' `listening` resolve (the subscriber subscribed). */
   listen(): void;
 }
 
-function fixture(): Fixture {
+interface FixtureOptions {
+  /** Job ids whose read throws at once (as SQLite's does on a closed file) rather than reject. */
+  readonly throwing?: readonly string[];
+}
+
+function fixture(options: FixtureOptions = {}): Fixture {
   const clock = new ManualClock();
   let state: JobState = 'active';
+  let reads = 0;
   let listen = (): void => undefined;
   const listening = new Promise<void>((resolve) => (listen = resolve));
   const records = {
-    get: (id: string) => Promise.resolve({ id, state } as unknown as JobRecord),
+    get: (id: string) => {
+      reads++;
+      if (options.throwing?.includes(id)) throw new TypeError('The database connection is not open');
+      return Promise.resolve({ id, state } as unknown as JobRecord);
+    },
     listening: () => listening,
   } as unknown as JobRecords;
   const host = {
@@ -33,7 +45,13 @@ function fixture(): Fixture {
     records: () => Promise.resolve(records),
     onEnded: () => () => undefined, // no broadcast ever comes
   } as unknown as ControlHost;
-  return { control: new JobControl(host), clock, end: () => (state = 'completed'), listen };
+  return {
+    control: new JobControl(host),
+    clock,
+    reads: () => reads,
+    end: () => (state = 'completed'),
+    listen,
+  };
 }
 
 /** Lets every pending read of the record answer. */
@@ -41,9 +59,15 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-function track(wait: Promise<JobRecord>): { readonly record: JobRecord | undefined } {
-  const seen: { record: JobRecord | undefined } = { record: undefined };
-  void wait.then((r) => (seen.record = r));
+function track(wait: Promise<JobRecord>): {
+  readonly record: JobRecord | undefined;
+  readonly error: unknown;
+} {
+  const seen: { record: JobRecord | undefined; error: unknown } = { record: undefined, error: undefined };
+  void wait.then(
+    (r) => (seen.record = r),
+    (e: unknown) => (seen.error = e),
+  );
   return seen;
 }
 
@@ -82,6 +106,21 @@ describe('JobControl.waitFor', () => {
     f.end();
     f.clock.advance(WAIT_RECHECK_MS);
     await Promise.all(waits);
+    expect(f.clock.pendingTimers).toBe(0);
+  });
+
+  it('rejects only the wait whose read throws at once; the others go on', async () => {
+    const f = fixture({ throwing: ['bad'] });
+    f.listen();
+    const bad = track(f.control.waitFor('bad'));
+    const good = track(f.control.waitFor('good'));
+    await settle();
+    expect(bad.error).toEqual(new TypeError('The database connection is not open'));
+    expect(good.error).toBeUndefined();
+    f.end();
+    f.clock.advance(WAIT_RECHECK_MS);
+    await settle();
+    expect(good.record?.state).toBe('completed');
     expect(f.clock.pendingTimers).toBe(0);
   });
 });
