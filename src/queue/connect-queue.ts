@@ -85,7 +85,10 @@ export interface QueueConnection<TTask = unknown> {
   isPaused(): Promise<boolean>;
   /** As `QueueClient.cancel`: a running job is aborted by the process running it (told over the store). */
   cancel(id: string, reason?: string): Promise<JobRecord<TTask>>;
-  /** As `QueueClient.waitFor`, woken by the store's broadcasts (so on Redis; SQLite and memory as they broadcast). */
+  /**
+   * As `QueueClient.waitFor`, woken by the store's broadcasts (so on Redis; SQLite and memory as
+   * they broadcast). Rejects with `ERR_STOPPED` when the connection closes first.
+   */
   waitFor(id: string, options?: WaitForOptions): Promise<JobRecord<TTask>>;
   /** Closes the store's connections; later calls reject with `ERR_STOPPED`. */
   close(): Promise<void>;
@@ -238,8 +241,7 @@ class Connection<TTask> implements QueueConnection<TTask> {
     sources: ReadonlyMap<string, QueueSpec | ConnectQueueOptions>,
   ) {
     const records = (): JobRecords => {
-      if (this.closed)
-        throw new QuiError('ERR_STOPPED', `the connection to queue ${describe(name)} is closed`);
+      if (this.closed) throw closedError(name);
       return recs;
     };
     const none = (): void => undefined;
@@ -361,13 +363,19 @@ class Connection<TTask> implements QueueConnection<TTask> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Pending waits end now, and their re-check with them: none reads the store once closed.
+    this.control.close(closedError(this.name));
     await this.store.close();
   }
 
   private checkOpen(): void {
-    if (this.closed)
-      throw new QuiError('ERR_STOPPED', `the connection to queue ${describe(this.name)} is closed`);
+    if (this.closed) throw closedError(this.name);
   }
+}
+
+/** The error of every call on a connection after its `close()`, and of its pending `waitFor`s. */
+function closedError(queue: string): QuiError {
+  return new QuiError('ERR_STOPPED', `the connection to queue ${describe(queue)} is closed`);
 }
 
 /** A lost broadcast only delays other processes' `waitFor` until they read the record again. */

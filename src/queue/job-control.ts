@@ -82,18 +82,34 @@ export interface ControlHost {
  * store: they need no queue actor, so they answer while the queue restarts. @internal
  */
 export class JobControl {
-  /** The `look` of every pending `waitFor`, read again every {@link WAIT_RECHECK_MS}. */
-  private readonly waits = new Set<() => void>();
+  /** Every pending `waitFor`, read again every {@link WAIT_RECHECK_MS}. */
+  private readonly waits = new Set<PendingWait>();
   private recheck: TimerHandle | undefined;
+  /** What pending and later waits reject with, once `close` was called. */
+  private closedWith: QuiError | undefined;
 
   constructor(private readonly host: ControlHost) {}
 
-  /** Adds a pending wait's `look` to the slow re-check; returns the function that removes it. */
-  private watch(look: () => void): () => void {
-    this.waits.add(look);
+  /**
+   * Rejects every pending `waitFor` with `error` (an `ERR_STOPPED`: the system stops, the
+   * connection closes) and clears the re-check timer, before the store closes: nothing reads it
+   * afterwards. A `waitFor` called later rejects with it too. The other calls are refused by the
+   * host (`records()`).
+   */
+  close(error: QuiError): void {
+    if (this.closedWith) return;
+    this.closedWith = error;
+    for (const wait of [...this.waits]) wait.fail(error);
+    if (this.recheck !== undefined) this.host.clock.clearTimeout(this.recheck); // cleared with the last wait already
+    this.recheck = undefined;
+  }
+
+  /** Adds a pending wait to the slow re-check; returns the function that removes it. */
+  private watch(wait: PendingWait): () => void {
+    this.waits.add(wait);
     this.recheck ??= this.host.clock.setTimeout(this.sweep, WAIT_RECHECK_MS);
     return () => {
-      this.waits.delete(look);
+      this.waits.delete(wait);
       if (this.waits.size === 0 && this.recheck !== undefined) {
         this.host.clock.clearTimeout(this.recheck);
         this.recheck = undefined;
@@ -103,7 +119,7 @@ export class JobControl {
 
   private readonly sweep = (): void => {
     this.recheck = undefined;
-    for (const look of [...this.waits]) look();
+    for (const wait of [...this.waits]) wait.look();
     if (this.waits.size > 0) this.recheck ??= this.host.clock.setTimeout(this.sweep, WAIT_RECHECK_MS);
   };
 
@@ -201,6 +217,8 @@ export class JobControl {
     const timeoutMs =
       o.timeoutMs === undefined ? Infinity : checkNumber(o.timeoutMs, 'timeoutMs', 0, optionsFail, true);
     const records = await this.records();
+    // Closed while the store was being reached: the wait would read a closed store.
+    if (this.closedWith) throw this.closedWith;
     return new Promise<JobRecord>((resolve, reject) => {
       let done = false;
       let reading = false;
@@ -243,7 +261,7 @@ export class JobControl {
       // Woken by the end's broadcast (listening before the first read, so an end between the read
       // and the wake-up is not missed), and read again now and then in case a broadcast was lost.
       const stop = this.host.onEnded(id, look);
-      const unwatch = this.watch(look);
+      const unwatch = this.watch({ look, fail: finish });
       const timer =
         timeoutMs === Infinity
           ? undefined
@@ -263,6 +281,14 @@ export class JobControl {
   }
 }
 
+/** A pending `waitFor`, as the re-check and `close` reach it. */
+interface PendingWait {
+  /** Reads the record again (never throws: a failed read rejects the wait). */
+  look(): void;
+  /** Rejects the wait with `error` and forgets it. */
+  fail(error: Error): void;
+}
+
 const optionsFail = (path: string, problem: string): Error => new InvalidOptionsError(path, problem);
 
 function checkId(id: unknown): void {
@@ -272,6 +298,17 @@ function checkId(id: unknown): void {
 
 function jobNotFound(queue: string, id: string): QuiError {
   return new QuiError('ERR_JOB_NOT_FOUND', `queue ${describe(queue)} has no job ${describe(id)}`);
+}
+
+/**
+ * The error of a queue client's call made after `stop()` was called, or that the queue had not
+ * answered when it stopped (a pending `waitFor`). @internal
+ */
+export function queueStoppedError(queue: string): QuiError {
+  return new QuiError(
+    'ERR_STOPPED',
+    `the system is stopping; queue ${JSON.stringify(queue)} takes no more requests`,
+  );
 }
 
 /** The error of every records call on a queue defined with `retain: false`. @internal */

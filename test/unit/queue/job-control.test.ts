@@ -1,4 +1,5 @@
 import { ManualClock } from '../../../src/clock';
+import { QuiError } from '../../../src/errors';
 import type { JobRecord, JobState } from '../../../src/jobs/job-record';
 import { JobControl, WAIT_RECHECK_MS, type ControlHost } from '../../../src/queue/job-control';
 import type { JobRecords } from '../../../src/stores/job-records';
@@ -122,5 +123,23 @@ describe('JobControl.waitFor', () => {
     await settle();
     expect(good.record?.state).toBe('completed');
     expect(f.clock.pendingTimers).toBe(0);
+  });
+
+  it('close() rejects every pending wait with its error and clears the re-check: nothing reads after', async () => {
+    const f = fixture();
+    f.listen();
+    const waits = ['a', 'b'].map((id) => track(f.control.waitFor(id, { timeoutMs: 60_000 })));
+    await settle();
+    expect(f.clock.pendingTimers).toBe(3); // the re-check and each wait's timeout
+    const stopped = new QuiError('ERR_STOPPED', 'the system is stopping');
+    f.control.close(stopped);
+    await settle();
+    expect(waits.map((w) => w.error)).toEqual([stopped, stopped]);
+    expect(f.clock.pendingTimers).toBe(0);
+    const reads = f.reads();
+    f.clock.advance(WAIT_RECHECK_MS);
+    await expect(f.control.waitFor('c')).rejects.toBe(stopped);
+    await settle();
+    expect(f.reads()).toBe(reads);
   });
 });
