@@ -249,6 +249,7 @@ class Connection<TTask> implements QueueConnection<TTask> {
       name,
       processId,
       clock: systemClock,
+      shared: true, // a connection is another process: its jobs end elsewhere
       records: () => Promise.resolve().then(records),
       retryDeadLetter: (record, r) =>
         retryDeadLetterCopy(record, r, {

@@ -30,10 +30,12 @@ export interface WaitForOptions {
 }
 
 /**
- * How often every pending `waitFor` reads its record again. A wait is woken by the broadcast of its
- * job's end, and delivery is at most once (a subscriber reconnecting misses what was sent
- * meanwhile): this bounds how long a missed broadcast delays it. One timer for all the waits of a
- * queue, none while nothing waits.
+ * How often every pending `waitFor` reads its record again, on a store other processes share
+ * (`ControlHost.shared`). A wait is woken by the broadcast of its job's end, and delivery is at
+ * most once (a subscriber reconnecting misses what was sent meanwhile): this bounds how long a
+ * missed broadcast delays it. One timer for all the waits of a queue, none while nothing waits.
+ * On a store only this process sees, every end is its own ledger's, which wakes the waits: no
+ * timer at all.
  * @internal
  */
 export const WAIT_RECHECK_MS = 5_000;
@@ -59,6 +61,12 @@ export interface ControlHost {
   readonly name: string;
   readonly processId: string;
   readonly clock: Clock;
+  /**
+   * True when other processes may share the store's records (every store but memory; a
+   * connection always): a job may end elsewhere, told only by a broadcast that can be lost, so
+   * pending waits are read again every {@link WAIT_RECHECK_MS}.
+   */
+  readonly shared: boolean;
   /** The store's records; rejects with `ERR_RECORDS_OFF` where none are kept. */
   records(): Promise<JobRecords>;
   /** Puts a dead-letter copy's job back into its source queue. */
@@ -82,7 +90,7 @@ export interface ControlHost {
  * store: they need no queue actor, so they answer while the queue restarts. @internal
  */
 export class JobControl {
-  /** Every pending `waitFor`, read again every {@link WAIT_RECHECK_MS}. */
+  /** Every pending `waitFor`; on a shared store read again every {@link WAIT_RECHECK_MS}. */
   private readonly waits = new Set<PendingWait>();
   private recheck: TimerHandle | undefined;
   /** What pending and later waits reject with, once `close` was called. */
@@ -104,10 +112,10 @@ export class JobControl {
     this.recheck = undefined;
   }
 
-  /** Adds a pending wait to the slow re-check; returns the function that removes it. */
+  /** Adds a pending wait (to the slow re-check on a shared store); returns the function that removes it. */
   private watch(wait: PendingWait): () => void {
     this.waits.add(wait);
-    this.recheck ??= this.host.clock.setTimeout(this.sweep, WAIT_RECHECK_MS);
+    if (this.host.shared) this.recheck ??= this.host.clock.setTimeout(this.sweep, WAIT_RECHECK_MS);
     return () => {
       this.waits.delete(wait);
       if (this.waits.size === 0 && this.recheck !== undefined) {
@@ -122,6 +130,11 @@ export class JobControl {
     for (const wait of [...this.waits]) wait.look();
     if (this.waits.size > 0) this.recheck ??= this.host.clock.setTimeout(this.sweep, WAIT_RECHECK_MS);
   };
+
+  /** Job `id` left the store through this process (removed, a copy retried): its waits here look now. */
+  private left(id: string): void {
+    for (const wait of [...this.waits]) if (wait.id === id) wait.look();
+  }
 
   private get name(): string {
     return this.host.name;
@@ -158,7 +171,11 @@ export class JobControl {
     checkId(id);
     const records = await this.records();
     const record = await records.get(id);
-    if (record?.deadLetterOf) return this.host.retryDeadLetter(record, records);
+    if (record?.deadLetterOf) {
+      const back = await this.host.retryDeadLetter(record, records);
+      this.left(id); // the copy is removed: no ledger ends it
+      return back;
+    }
     const retried = await records.retry(id, this.now());
     this.host.retried();
     return retried;
@@ -170,6 +187,7 @@ export class JobControl {
     const record = await records.get(id);
     const removed = await records.remove(id);
     if (removed && record && STORED.has(record.state)) this.host.removed();
+    if (removed) this.left(id); // no ledger ends it: unshared, no re-check would find it gone
     return removed;
   }
 
@@ -261,7 +279,7 @@ export class JobControl {
       // Woken by the end's broadcast (listening before the first read, so an end between the read
       // and the wake-up is not missed), and read again now and then in case a broadcast was lost.
       const stop = this.host.onEnded(id, look);
-      const unwatch = this.watch({ look, fail: finish });
+      const unwatch = this.watch({ id, look, fail: finish });
       const timer =
         timeoutMs === Infinity
           ? undefined
@@ -283,6 +301,7 @@ export class JobControl {
 
 /** A pending `waitFor`, as the re-check and `close` reach it. */
 interface PendingWait {
+  readonly id: string;
   /** Reads the record again (never throws: a failed read rejects the wait). */
   look(): void;
   /** Rejects the wait with `error` and forgets it. */

@@ -102,7 +102,8 @@ export interface QueueClient<TTask = unknown, TPriority extends string = string>
   /**
    * Resolves with job `id`'s record once it reaches an end state (`completed`, `dead`, `lost`,
    * `cancelled`): at once if it already has. Listens to this system's events and to the store's
-   * broadcasts from other processes, reading the record on each; it never polls.
+   * broadcasts from other processes, reading the record on each; on a store other processes share
+   * it also reads it again every 5 s, in case a broadcast was lost.
    * @throws {QuiError} `ERR_JOB_NOT_FOUND`; `ERR_WAIT_TIMEOUT` past `timeoutMs`; `ERR_STOPPED`
    * when the system stops first.
    */

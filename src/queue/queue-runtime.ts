@@ -196,6 +196,7 @@ export class QueueRuntime {
       name: this.config.name,
       processId: this.processId,
       clock: this.clock,
+      shared: this.shared,
       records: async () => {
         if (this.config.retain === false) throw recordsOffError(this.config.name);
         const store = await this.openStore();

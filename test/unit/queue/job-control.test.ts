@@ -21,6 +21,8 @@ interface Fixture {
 }
 
 interface FixtureOptions {
+  /** Whether other processes may share the store (`ControlHost.shared`). @defaultValue true */
+  readonly shared?: boolean;
   /** Job ids whose read throws at once (as SQLite's does on a closed file) rather than reject. */
   readonly throwing?: readonly string[];
 }
@@ -29,13 +31,21 @@ function fixture(options: FixtureOptions = {}): Fixture {
   const clock = new ManualClock();
   let state: JobState = 'active';
   let reads = 0;
+  const removed = new Set<string>();
   let listen = (): void => undefined;
   const listening = new Promise<void>((resolve) => (listen = resolve));
   const records = {
     get: (id: string) => {
       reads++;
       if (options.throwing?.includes(id)) throw new TypeError('The database connection is not open');
-      return Promise.resolve({ id, state } as unknown as JobRecord);
+      if (removed.has(id)) return Promise.resolve(undefined);
+      // A job named `copy…` is a dead-letter copy.
+      const copy = id.startsWith('copy') ? { deadLetterOf: { queue: 'source', id: 'j0' } } : {};
+      return Promise.resolve({ id, state, ...copy } as unknown as JobRecord);
+    },
+    remove: (id: string) => {
+      removed.add(id);
+      return Promise.resolve(true);
     },
     listening: () => listening,
   } as unknown as JobRecords;
@@ -43,7 +53,14 @@ function fixture(options: FixtureOptions = {}): Fixture {
     name: 'emails',
     processId: 'here',
     clock,
+    shared: options.shared ?? true,
     records: () => Promise.resolve(records),
+    removed: () => undefined,
+    // The copy goes back into its source queue and leaves this one.
+    retryDeadLetter: (record: JobRecord) => {
+      removed.add(record.id);
+      return Promise.resolve({ ...record, state: 'waiting' });
+    },
     onEnded: () => () => undefined, // no broadcast ever comes
   } as unknown as ControlHost;
   return {
@@ -108,6 +125,44 @@ describe('JobControl.waitFor', () => {
     f.clock.advance(WAIT_RECHECK_MS);
     await Promise.all(waits);
     expect(f.clock.pendingTimers).toBe(0);
+  });
+
+  it('reads nothing again on a store no other process shares: its own ledger ends every job there', async () => {
+    const f = fixture({ shared: false });
+    f.listen();
+    const seen = track(f.control.waitFor('j1', { timeoutMs: 60_000 }));
+    await settle();
+    expect(f.reads()).toBe(1);
+    expect(f.clock.pendingTimers).toBe(1); // the wait's timeout, no re-check
+    f.clock.advance(3 * WAIT_RECHECK_MS);
+    await settle();
+    expect(f.reads()).toBe(1);
+    expect(seen.record).toBeUndefined();
+  });
+
+  it('reads every pending wait again at each re-check on a shared store', async () => {
+    const f = fixture({ shared: true });
+    f.listen();
+    void f.control.waitFor('a', { timeoutMs: 60_000 });
+    void f.control.waitFor('b', { timeoutMs: 60_000 });
+    await settle();
+    expect(f.reads()).toBe(2);
+    f.clock.advance(WAIT_RECHECK_MS);
+    await settle();
+    expect(f.reads()).toBe(4);
+  });
+
+  it.each([
+    ['removes its job', (c: JobControl) => c.removeJob('copy-1')],
+    ['retries it, a dead-letter copy, into its source queue', (c: JobControl) => c.retryJob('copy-1')],
+  ])('ends a wait at once, unshared, when this process %s', async (_what, leave) => {
+    const f = fixture({ shared: false });
+    f.listen();
+    const seen = track(f.control.waitFor('copy-1'));
+    await settle();
+    await leave(f.control);
+    await settle();
+    expect(seen.error).toMatchObject({ code: 'ERR_JOB_NOT_FOUND' });
   });
 
   it('rejects only the wait whose read throws at once; the others go on', async () => {
