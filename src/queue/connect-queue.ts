@@ -18,7 +18,7 @@ import {
   type JobPage,
   type WaitForOptions,
 } from './job-control';
-import { fromShared, jobOfRecord, waitingRecord } from './shared-events';
+import { eventBroadcast, fromShared, jobOfRecord, waitingRecord } from './shared-events';
 import { retryDeadLetterCopy, type SourceQueue } from './dead-letter-retry';
 import { ZERO_TOTALS, type QueueStats } from './queue-messages';
 
@@ -268,12 +268,13 @@ class Connection<TTask> implements QueueConnection<TTask> {
       resumed: none,
       // As the queue's own cancel does: every process hears `job.cancelled` (and its waitFor ends).
       cancelledWaiting: (record) =>
-        broadcastQuietly(recs, {
-          type: 'job.event',
-          origin: processId,
-          event: 'job.cancelled',
-          payload: { job: jobOfRecord(record, false), reason: record.reason },
-        }),
+        broadcastQuietly(
+          recs,
+          eventBroadcast(processId, 'job.cancelled', {
+            job: jobOfRecord(record, false),
+            reason: record.reason,
+          }),
+        ),
       // A job's end reaches a connection only as another process's broadcast.
       onEnded: (id, look) =>
         recs.onBroadcast((message) => {
