@@ -85,10 +85,7 @@ export interface QueueConnection<TTask = unknown> {
   isPaused(): Promise<boolean>;
   /** As `QueueClient.cancel`: a running job is aborted by the process running it (told over the store). */
   cancel(id: string, reason?: string): Promise<JobRecord<TTask>>;
-  /**
-   * As `QueueClient.waitFor`, woken by the store's broadcasts (so on Redis; SQLite and memory as
-   * they broadcast). Rejects with `ERR_STOPPED` when the connection closes first.
-   */
+  /** As `QueueClient.waitFor`, woken by the store's broadcasts; `ERR_STOPPED` if the connection closes first. */
   waitFor(id: string, options?: WaitForOptions): Promise<JobRecord<TTask>>;
   /** Closes the store's connections; later calls reject with `ERR_STOPPED`. */
   close(): Promise<void>;
@@ -365,8 +362,7 @@ class Connection<TTask> implements QueueConnection<TTask> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Pending waits end now, and their re-check with them: none reads the store once closed.
-    this.control.close(closedError(this.name));
+    this.control.close(closedError(this.name)); // pending waits end now: none reads the closed store
     await this.store.close();
   }
 

@@ -55,7 +55,7 @@ export function hasEnded(record: JobRecord): boolean {
 
 /**
  * What the records calls need from where they run: a queue's runtime in a system (see
- * `QueueRuntime.controlHost`), or a connection to its store alone (`connectQueue`). @internal
+ * `QueueRuntime.control`), or a connection to its store alone (`connectQueue`). @internal
  */
 export interface ControlHost {
   readonly name: string;

@@ -10,7 +10,7 @@ import type { JobStore } from '../stores/job-store';
 import { checkQueueMode } from '../stores/queue-mode';
 import { describe } from '../validate';
 import { retryDeadLetterCopy, type DeadLetterHost, type SourceQueue } from './dead-letter-retry';
-import { JobControl, queueStoppedError, recordsOffError, type ControlHost } from './job-control';
+import { JobControl, queueStoppedError, recordsOffError } from './job-control';
 import { JobLedger } from './job-ledger';
 import { RecordsUpkeep } from './records-upkeep';
 import { fromShared, waitingRecord } from './shared-events';
@@ -56,7 +56,6 @@ export class QueueRuntime {
   readonly shared: boolean;
   /** The records upkeep, once the store is open with records. */
   private upkeep: RecordsUpkeep | undefined;
-  /** The client's records calls, made on first use. */
   private jobControl: JobControl | undefined;
 
   constructor(
@@ -185,14 +184,9 @@ export class QueueRuntime {
     return this.upkeep?.self();
   }
 
-  /** The client's records calls (`getJob`, `waitFor`…) on this queue: one per runtime. */
+  /** The client's records calls (`getJob`, `waitFor`…) on this queue, made on first use. */
   control(): JobControl {
-    return (this.jobControl ??= new JobControl(this.controlHost()));
-  }
-
-  /** What the client's records calls (`JobControl`) need of this queue in this system. */
-  private controlHost(): ControlHost {
-    return {
+    return (this.jobControl ??= new JobControl({
       name: this.config.name,
       processId: this.processId,
       clock: this.clock,
@@ -222,7 +216,7 @@ export class QueueRuntime {
         const self = this.localProcess();
         return self ? [self] : [];
       },
-    };
+    }));
   }
 
   /** Jobs may be due: the live queue incarnation serves its parked polls. */
@@ -275,8 +269,7 @@ export class QueueRuntime {
         await ledger.settled();
         await upkeep?.stop();
         this.upkeep = undefined;
-        // The waits the ledger's last writes did not end will not end here: they end ERR_STOPPED
-        // before the store closes, so no re-check reads it closed.
+        // The waits the last writes did not end, end ERR_STOPPED now: nothing reads the store closed.
         this.jobControl?.close(queueStoppedError(this.config.name));
         await store.close();
       });
