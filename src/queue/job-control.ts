@@ -277,7 +277,8 @@ export class JobControl {
         );
       };
       // Woken by the end's broadcast (listening before the first read, so an end between the read
-      // and the wake-up is not missed), and read again now and then in case a broadcast was lost.
+      // and the wake-up is not missed), and on a shared store read again now and then in case a
+      // broadcast was lost.
       const stop = this.host.onEnded(id, look);
       const unwatch = this.watch({ id, look, fail: finish });
       const timer =
