@@ -18,7 +18,7 @@ import {
   type JobPage,
   type WaitForOptions,
 } from './job-control';
-import { fromShared, jobOfRecord, waitingRecord } from './shared-events';
+import { eventBroadcast, fromShared, jobOfRecord, waitingRecord } from './shared-events';
 import { retryDeadLetterCopy, type SourceQueue } from './dead-letter-retry';
 import { ZERO_TOTALS, type QueueStats } from './queue-messages';
 
@@ -85,7 +85,7 @@ export interface QueueConnection<TTask = unknown> {
   isPaused(): Promise<boolean>;
   /** As `QueueClient.cancel`: a running job is aborted by the process running it (told over the store). */
   cancel(id: string, reason?: string): Promise<JobRecord<TTask>>;
-  /** As `QueueClient.waitFor`, woken by the store's broadcasts (so on Redis; SQLite and memory as they broadcast). */
+  /** As `QueueClient.waitFor`, woken by the store's broadcasts; `ERR_STOPPED` if the connection closes first. */
   waitFor(id: string, options?: WaitForOptions): Promise<JobRecord<TTask>>;
   /** Closes the store's connections; later calls reject with `ERR_STOPPED`. */
   close(): Promise<void>;
@@ -238,8 +238,7 @@ class Connection<TTask> implements QueueConnection<TTask> {
     sources: ReadonlyMap<string, QueueSpec | ConnectQueueOptions>,
   ) {
     const records = (): JobRecords => {
-      if (this.closed)
-        throw new QuiError('ERR_STOPPED', `the connection to queue ${describe(name)} is closed`);
+      if (this.closed) throw closedError(name);
       return recs;
     };
     const none = (): void => undefined;
@@ -247,6 +246,7 @@ class Connection<TTask> implements QueueConnection<TTask> {
       name,
       processId,
       clock: systemClock,
+      shared: true, // a connection is another process: its jobs end elsewhere
       records: () => Promise.resolve().then(records),
       retryDeadLetter: (record, r) =>
         retryDeadLetterCopy(record, r, {
@@ -265,12 +265,13 @@ class Connection<TTask> implements QueueConnection<TTask> {
       resumed: none,
       // As the queue's own cancel does: every process hears `job.cancelled` (and its waitFor ends).
       cancelledWaiting: (record) =>
-        broadcastQuietly(recs, {
-          type: 'job.event',
-          origin: processId,
-          event: 'job.cancelled',
-          payload: { job: jobOfRecord(record, false), reason: record.reason },
-        }),
+        broadcastQuietly(
+          recs,
+          eventBroadcast(processId, 'job.cancelled', {
+            job: jobOfRecord(record, false),
+            reason: record.reason,
+          }),
+        ),
       // A job's end reaches a connection only as another process's broadcast.
       onEnded: (id, look) =>
         recs.onBroadcast((message) => {
@@ -361,13 +362,18 @@ class Connection<TTask> implements QueueConnection<TTask> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.control.close(closedError(this.name)); // pending waits end now: none reads the closed store
     await this.store.close();
   }
 
   private checkOpen(): void {
-    if (this.closed)
-      throw new QuiError('ERR_STOPPED', `the connection to queue ${describe(this.name)} is closed`);
+    if (this.closed) throw closedError(this.name);
   }
+}
+
+/** The error of every call on a connection after its `close()`, and of its pending `waitFor`s. */
+function closedError(queue: string): QuiError {
+  return new QuiError('ERR_STOPPED', `the connection to queue ${describe(queue)} is closed`);
 }
 
 /** A lost broadcast only delays other processes' `waitFor` until they read the record again. */

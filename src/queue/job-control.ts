@@ -30,10 +30,12 @@ export interface WaitForOptions {
 }
 
 /**
- * How often every pending `waitFor` reads its record again. A wait is woken by the broadcast of its
- * job's end, and delivery is at most once (a subscriber reconnecting misses what was sent
- * meanwhile): this bounds how long a missed broadcast delays it. One timer for all the waits of a
- * queue, none while nothing waits.
+ * How often every pending `waitFor` reads its record again, on a store other processes share
+ * (`ControlHost.shared`). A wait is woken by the broadcast of its job's end, and delivery is at
+ * most once (a subscriber reconnecting misses what was sent meanwhile): this bounds how long a
+ * missed broadcast delays it. One timer for all the waits of a queue, none while nothing waits.
+ * On a store only this process sees, every end is its own ledger's, which wakes the waits: no
+ * timer at all.
  * @internal
  */
 export const WAIT_RECHECK_MS = 5_000;
@@ -53,12 +55,18 @@ export function hasEnded(record: JobRecord): boolean {
 
 /**
  * What the records calls need from where they run: a queue's runtime in a system (see
- * `QueueRuntime.controlHost`), or a connection to its store alone (`connectQueue`). @internal
+ * `QueueRuntime.control`), or a connection to its store alone (`connectQueue`). @internal
  */
 export interface ControlHost {
   readonly name: string;
   readonly processId: string;
   readonly clock: Clock;
+  /**
+   * True when other processes may share the store's records (every store but memory; a
+   * connection always): a job may end elsewhere, told only by a broadcast that can be lost, so
+   * pending waits are read again every {@link WAIT_RECHECK_MS}.
+   */
+  readonly shared: boolean;
   /** The store's records; rejects with `ERR_RECORDS_OFF` where none are kept. */
   records(): Promise<JobRecords>;
   /** Puts a dead-letter copy's job back into its source queue. */
@@ -82,18 +90,34 @@ export interface ControlHost {
  * store: they need no queue actor, so they answer while the queue restarts. @internal
  */
 export class JobControl {
-  /** The `look` of every pending `waitFor`, read again every {@link WAIT_RECHECK_MS}. */
-  private readonly waits = new Set<() => void>();
+  /** Every pending `waitFor`; on a shared store read again every {@link WAIT_RECHECK_MS}. */
+  private readonly waits = new Set<PendingWait>();
   private recheck: TimerHandle | undefined;
+  /** What pending and later waits reject with, once `close` was called. */
+  private closedWith: QuiError | undefined;
 
   constructor(private readonly host: ControlHost) {}
 
-  /** Adds a pending wait's `look` to the slow re-check; returns the function that removes it. */
-  private watch(look: () => void): () => void {
-    this.waits.add(look);
-    this.recheck ??= this.host.clock.setTimeout(this.sweep, WAIT_RECHECK_MS);
+  /**
+   * Rejects every pending `waitFor` with `error` (an `ERR_STOPPED`: the system stops, the
+   * connection closes) and clears the re-check timer, before the store closes: nothing reads it
+   * afterwards. A `waitFor` called later rejects with it too. The other calls are refused by the
+   * host (`records()`).
+   */
+  close(error: QuiError): void {
+    if (this.closedWith) return;
+    this.closedWith = error;
+    for (const wait of [...this.waits]) wait.fail(error);
+    if (this.recheck !== undefined) this.host.clock.clearTimeout(this.recheck); // cleared with the last wait already
+    this.recheck = undefined;
+  }
+
+  /** Adds a pending wait (to the slow re-check on a shared store); returns the function that removes it. */
+  private watch(wait: PendingWait): () => void {
+    this.waits.add(wait);
+    if (this.host.shared) this.recheck ??= this.host.clock.setTimeout(this.sweep, WAIT_RECHECK_MS);
     return () => {
-      this.waits.delete(look);
+      this.waits.delete(wait);
       if (this.waits.size === 0 && this.recheck !== undefined) {
         this.host.clock.clearTimeout(this.recheck);
         this.recheck = undefined;
@@ -103,9 +127,14 @@ export class JobControl {
 
   private readonly sweep = (): void => {
     this.recheck = undefined;
-    for (const look of [...this.waits]) look();
+    for (const wait of [...this.waits]) wait.look();
     if (this.waits.size > 0) this.recheck ??= this.host.clock.setTimeout(this.sweep, WAIT_RECHECK_MS);
   };
+
+  /** Job `id` left the store through this process (removed, a copy retried): its waits here look now. */
+  private left(id: string): void {
+    for (const wait of [...this.waits]) if (wait.id === id) wait.look();
+  }
 
   private get name(): string {
     return this.host.name;
@@ -142,7 +171,11 @@ export class JobControl {
     checkId(id);
     const records = await this.records();
     const record = await records.get(id);
-    if (record?.deadLetterOf) return this.host.retryDeadLetter(record, records);
+    if (record?.deadLetterOf) {
+      const back = await this.host.retryDeadLetter(record, records);
+      this.left(id); // the copy is removed: no ledger ends it
+      return back;
+    }
     const retried = await records.retry(id, this.now());
     this.host.retried();
     return retried;
@@ -154,6 +187,7 @@ export class JobControl {
     const record = await records.get(id);
     const removed = await records.remove(id);
     if (removed && record && STORED.has(record.state)) this.host.removed();
+    if (removed) this.left(id); // no ledger ends it: unshared, no re-check would find it gone
     return removed;
   }
 
@@ -201,6 +235,8 @@ export class JobControl {
     const timeoutMs =
       o.timeoutMs === undefined ? Infinity : checkNumber(o.timeoutMs, 'timeoutMs', 0, optionsFail, true);
     const records = await this.records();
+    // Closed while the store was being reached: the wait would read a closed store.
+    if (this.closedWith) throw this.closedWith;
     return new Promise<JobRecord>((resolve, reject) => {
       let done = false;
       let reading = false;
@@ -223,7 +259,8 @@ export class JobControl {
           return;
         }
         reading = true;
-        Promise.resolve(records.get(id)).then(
+        // A read that throws at once (SQLite on a closed file) rejects this wait, as a rejection does.
+        new Promise<JobRecord | undefined>((read) => read(records.get(id))).then(
           (record) => {
             reading = false;
             if (!record) return finish(jobNotFound(this.name, id));
@@ -240,9 +277,10 @@ export class JobControl {
         );
       };
       // Woken by the end's broadcast (listening before the first read, so an end between the read
-      // and the wake-up is not missed), and read again now and then in case a broadcast was lost.
+      // and the wake-up is not missed), and on a shared store read again now and then in case a
+      // broadcast was lost.
       const stop = this.host.onEnded(id, look);
-      const unwatch = this.watch(look);
+      const unwatch = this.watch({ id, look, fail: finish });
       const timer =
         timeoutMs === Infinity
           ? undefined
@@ -262,6 +300,15 @@ export class JobControl {
   }
 }
 
+/** A pending `waitFor`, as the re-check and `close` reach it. */
+interface PendingWait {
+  readonly id: string;
+  /** Reads the record again (never throws: a failed read rejects the wait). */
+  look(): void;
+  /** Rejects the wait with `error` and forgets it. */
+  fail(error: Error): void;
+}
+
 const optionsFail = (path: string, problem: string): Error => new InvalidOptionsError(path, problem);
 
 function checkId(id: unknown): void {
@@ -271,6 +318,17 @@ function checkId(id: unknown): void {
 
 function jobNotFound(queue: string, id: string): QuiError {
   return new QuiError('ERR_JOB_NOT_FOUND', `queue ${describe(queue)} has no job ${describe(id)}`);
+}
+
+/**
+ * The error of a queue client's call made after `stop()` was called, or that the queue had not
+ * answered when it stopped (a pending `waitFor`). @internal
+ */
+export function queueStoppedError(queue: string): QuiError {
+  return new QuiError(
+    'ERR_STOPPED',
+    `the system is stopping; queue ${JSON.stringify(queue)} takes no more requests`,
+  );
 }
 
 /** The error of every records call on a queue defined with `retain: false`. @internal */

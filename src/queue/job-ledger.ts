@@ -184,11 +184,9 @@ export class JobLedger {
     if (jobError) job.history = appendFailedAttempt(failed.history, job.attempts, jobError, from, endedAtMs);
     Object.freeze(job);
     if (this.deps.events.has('job.retrying')) this.deps.events.emit('job.retrying', { job, error, delayMs });
-    if (!records || !jobError) {
-      const lost = (e: Error): void => this.lose(job, { type: 'store', error: e }, worker);
-      return this.persist(job, 'retry', this.deps.wake, lost);
-    }
     const lost = (e: Error): void => this.lose(job, { type: 'store', error: e }, worker);
+    // `jobError` is set exactly when records are kept: testing both only narrows their types.
+    if (!records || !jobError) return this.persist(job, 'retry', this.deps.wake, lost);
     this.persist(
       job,
       'retry',

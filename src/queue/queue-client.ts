@@ -10,7 +10,8 @@ import { isPlainObject } from '../validate';
 import type { JobRecord } from '../jobs/job-record';
 import type { ProcessInfo } from '../stores/job-records';
 import {
-  JobControl,
+  queueStoppedError,
+  type JobControl,
   type GetJobsQuery,
   type JobCounts,
   type JobPage,
@@ -101,24 +102,20 @@ export interface QueueClient<TTask = unknown, TPriority extends string = string>
   /**
    * Resolves with job `id`'s record once it reaches an end state (`completed`, `dead`, `lost`,
    * `cancelled`): at once if it already has. Listens to this system's events and to the store's
-   * broadcasts from other processes, reading the record on each; it never polls.
-   * @throws {QuiError} `ERR_JOB_NOT_FOUND`; `ERR_WAIT_TIMEOUT` past `timeoutMs`.
+   * broadcasts from other processes, reading the record on each; on a store other processes share
+   * it also reads it again every 5 s, in case a broadcast was lost.
+   * @throws {QuiError} `ERR_JOB_NOT_FOUND`; `ERR_WAIT_TIMEOUT` past `timeoutMs`; `ERR_STOPPED`
+   * when the system stops first.
    */
   waitFor(id: string, options?: WaitForOptions): Promise<JobRecord<TTask>>;
 }
-
-const controls = new WeakMap<object, JobControl>();
 
 /** @internal */
 export function queueClient<TTask, TPriority extends string = string>(
   core: SystemServices & ActorDirectory,
   name: string,
 ): QueueClient<TTask, TPriority> {
-  const stoppedError = (): QuiError =>
-    new QuiError(
-      'ERR_STOPPED',
-      `the system is stopping; queue ${JSON.stringify(name)} takes no more requests`,
-    );
+  const stoppedError = (): QuiError => queueStoppedError(name);
   const ask = <T>(build: (replyTo: ActorRef<T | Error>) => QueueMessage): Promise<T> => {
     if (core.stopping) return Promise.reject(stoppedError());
     const cell = findQueueRuntime(core, name) ? core.lookup<QueueMessage>(name) : undefined;
@@ -163,9 +160,7 @@ export function queueClient<TTask, TPriority extends string = string>(
       return Promise.reject(
         new QuiError('ERR_QUEUE_NOT_FOUND', `no queue named ${JSON.stringify(name)} is running`),
       );
-    let c = controls.get(rt);
-    if (!c) controls.set(rt, (c = new JobControl(rt.controlHost())));
-    return Promise.resolve(c);
+    return Promise.resolve(rt.control());
   };
   type Rec = JobRecord<TTask>;
   return {

@@ -10,7 +10,7 @@ import type { JobStore } from '../stores/job-store';
 import { checkQueueMode } from '../stores/queue-mode';
 import { describe } from '../validate';
 import { retryDeadLetterCopy, type DeadLetterHost, type SourceQueue } from './dead-letter-retry';
-import { recordsOffError, type ControlHost } from './job-control';
+import { JobControl, queueStoppedError, recordsOffError } from './job-control';
 import { JobLedger } from './job-ledger';
 import { RecordsUpkeep } from './records-upkeep';
 import { fromShared, waitingRecord } from './shared-events';
@@ -56,6 +56,7 @@ export class QueueRuntime {
   readonly shared: boolean;
   /** The records upkeep, once the store is open with records. */
   private upkeep: RecordsUpkeep | undefined;
+  private jobControl: JobControl | undefined;
 
   constructor(
     readonly config: ResolvedQueue,
@@ -183,12 +184,13 @@ export class QueueRuntime {
     return this.upkeep?.self();
   }
 
-  /** What the client's records calls (`JobControl`) need of this queue in this system. */
-  controlHost(): ControlHost {
-    return {
+  /** The client's records calls (`getJob`, `waitFor`…) on this queue, made on first use. */
+  control(): JobControl {
+    return (this.jobControl ??= new JobControl({
       name: this.config.name,
       processId: this.processId,
       clock: this.clock,
+      shared: this.shared,
       records: async () => {
         if (this.config.retain === false) throw recordsOffError(this.config.name);
         const store = await this.openStore();
@@ -214,7 +216,7 @@ export class QueueRuntime {
         const self = this.localProcess();
         return self ? [self] : [];
       },
-    };
+    }));
   }
 
   /** Jobs may be due: the live queue incarnation serves its parked polls. */
@@ -267,6 +269,8 @@ export class QueueRuntime {
         await ledger.settled();
         await upkeep?.stop();
         this.upkeep = undefined;
+        // The waits the last writes did not end, end ERR_STOPPED now: nothing reads the store closed.
+        this.jobControl?.close(queueStoppedError(this.config.name));
         await store.close();
       });
       store.onAvailable?.(() => this.wake());

@@ -53,9 +53,21 @@ describe("a failed attempt's record", () => {
     const t = await start(1);
     const job = await t.q.enqueue({});
     await t.jobs.wait('job.retrying', 1);
-    const [retrying] = t.jobs.seen['job.retrying'] as { job: { runAtMs: number } }[];
+    const [retrying] = t.jobs.seen['job.retrying'];
     expect(t.ends).toHaveLength(1);
     expect(retrying?.job.runAtMs).toBe((t.ends[0] as number) + 5);
+    // The event's job is the retry as stored (docs/reference/events.md): the failed attempt in its history.
+    expect(retrying?.job.history).toEqual({
+      failed: [
+        {
+          attempt: 1,
+          error: { name: 'Error', message: 'boom' },
+          startedAtMs: expect.any(Number) as number,
+          finishedAtMs: t.ends[0],
+        },
+      ],
+      dropped: 0,
+    });
     t.clock.advance(5);
     const record = await t.q.waitFor(job.id);
     expect(record.state).toBe('completed');
