@@ -94,7 +94,10 @@ export interface JobStore {
  * `redisStore()` return factories so that one declarative spec can be started many times.
  */
 export interface JobStoreFactory {
-  /** A short name for logs and errors: 'memory', 'sqlite', 'redis'. */
+  /**
+   * A short name for logs and errors: 'memory', 'sqlite', 'redis'. Any kind but `'memory'` counts
+   * as shared with other processes (their broadcasts are listened to, `waitFor` re-reads records).
+   */
   readonly kind: string;
   /** True when the store cannot keep functions (a function `backoff`), because it serializes jobs. */
   readonly serializes: boolean;
