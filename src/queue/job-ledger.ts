@@ -6,13 +6,13 @@ import type { DeadLetterSource, Job } from '../jobs/job';
 import { toJobError } from '../jobs/job-error';
 import { toRecordResult, type JobRecord } from '../jobs/job-record';
 import type { Logger } from '../logging';
-import type { FinishBroadcast, JobRecords, RecordEnd } from '../stores/job-records';
+import type { JobRecords, RecordEnd } from '../stores/job-records';
 import type { Awaitable, JobStore } from '../stores/job-store';
 import { ZERO_TOTALS, type QueueTotals } from './queue-messages';
+import { DEQUEUED_END, endRecord, endUndecodable, NO_EXTRA, type EndDeps } from './record-ends';
 import { isThenable, retriedWrite, storeError, type WriteDeps } from './retried-write';
 import { RunningAttempts } from './running-attempts';
 import {
-  eventBroadcast,
   jobOfRecord,
   lostReasonText,
   shareEvent,
@@ -27,16 +27,6 @@ export { STORE_RETRY_DELAYS_MS } from './retried-write';
 
 /** How long closing the system waits for a queue's pending store writes before closing its store. */
 export const CLOSE_WAIT_MS = 10_000;
-
-const NO_EXTRA: Partial<SharedEvent> = Object.freeze({});
-
-const DEQUEUED_END: RecordEnd = Object.freeze({
-  state: 'completed',
-  result: undefined,
-  error: undefined,
-  worker: undefined,
-  reason: 'dequeued',
-});
 
 /** What a ledger needs from the running system. @internal */
 export interface LedgerDeps {
@@ -84,8 +74,13 @@ export class JobLedger {
   readonly running = new RunningAttempts();
   private pending = 0;
   private idle: Array<() => void> = [];
+  /** What ending records needs (record-ends.ts): built once here, never per job. */
+  private readonly ends: EndDeps;
 
-  constructor(private readonly deps: LedgerDeps) {}
+  constructor(private readonly deps: LedgerDeps) {
+    const { clock, log, processId, shared, ended } = deps;
+    this.ends = { clock, log, processId, shared, ended, persist: this.persist };
+  }
 
   /** Store writes in flight (retries waiting included). */
   get pendingWrites(): number {
@@ -136,8 +131,11 @@ export class JobLedger {
   takenByCaller(job: Job): Awaitable<void> {
     this.totals.handedOut++;
     this.dequeued++;
-    if (this.records === undefined) return;
-    return new Promise<void>((resolve) => this.end(job, DEQUEUED_END, 'job.dequeued', NO_EXTRA, resolve));
+    const records = this.records;
+    if (records === undefined) return;
+    return new Promise<void>((resolve) =>
+      endRecord(this.ends, records, job, DEQUEUED_END, 'job.dequeued', NO_EXTRA, resolve),
+    );
   }
 
   /**
@@ -157,7 +155,8 @@ export class JobLedger {
       error = toJobError(thrown);
     }
     const extra = this.deps.shared === true ? { value: result } : NO_EXTRA;
-    this.end(job, { state: 'completed', result, error, worker }, 'job.completed', extra, undefined, nowMs);
+    const end: RecordEnd = { state: 'completed', result, error, worker };
+    endRecord(this.ends, this.records, job, end, 'job.completed', extra, undefined, nowMs);
   }
 
   /**
@@ -213,12 +212,13 @@ export class JobLedger {
   dead(job: Job, worker: string | undefined, error?: Error, endedAtMs?: number): void {
     this.totals.failed++;
     this.totals.dead++;
-    const jobError = this.records === undefined ? undefined : toJobError(error);
+    const records = this.records;
+    const jobError = records === undefined ? undefined : toJobError(error);
     const recordDead = (): void => {
-      if (jobError === undefined) return;
+      if (records === undefined || jobError === undefined) return; // set together: testing both narrows types
       this.share('job.failed', { job, worker, error: jobError });
       const end: RecordEnd = { state: 'dead', error: jobError, worker };
-      this.end(job, end, 'job.dead', { error: jobError }, undefined, endedAtMs);
+      endRecord(this.ends, records, job, end, 'job.dead', { error: jobError }, undefined, endedAtMs);
     };
     const name = this.deps.deadLetterName;
     if (name === undefined) return recordDead();
@@ -244,7 +244,7 @@ export class JobLedger {
     const error = (reason as { error?: unknown }).error;
     const jobError = error === undefined ? undefined : toJobError(error);
     const end: RecordEnd = { state: 'lost', reason: lostReasonText(reason), error: jobError, worker };
-    this.end(job, end, 'job.lost', { reason: shareLostReason(reason) });
+    endRecord(this.ends, this.records, job, end, 'job.lost', { reason: shareLostReason(reason) });
   }
 
   /** A running attempt was aborted by `cancel`: the job ends `cancelled`, never retried. */
@@ -253,7 +253,8 @@ export class JobLedger {
     if (this.deps.events.has('job.cancelled'))
       this.deps.events.emit('job.cancelled', { job, reason, worker });
     if (this.records === undefined) return;
-    this.end(job, { state: 'cancelled', reason, worker }, 'job.cancelled', { reason });
+    const end: RecordEnd = { state: 'cancelled', reason, worker };
+    endRecord(this.ends, this.records, job, end, 'job.cancelled', { reason });
   }
 
   /** `cancel` ended a job that was not running (its record is `cancelled` already). */
@@ -303,75 +304,6 @@ export class JobLedger {
     if (events.has('job.progress')) events.emit('job.progress', { job, progress: value, worker });
   }
 
-  /**
-   * Ends a taken job's record; the event crosses to other processes once the write applied
-   * (`extra`: its value, error or reason as they cross). A write that keeps failing is logged.
-   * `settled` runs once the write applied or gave up. `nowMs`: the end time when the caller read
-   * the clock already.
-   */
-  private end(
-    job: Job,
-    end: RecordEnd,
-    type: SharedEventType,
-    extra: Partial<SharedEvent>,
-    settled?: () => void,
-    nowMs?: number,
-  ): void {
-    const records = this.records as JobRecords;
-    // A store that sends the event with the write (Redis: from its finish script) is handed it;
-    // otherwise it is broadcast here once the write applied.
-    const event: FinishBroadcast | undefined =
-      this.deps.shared === true && records.finishAndBroadcast !== undefined
-        ? eventBroadcast(this.deps.processId ?? '', type, endPayload(job, end, extra))
-        : undefined;
-    const sent = event !== undefined;
-    // The memory store answers at once: no closures, no retry machinery on the hot path.
-    let first: PromiseLike<boolean> | undefined;
-    try {
-      const written = writeEnd(records, job.id, end, nowMs ?? this.deps.clock.wallNow(), event);
-      if (!isThenable(written)) {
-        this.ended(job, end, type, extra, written, sent);
-        return settled?.();
-      }
-      first = written;
-    } catch {
-      // retried below
-    }
-    // A store that answers with a promise: its first answer is this write's first try (calling
-    // finish again would find the record already ended, and the event would never cross).
-    this.persist(
-      job,
-      `${end.state} record`,
-      (applied) => {
-        this.ended(job, end, type, extra, applied, sent);
-        settled?.();
-      },
-      () => settled?.(),
-      () => {
-        const pending = first;
-        first = undefined;
-        return pending ?? writeEnd(records, job.id, end, this.deps.clock.wallNow(), event);
-      },
-    );
-  }
-
-  /**
-   * A record write applied (or not): `waitFor` looks again, and the event crosses to other
-   * processes (`sent`: the store sent it with the write).
-   */
-  private ended(
-    job: Job,
-    end: RecordEnd,
-    type: SharedEventType,
-    extra: Partial<SharedEvent>,
-    applied: unknown,
-    sent: boolean,
-  ): void {
-    this.deps.ended?.(job.id);
-    if (!sent && applied !== false && this.deps.shared === true)
-      this.share(type, endPayload(job, end, extra));
-  }
-
   /** Broadcasts a lifecycle event to the other processes sharing the store (at most once). */
   private share(type: SharedEventType, payload: SharedEvent): void {
     if (this.records !== undefined && this.deps.shared === true)
@@ -391,23 +323,7 @@ export class JobLedger {
     // for as long as this process holds its lease (a store that ends it itself makes this a no-op).
     const records = this.records;
     if (records === undefined || entry.id === undefined) return;
-    const end: RecordEnd = {
-      state: 'lost',
-      reason: 'decode',
-      error: toJobError(entry.error),
-      worker: undefined,
-    };
-    try {
-      void Promise.resolve(records.finish(entry.id, end, this.deps.clock.wallNow())).catch(
-        (thrown: unknown) =>
-          this.deps.log.error(
-            { err: toError(thrown), jobId: entry.id },
-            'ending an undecodable record failed',
-          ),
-      );
-    } catch (thrown) {
-      this.deps.log.error({ err: toError(thrown), jobId: entry.id }, 'ending an undecodable record failed');
-    }
+    endUndecodable(this.ends, records, entry.id, entry.error);
   }
 
   /** Resolves once no write is pending, or after `maxMs` (on the injected clock). */
@@ -459,18 +375,12 @@ export class JobLedger {
 
   /**
    * Writes `job` (or runs `run`, a record write) with bounded retries; exactly one of `stored` /
-   * `failed` runs. Counted as pending until then.
+   * `failed` runs. Counted as pending until then. An arrow, so `ends` holds it with no wrapper.
    */
-  private persist(
-    job: Job,
-    what: string,
-    stored: (value: unknown) => void,
-    failed: (error: Error) => void,
-    run?: () => Awaitable<unknown>,
-  ): void {
+  private readonly persist: EndDeps['persist'] = (job, what, stored, failed, run) => {
     this.pending++;
     retriedWrite((this.writes ??= this.writeDeps()), job, what, stored, failed, run);
-  }
+  };
 
   private writes: WriteDeps | undefined;
 
@@ -487,21 +397,3 @@ export class JobLedger {
 }
 
 export { isThenable, storeError } from './retried-write';
-
-/** A record end's event as it crosses to other processes (`extra`: its value, error or reason). */
-function endPayload(job: Job, end: RecordEnd, extra: Partial<SharedEvent>): SharedEvent {
-  return { job, worker: end.worker, attempts: job.attempts + 1, ...extra };
-}
-
-/** Ends record `id`: with `event`, through the store's `finishAndBroadcast`, which sends it with the write. */
-function writeEnd(
-  records: JobRecords,
-  id: string,
-  end: RecordEnd,
-  nowMs: number,
-  event: FinishBroadcast | undefined,
-): Awaitable<boolean> {
-  return event !== undefined && records.finishAndBroadcast !== undefined
-    ? records.finishAndBroadcast(id, end, nowMs, event)
-    : records.finish(id, end, nowMs);
-}
