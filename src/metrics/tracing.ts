@@ -2,7 +2,7 @@ import type * as OtelApi from '@opentelemetry/api';
 import { InvalidOptionsError, QuiError } from '../errors';
 import type { Job } from '../jobs/job';
 import { checkObject, checkOneOf, checkString, type Fail } from '../validate';
-import { watchAttempts, watchEnqueues, type EnqueueSpan, type EnqueueTracer } from '../queue/queue-runtime';
+import { watchAttempts, watchEnqueues, type EnqueueSpan, type EnqueueTracer } from '../queue/queue-watch';
 import type { AttemptOutcome, AttemptSpan } from '../tasks/run-attempt';
 import type { AttemptHook } from '../tasks/attempt-watches';
 import { coreOf, type QuiSystem } from '../runtime/start-system';

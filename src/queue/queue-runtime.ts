@@ -18,28 +18,15 @@ import { WAKE } from './pool-messages';
 import type { QueueTotals } from './queue-messages';
 import type { ResolvedQueue } from './resolve-queue';
 import type { AttemptHook } from '../tasks/attempt-watches';
+import { adoptWatch, QUEUE_KEY, type EnqueueTracer, type WatchedQueue } from './queue-watch';
 import type { Job } from '../jobs/job';
-
-/** Opens the producer span of an enqueue (`createTracing` implements it). @internal */
-export interface EnqueueTracer {
-  /** Starts a `send <queue>` span in the caller's active context, for `count` jobs. */
-  send(queue: string, count: number): EnqueueSpan;
-}
-
-/** An enqueue's producer span. @internal */
-export interface EnqueueSpan {
-  /** The span's context as a W3C carrier, stored on each job as `job.trace` (none when no propagator writes one). */
-  readonly carrier: Readonly<Record<string, string>> | undefined;
-  /** Ends the span with the stored jobs, or with the error the enqueue failed with. */
-  end(jobs: readonly Job[] | undefined, error?: unknown): void;
-}
 
 /**
  * What a queue keeps across restarts of its actor, once per running system: its config, its
  * store (opened once, closed when the system stops, after the ledger's pending writes) and its
  * ledger, through which every store write for its jobs goes. @internal
  */
-export class QueueRuntime {
+export class QueueRuntime implements WatchedQueue {
   readonly ledger: JobLedger;
   /** The queue actor's current incarnation: where wake-ups go. */
   self: ActorRef<unknown> | undefined;
@@ -84,12 +71,7 @@ export class QueueRuntime {
     });
     // A queue started after createMetrics / createTracing (added later, or a new runtime after a
     // restart with a new config) is watched like the queues that ran then.
-    const watch = services.resources.get(WATCH_KEY) as QueueWatch | undefined;
-    if (watch) {
-      this.attemptHooks = [...watch.hooks];
-      this.enqueueTracer = watch.tracer;
-      this.ledger.enqueueWatchers = [...watch.enqueued];
-    }
+    adoptWatch(services, this);
   }
 
   get processId(): string {
@@ -232,14 +214,6 @@ export class QueueRuntime {
     return this.queueHasDefaults ? { ...this.config.defaults, ...own } : own;
   };
 
-  /** Adds an attempt hook; returns a function that removes it. */
-  addAttemptHook(hook: AttemptHook): () => void {
-    this.attemptHooks = [...this.attemptHooks, hook];
-    return () => {
-      this.attemptHooks = this.attemptHooks.filter((h) => h !== hook);
-    };
-  }
-
   /** The store, created on first use; a later incarnation of the queue gets the same one. */
   async openStore(): Promise<JobStore> {
     if (this.store) return this.store;
@@ -319,62 +293,6 @@ function dequeuedId(payload: unknown): string {
   return typeof id === 'string' ? id : '';
 }
 
-const WATCH_KEY = 'queue-watch';
-
-/** What watches every queue of a system, now and started later. @internal */
-interface QueueWatch {
-  hooks: readonly AttemptHook[];
-  tracer: EnqueueTracer | undefined;
-  enqueued: readonly EnqueueWatcher[];
-}
-
-/** Told of each batch of jobs a queue stored. @internal */
-export type EnqueueWatcher = (jobs: readonly Job[]) => void;
-
-function queueWatch(services: SystemServices): QueueWatch {
-  let watch = services.resources.get(WATCH_KEY) as QueueWatch | undefined;
-  if (!watch) services.resources.set(WATCH_KEY, (watch = { hooks: [], tracer: undefined, enqueued: [] }));
-  return watch;
-}
-
-/**
- * Adds `hook` to every queue of the system, those running now and those started later
- * (`createMetrics`, `createTracing`); returns a function that removes it from all of them. @internal
- */
-export function watchAttempts(services: SystemServices, hook: AttemptHook): () => void {
-  const watch = queueWatch(services);
-  watch.hooks = [...watch.hooks, hook];
-  for (const rt of queueRuntimes(services)) rt.addAttemptHook(hook);
-  return () => {
-    watch.hooks = watch.hooks.filter((h) => h !== hook);
-    for (const rt of queueRuntimes(services)) rt.attemptHooks = rt.attemptHooks.filter((h) => h !== hook);
-  };
-}
-
-/** Calls `watcher` with every batch of jobs any queue stores, now and started later; returns the undo. @internal */
-export function watchEnqueued(services: SystemServices, watcher: EnqueueWatcher): () => void {
-  const watch = queueWatch(services);
-  watch.enqueued = [...watch.enqueued, watcher];
-  for (const rt of queueRuntimes(services))
-    rt.ledger.enqueueWatchers = [...rt.ledger.enqueueWatchers, watcher];
-  return () => {
-    watch.enqueued = watch.enqueued.filter((w) => w !== watcher);
-    for (const rt of queueRuntimes(services))
-      rt.ledger.enqueueWatchers = rt.ledger.enqueueWatchers.filter((w) => w !== watcher);
-  };
-}
-
-/** Sets the enqueue tracer of every queue, now and started later; returns the undo. @internal */
-export function watchEnqueues(services: SystemServices, tracer: EnqueueTracer): () => void {
-  const watch = queueWatch(services);
-  watch.tracer = tracer;
-  for (const rt of queueRuntimes(services)) rt.enqueueTracer = tracer;
-  return () => {
-    if (watch.tracer === tracer) watch.tracer = undefined;
-    for (const rt of queueRuntimes(services)) if (rt.enqueueTracer === tracer) rt.enqueueTracer = undefined;
-  };
-}
-
 /** The runtime of queue `config.name` in `services`, made on first use. @internal */
 export function queueRuntime(
   services: SystemServices,
@@ -382,7 +300,7 @@ export function queueRuntime(
   clock: Clock,
   log: Logger,
 ): QueueRuntime {
-  const key = `queue:${config.name}`;
+  const key = `${QUEUE_KEY}${config.name}`;
   let rt = services.resources.get(key) as QueueRuntime | undefined;
   if (!rt || rt.config !== config) {
     rt = new QueueRuntime(config, services, clock, log);
@@ -393,14 +311,14 @@ export function queueRuntime(
 
 /** The runtime of a running queue by name, if one is defined in this system. @internal */
 export function findQueueRuntime(services: SystemServices, name: string): QueueRuntime | undefined {
-  return services.resources.get(`queue:${name}`) as QueueRuntime | undefined;
+  return services.resources.get(`${QUEUE_KEY}${name}`) as QueueRuntime | undefined;
 }
 
 /** Every queue runtime defined in this system (for metrics and tracing). @internal */
 export function queueRuntimes(services: SystemServices): QueueRuntime[] {
   const out: QueueRuntime[] = [];
   for (const [key, value] of services.resources) {
-    if (key.startsWith('queue:') && value instanceof QueueRuntime) out.push(value);
+    if (key.startsWith(QUEUE_KEY) && value instanceof QueueRuntime) out.push(value);
   }
   return out;
 }

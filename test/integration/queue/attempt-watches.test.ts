@@ -1,5 +1,5 @@
 import { defineQueue } from '../../../src/queue/define-queue';
-import { watchAttempts } from '../../../src/queue/queue-runtime';
+import { watchAttempts } from '../../../src/queue/queue-watch';
 import { ok } from '../../../src/jobs/job-result';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import { defineTask } from '../../../src/tasks/define-task';

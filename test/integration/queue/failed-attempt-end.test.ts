@@ -1,7 +1,7 @@
 import { ManualClock } from '../../../src/clock';
 import { err, ok } from '../../../src/jobs/job-result';
 import { defineQueue } from '../../../src/queue/define-queue';
-import { watchAttempts } from '../../../src/queue/queue-runtime';
+import { watchAttempts } from '../../../src/queue/queue-watch';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import type { AttemptHook } from '../../../src/tasks/attempt-watches';
 import type { Processor } from '../../../src/tasks/run-attempt';
