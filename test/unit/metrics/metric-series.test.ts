@@ -1,6 +1,13 @@
 import { ManualClock } from '../../../src/clock';
 import { QuiError } from '../../../src/errors';
-import { CappedCounts, Histogram, SeriesBook, taskLabel } from '../../../src/metrics/metric-series';
+import {
+  CappedCounts,
+  DEFAULT_DURATION_BUCKETS,
+  DEFAULT_WAIT_BUCKETS,
+  Histogram,
+  SeriesBook,
+  taskLabel,
+} from '../../../src/metrics/metric-series';
 import { jobFixture } from '../../helpers/job-fixture';
 
 describe('metric series', () => {
@@ -40,6 +47,29 @@ describe('metric series', () => {
     }
     expect([...h.counts]).toEqual(expected);
     expect(h.count).toBe(values.length);
+  });
+
+  it.each([
+    ['the default wait buckets', DEFAULT_WAIT_BUCKETS],
+    ['the default duration buckets', DEFAULT_DURATION_BUCKETS],
+    ['bounds between whole milliseconds', [0.0005, 0.0015, 0.002, 0.0025, 4.095, 4.0955, 4.096, 4.1]],
+  ])('counts each whole millisecond from 0 to past 5 s in the bucket %s define', (_name, bounds) => {
+    const h = new Histogram(bounds);
+    const expected = new Array<number>(bounds.length + 1).fill(0);
+    for (let ms = 0; ms <= 5_000; ms++) {
+      h.observeMs(ms);
+      const i = bounds.findIndex((bound) => ms / 1000 <= bound);
+      const slot = i < 0 ? bounds.length : i;
+      expected[slot] = (expected[slot] as number) + 1;
+    }
+    expect([...h.counts]).toEqual(expected);
+    expect(h.sum).toBe((5_000 * 5_001) / 2 / 1000); // whole ms add up exactly
+  });
+
+  it('counts negative and fractional milliseconds as the bounds define them', () => {
+    const h = new Histogram([0.001, 0.002]);
+    for (const ms of [-5, -0.5, 0.5, 1, 1.5, 2, 2.5]) h.observeMs(ms);
+    expect([...h.counts]).toEqual([4, 2, 1]);
   });
 
   it('counts a batch of enqueued jobs per task, across runs of the same task', () => {
