@@ -1,6 +1,6 @@
 /** What a scenario declares, what the harness records, and helpers to express targets. */
 import type { ChildResult } from './child';
-import { spread, type Spread } from './stats';
+import { median, spread, type Spread } from './stats';
 
 /** One contender configuration; the harness runs it `reps` times, each in a fresh process. */
 export interface RunSpec {
@@ -40,6 +40,8 @@ export interface RowResult {
   /** Distinct skip/error reasons. */
   readonly reasons: readonly string[];
   readonly metrics: Readonly<Record<string, Spread>>;
+  /** Each metric per repetition, in the order they ran (null where a repetition failed or lacked it). */
+  readonly reps?: Readonly<Record<string, readonly (number | null)[]>>;
   readonly notes: Readonly<Record<string, string | number>>;
 }
 
@@ -62,6 +64,11 @@ export class Results {
     return this.stat(contender, label, metric, 'median');
   }
 
+  /** One metric per repetition, in the order they ran; undefined when the row is missing. */
+  perRep(contender: string, label: string, metric: string): readonly (number | null)[] | undefined {
+    return this.rows.find((r) => r.contender === contender && r.label === label)?.reps?.[metric];
+  }
+
   stat(
     contender: string,
     label: string,
@@ -80,13 +87,16 @@ export function aggregate(spec: RunSpec, outcomes: readonly ChildResult[]): RowR
   const reasons = [...new Set(outcomes.flatMap((o) => (o.status === 'ok' ? [] : [o.reason])))];
   const keys = [...new Set(ok.flatMap((o) => Object.keys(o.metrics)))];
   const metrics: Record<string, Spread> = {};
-  for (const key of keys)
+  const reps: Record<string, (number | null)[]> = {};
+  for (const key of keys) {
     metrics[key] = spread(ok.map((o) => o.metrics[key]).filter((v): v is number => v !== undefined));
+    reps[key] = outcomes.map((o) => (o.status === 'ok' ? (o.metrics[key] ?? null) : null));
+  }
   const notes = Object.assign({}, ...ok.map((o) => o.notes ?? {})) as Record<string, string | number>;
   let status: RowResult['status'] = 'ok';
   if (ok.length === 0) status = outcomes.every((o) => o.status === 'skipped') ? 'skipped' : 'error';
   else if (ok.length < outcomes.length) status = 'partial';
-  return { contender: spec.contender, label: spec.label, status, reasons, metrics, notes };
+  return { contender: spec.contender, label: spec.label, status, reasons, metrics, reps, notes };
 }
 
 type Ref = readonly [contender: string, label: string, metric: string];
@@ -119,6 +129,34 @@ export function ratioCheck(
     target,
     met: threshold === undefined ? null : compare(value, op, threshold),
   };
+}
+
+/**
+ * The median of `num / den` over repetitions that ran back to back (the harness runs repetition
+ * i of every spec before repetition i + 1), against `op threshold`. On a machine whose speed
+ * drifts between runs, a pair shares the speed of its moment, which a ratio of medians over
+ * runs minutes apart does not. Pairs where either side failed are left out.
+ */
+export function pairedRatioCheck(
+  results: Results,
+  name: string,
+  num: Ref,
+  den: Ref,
+  op: '>=' | '<=',
+  threshold: number,
+): Check {
+  const a = results.perRep(...num);
+  const b = results.perRep(...den);
+  const target = `${op === '>=' ? '≥' : '≤'} ${threshold}`;
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(a?.length ?? 0, b?.length ?? 0); i++) {
+    const x = a?.[i];
+    const y = b?.[i];
+    if (typeof x === 'number' && typeof y === 'number' && y > 0) ratios.push(x / y);
+  }
+  if (ratios.length === 0) return { name, value: null, target, met: null, note: 'no pair of runs completed' };
+  const value = median(ratios);
+  return { name, value, unit: '×', target, met: compare(value, op, threshold) };
 }
 
 /** One median (or the worst run, with `which`) against an absolute threshold. */
