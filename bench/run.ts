@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { aggregate, Results, type RunSpec, type Scenario } from './lib/scenario';
+import { aggregate, repetitionOrder, Results, type RunSpec, type Scenario } from './lib/scenario';
 import { BENCH_DIR, buildContenders, runChild, type ChildRuntime } from './lib/spawn';
 import {
   formatValue,
@@ -126,7 +126,7 @@ async function runScenario(scenario: Scenario, cli: Cli, machine: Machine): Prom
   const maxReps = Math.max(0, ...specs.map((s) => s.reps));
   process.stdout.write(`\n== ${scenario.name}: ${scenario.workload(cli.quick)}\n`);
   for (let rep = 0; rep < maxReps; rep++) {
-    for (const spec of specs) {
+    for (const spec of repetitionOrder(specs, rep)) {
       const previous = outcomes.get(spec) as ChildResult[];
       if (rep >= spec.reps) continue;
       // A contender that cannot run here (service down, Qui not built) is not retried.

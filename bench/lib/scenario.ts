@@ -22,7 +22,7 @@ export interface MetricSpec {
     'jobs/s' | 'msg/s' | 'ms' | 'ns' | 'MiB' | 'bytes' | 'count' | 'B/job' | 'B/worker' | 'ratio';
 }
 
-/** A target or a ratio, evaluated on the medians of this run. `met` is null when not measurable. */
+/** A target or a ratio, evaluated on this run (on medians unless a check says otherwise). `met` is null when not measurable. */
 export interface Check {
   readonly name: string;
   readonly value: number | null;
@@ -81,6 +81,15 @@ export class Results {
   }
 }
 
+/**
+ * The order the specs run in at repetition `rep` (from 0): odd repetitions reverse it, so that
+ * within a pair (repetition i of two specs) neither always runs second, and a machine that
+ * drifts does not push their ratio one way.
+ */
+export function repetitionOrder<T>(specs: readonly T[], rep: number): readonly T[] {
+  return rep % 2 === 1 ? [...specs].reverse() : specs;
+}
+
 /** Folds the outcomes of a RunSpec's repetitions into one row. */
 export function aggregate(spec: RunSpec, outcomes: readonly ChildResult[]): RowResult {
   const ok = outcomes.filter((o): o is Extract<ChildResult, { status: 'ok' }> => o.status === 'ok');
@@ -89,8 +98,12 @@ export function aggregate(spec: RunSpec, outcomes: readonly ChildResult[]): RowR
   const metrics: Record<string, Spread> = {};
   const reps: Record<string, (number | null)[]> = {};
   for (const key of keys) {
-    metrics[key] = spread(ok.map((o) => o.metrics[key]).filter((v): v is number => v !== undefined));
-    reps[key] = outcomes.map((o) => (o.status === 'ok' ? (o.metrics[key] ?? null) : null));
+    // A NaN a child reported arrives as null (JSON): left out, not read as 0.
+    metrics[key] = spread(ok.map((o) => o.metrics[key]).filter((v): v is number => typeof v === 'number'));
+    reps[key] = outcomes.map((o) => {
+      const v = o.status === 'ok' ? o.metrics[key] : undefined;
+      return typeof v === 'number' ? v : null;
+    });
   }
   const notes = Object.assign({}, ...ok.map((o) => o.notes ?? {})) as Record<string, string | number>;
   let status: RowResult['status'] = 'ok';

@@ -84,7 +84,7 @@ function verdict(check: Check): string {
 
 function checksTable(checks: readonly Check[]): string[] {
   if (checks.length === 0) return [];
-  const lines = ['', '| target / ratio (medians) | measured | target | verdict |', '|---|---|---|---|'];
+  const lines = ['', '| target / ratio | measured | target | verdict |', '|---|---|---|---|'];
   for (const c of checks) {
     const value =
       c.value === null

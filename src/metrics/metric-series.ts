@@ -22,7 +22,10 @@ export const DEFAULT_DURATION_BUCKETS: readonly number[] = Object.freeze([
  */
 const DIRECT_MS = 4096;
 
-/** The direct tables by bounds array: histograms of one kind share theirs (e.g. 200 task series). */
+/**
+ * The direct tables by frozen bounds array: histograms of one kind share theirs (e.g. 200 task
+ * series). A bounds array that could still change gets a table of its own.
+ */
 const directTables = new WeakMap<readonly number[], Uint32Array>();
 
 /** A fixed-bucket histogram: `counts[i]` counts values <= `bounds[i]`; the last slot is +Inf. */
@@ -61,11 +64,12 @@ export class Histogram {
       while (i < scan.length && (scan[i] as number) < lowest) i++;
       this.firstByBits[b] = i;
     }
-    let direct = directTables.get(bounds);
+    const shared = Object.isFrozen(bounds);
+    let direct = shared ? directTables.get(bounds) : undefined;
     if (direct === undefined) {
       direct = new Uint32Array(DIRECT_MS);
       for (let ms = 0; ms < DIRECT_MS; ms++) direct[ms] = this.scanFrom(ms, 0);
-      directTables.set(bounds, direct);
+      if (shared) directTables.set(bounds, direct);
     }
     this.direct = direct;
   }

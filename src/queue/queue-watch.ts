@@ -6,7 +6,10 @@ import type { AttemptHook } from '../tasks/attempt-watches';
 // resources so that a queue started later, or a new runtime after a restart with a new config,
 // is watched like the queues running when the watch began.
 
-/** The key prefix of a queue's runtime in the system's resources (`queue:<name>`). @internal */
+/**
+ * The key prefix of a queue's runtime in the system's resources (`queue:<name>`): reserved for
+ * queue runtimes, which only `queueRuntime` stores. @internal
+ */
 export const QUEUE_KEY = 'queue:';
 const WATCH_KEY = 'queue-watch';
 
@@ -49,11 +52,12 @@ function queueWatch(services: SystemServices): QueueWatch {
   return watch;
 }
 
-/** The queue runtimes of the system: only `queueRuntime` sets a `queue:` resource. */
+/** The queue runtimes of the system (the {@link QUEUE_KEY} resources that have a ledger). */
 function watchedQueues(services: SystemServices): WatchedQueue[] {
   const out: WatchedQueue[] = [];
   for (const [key, value] of services.resources)
-    if (key.startsWith(QUEUE_KEY)) out.push(value as WatchedQueue);
+    if (key.startsWith(QUEUE_KEY) && typeof value === 'object' && value !== null && 'ledger' in value)
+      out.push(value as WatchedQueue);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { SystemCore } from '../../src/runtime/system-core';
 import type { QueueRuntime } from '../../src/queue/queue-runtime';
+import { QUEUE_KEY } from '../../src/queue/queue-watch';
 
 /** One queue's books at the moment its store was about to close. */
 export interface QueueBooks {
@@ -16,7 +17,7 @@ export interface QueueBooks {
 
 function runtimes(core: SystemCore): QueueRuntime[] {
   return [...core.resources.entries()]
-    .filter(([key]) => key.startsWith('queue:'))
+    .filter(([key]) => key.startsWith(QUEUE_KEY))
     .map(([, rt]) => rt as QueueRuntime);
 }
 

@@ -1,4 +1,10 @@
-import { aggregate, pairedRatioCheck, Results, type RunSpec } from '../../../bench/lib/scenario';
+import {
+  aggregate,
+  pairedRatioCheck,
+  repetitionOrder,
+  Results,
+  type RunSpec,
+} from '../../../bench/lib/scenario';
 import type { ChildResult } from '../../../bench/lib/child';
 
 const spec = (contender: string): RunSpec => ({ contender, label: 'l', file: 'x.ts', params: {}, reps: 4 });
@@ -49,5 +55,23 @@ describe('pairedRatioCheck', () => {
       0.95,
     );
     expect(check).toMatchObject({ value: null, met: null });
+  });
+});
+
+describe('repetitions', () => {
+  it('run the specs in reverse order on odd repetitions', () => {
+    expect([0, 1, 2, 3].map((rep) => repetitionOrder(['off', 'on'], rep).join(','))).toEqual([
+      'off,on',
+      'on,off',
+      'off,on',
+      'on,off',
+    ]);
+  });
+
+  it('leave a metric a child reported as NaN (null once through JSON) out of the spread, keeping its slot', () => {
+    const nan = { status: 'ok', metrics: { jobsPerSec: null } } as unknown as ChildResult;
+    const row = aggregate(spec('x'), [ok(10), nan, ok(30)]);
+    expect(row.metrics.jobsPerSec).toEqual({ min: 10, median: 20, max: 30, n: 2 });
+    expect(row.reps?.jobsPerSec).toEqual([10, null, 30]);
   });
 });

@@ -66,6 +66,15 @@ describe('metric series', () => {
     expect(h.sum).toBe((5_000 * 5_001) / 2 / 1000); // whole ms add up exactly
   });
 
+  it('counts by the bounds it was given when an unfrozen bounds array changed after an earlier histogram', () => {
+    const bounds = [0.001, 0.01];
+    new Histogram(bounds).observeMs(3);
+    bounds[0] = 0.005;
+    const h = new Histogram(bounds);
+    h.observeMs(3);
+    expect([...h.counts]).toEqual([1, 0, 0]);
+  });
+
   it('counts negative and fractional milliseconds as the bounds define them', () => {
     const h = new Histogram([0.001, 0.002]);
     for (const ms of [-5, -0.5, 0.5, 1, 1.5, 2, 2.5]) h.observeMs(ms);
