@@ -28,15 +28,29 @@ const DIRECT_MS = 4096;
  */
 const directTables = new WeakMap<readonly number[], Uint32Array>();
 
-/** A fixed-bucket histogram: `counts[i]` counts values <= `bounds[i]`; the last slot is +Inf. */
+/**
+ * Values a histogram takes by {@link Histogram.record} before it buckets them. The worker's hot
+ * path then stores a number, and the bucketing code runs in a loop of its own, not inlined into
+ * the worker's functions: inlined there, it added a third to their instruction-cache misses
+ * (callgrind --cache-sim: 437 against 330 L1i misses per job, 300 with metrics off).
+ */
+const PENDING = 128;
+
+/**
+ * A fixed-bucket histogram: `counts[i]` counts values <= `bounds[i]`; the last slot is +Inf.
+ * Every read (`counts`, `count`, `sum`) first buckets the values recorded since the last one.
+ */
 export class Histogram {
-  readonly counts: Float64Array;
+  private readonly buckets: Float64Array;
   /**
    * Sum of the values in milliseconds: whole milliseconds add up exactly, and the hot path
    * divides nothing ({@link Histogram.sum} converts when read).
    */
   private sumMs = 0;
-  count = 0;
+  private n = 0;
+  /** Values recorded and not bucketed yet: `pending[0 .. waiting)`. */
+  private readonly pending = new Float64Array(PENDING);
+  private waiting = 0;
   /**
    * The bounds again, as unboxed doubles: scanning the frozen array (boxed numbers) took about
    * three times as long per observation.
@@ -55,7 +69,7 @@ export class Histogram {
   private readonly direct: Uint32Array;
 
   constructor(readonly bounds: readonly number[]) {
-    this.counts = new Float64Array(bounds.length + 1);
+    this.buckets = new Float64Array(bounds.length + 1);
     const scan = (this.scan = Float64Array.from(bounds));
     this.firstByBits = new Uint32Array(33); // b = 0 (under 1 ms) starts at 0
     for (let b = 1; b < 33; b++) {
@@ -74,9 +88,35 @@ export class Histogram {
     this.direct = direct;
   }
 
+  /** Observations per bucket (the last is +Inf). */
+  get counts(): Float64Array {
+    this.flush();
+    return this.buckets;
+  }
+
+  /** Observations in all. */
+  get count(): number {
+    this.flush();
+    return this.n;
+  }
+
   /** Sum of the values, in seconds. */
   get sum(): number {
+    this.flush();
     return this.sumMs / 1000;
+  }
+
+  /** Counts `ms` as {@link Histogram.observeMs} does, bucketed on the next read or once {@link PENDING} wait. */
+  record(ms: number): void {
+    this.pending[this.waiting] = ms;
+    if (++this.waiting === PENDING) this.flush();
+  }
+
+  /** Buckets the recorded values. */
+  flush(): void {
+    const n = this.waiting;
+    this.waiting = 0;
+    for (let i = 0; i < n; i++) this.observeMs(this.pending[i] as number);
   }
 
   /**
@@ -91,9 +131,9 @@ export class Histogram {
       whole === ms && whole < DIRECT_MS
         ? (this.direct[whole] as number)
         : this.scanFrom(ms, !(ms >= 1) ? 0 : (this.firstByBits[32 - Math.clz32(ms)] as number));
-    this.counts[i] = (this.counts[i] as number) + 1;
+    this.buckets[i] = (this.buckets[i] as number) + 1;
     this.sumMs += ms;
-    this.count++;
+    this.n++;
   }
 
   /**
@@ -167,7 +207,7 @@ export class WorkerProbe implements AttemptWatch, AttemptSpan {
     const q = this.queue;
     // A clock stepped back (or a due time ahead of it) reads as 0, never negative.
     const waited = startedAtMs - (job.runAtMs ?? job.enqueuedAtMs);
-    q.wait.observeMs(waited > 0 ? waited : 0);
+    q.wait.record(waited > 0 ? waited : 0);
     const label = taskLabel(job);
     const last = this.task;
     // Stored only when it changes: a store of the same series still paid the write barrier's slow
@@ -186,11 +226,11 @@ export class WorkerProbe implements AttemptWatch, AttemptSpan {
     this.startedAt = -1;
     switch (outcome.status) {
       case 'completed':
-        task.succeeded.observeMs(ms);
+        task.succeeded.record(ms);
         return;
       case 'failed':
       case 'timed-out':
-        task.failedRuns.observeMs(ms);
+        task.failedRuns.record(ms);
         return;
       default:
         // 'aborted' (killed) and 'bad-result' (crash) lose the job: `job.lost` counts them.

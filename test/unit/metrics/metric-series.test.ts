@@ -75,6 +75,22 @@ describe('metric series', () => {
     expect([...h.counts]).toEqual([1, 0, 0]);
   });
 
+  it('buckets recorded values on read as observed ones are, past a full buffer of them too', () => {
+    const recorded = new Histogram(DEFAULT_WAIT_BUCKETS);
+    const observed = new Histogram(DEFAULT_WAIT_BUCKETS);
+    for (let i = 0; i < 300; i++) {
+      const ms = (i * 37) % 5_000;
+      recorded.record(ms);
+      observed.observeMs(ms);
+    }
+    expect(recorded.count).toBe(300);
+    expect([...recorded.counts]).toEqual([...observed.counts]);
+    expect(recorded.sum).toBe(observed.sum);
+    recorded.record(7);
+    expect(recorded.sum).toBeCloseTo(observed.sum + 0.007, 9);
+    expect(recorded.count).toBe(301);
+  });
+
   it('counts negative and fractional milliseconds as the bounds define them', () => {
     const h = new Histogram([0.001, 0.002]);
     for (const ms of [-5, -0.5, 0.5, 1, 1.5, 2, 2.5]) h.observeMs(ms);
