@@ -11,49 +11,33 @@ const spec = (contender: string): RunSpec => ({ contender, label: 'l', file: 'x.
 const ok = (jobsPerSec: number): ChildResult => ({ status: 'ok', metrics: { jobsPerSec } });
 const failed: ChildResult = { status: 'error', reason: 'crashed' };
 
+/** The paired on / off check (target >= 0.95) of two contenders' repetitions. */
+const onOverOff = (off: ChildResult[], on: ChildResult[]) =>
+  pairedRatioCheck(
+    new Results([aggregate(spec('off'), off), aggregate(spec('on'), on)]),
+    'r',
+    ['on', 'l', 'jobsPerSec'],
+    ['off', 'l', 'jobsPerSec'],
+    '>=',
+    0.95,
+  );
+
 describe('pairedRatioCheck', () => {
   it('takes the median of the ratios of runs made back to back, not the ratio of the medians', () => {
     // The machine slows down run by run: each pair shares its moment's speed.
-    const off = aggregate(spec('off'), [ok(100), ok(80), ok(60), ok(40)]);
-    const on = aggregate(spec('on'), [ok(96), ok(76), ok(57), ok(39)]);
-    const check = pairedRatioCheck(
-      new Results([off, on]),
-      'r',
-      ['on', 'l', 'jobsPerSec'],
-      ['off', 'l', 'jobsPerSec'],
-      '>=',
-      0.95,
-    );
+    const check = onOverOff([ok(100), ok(80), ok(60), ok(40)], [ok(96), ok(76), ok(57), ok(39)]);
     expect(check.value).toBeCloseTo((0.95 + 0.96) / 2, 10); // ratios 0.96, 0.95, 0.95, 0.975
     expect(check.met).toBe(true);
   });
 
   it('leaves out a pair where either run failed, and reports a miss', () => {
-    const off = aggregate(spec('off'), [ok(100), failed, ok(100)]);
-    const on = aggregate(spec('on'), [ok(90), ok(1), failed]);
-    const check = pairedRatioCheck(
-      new Results([off, on]),
-      'r',
-      ['on', 'l', 'jobsPerSec'],
-      ['off', 'l', 'jobsPerSec'],
-      '>=',
-      0.95,
-    );
+    const check = onOverOff([ok(100), failed, ok(100)], [ok(90), ok(1), failed]);
     expect(check.value).toBeCloseTo(0.9, 10);
     expect(check.met).toBe(false);
   });
 
   it('is not measured when no pair completed', () => {
-    const off = aggregate(spec('off'), [failed]);
-    const on = aggregate(spec('on'), [ok(90)]);
-    const check = pairedRatioCheck(
-      new Results([off, on]),
-      'r',
-      ['on', 'l', 'jobsPerSec'],
-      ['off', 'l', 'jobsPerSec'],
-      '>=',
-      0.95,
-    );
+    const check = onOverOff([failed], [ok(90)]);
     expect(check).toMatchObject({ value: null, met: null });
   });
 });
