@@ -32,7 +32,7 @@ const directTables = new WeakMap<readonly number[], Uint32Array>();
  * Values a histogram takes by {@link Histogram.record} before it buckets them. The worker's hot
  * path then stores a number, and the bucketing code runs in a loop of its own, not inlined into
  * the worker's functions: inlined there, it added a third to their instruction-cache misses
- * (callgrind --cache-sim: 437 against 330 L1i misses per job, 300 with metrics off).
+ * (callgrind --cache-sim, L1i misses per job: 437 inlined, 314 buffered, 300 with metrics off).
  */
 const PENDING = 128;
 
