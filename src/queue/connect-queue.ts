@@ -284,13 +284,13 @@ class Connection<TTask> implements QueueConnection<TTask> {
           const job = (message.payload as { job?: { id?: unknown } } | null)?.job;
           if (job?.id === id) look();
         }),
-      processes: async (r) => r.processes(Date.now()),
+      processes: async (r) => r.processes(systemClock.wallNow()),
     });
   }
 
   async enqueue(task: TTask, options?: JobOptions): Promise<Job<TTask>> {
     this.checkOpen();
-    const now = Date.now();
+    const now = systemClock.wallNow();
     const job = buildJob(this.target.job, task, options, this.target.defaultsFor(task), now);
     await this.store.add(job, now, this.target.maxSize);
     return job as Job<TTask>;
@@ -303,7 +303,7 @@ class Connection<TTask> implements QueueConnection<TTask> {
 
   async stats(): Promise<QueueStats> {
     this.checkOpen();
-    const counts = await this.store.counts(Date.now());
+    const counts = await this.store.counts(systemClock.wallNow());
     return { name: this.name, ...counts, parkedPolls: 0, totals: ZERO_TOTALS };
   }
 

@@ -248,13 +248,13 @@ export class JobLedger {
   }
 
   /** A running attempt was aborted by `cancel`: the job ends `cancelled`, never retried. */
-  cancelled(job: Job, reason: string | undefined, worker: string | undefined): void {
+  cancelled(job: Job, reason: string | undefined, worker: string | undefined, nowMs?: number): void {
     this.totals.cancelled++;
     if (this.deps.events.has('job.cancelled'))
       this.deps.events.emit('job.cancelled', { job, reason, worker });
     if (this.records === undefined) return;
     const end: RecordEnd = { state: 'cancelled', reason, worker };
-    endRecord(this.ends, this.records, job, end, 'job.cancelled', { reason });
+    endRecord(this.ends, this.records, job, end, 'job.cancelled', { reason }, undefined, nowMs);
   }
 
   /** `cancel` ended a job that was not running (its record is `cancelled` already). */

@@ -76,7 +76,8 @@ export class QueueActor {
   }
 
   handle(raw: unknown): Awaitable<void> {
-    if (isPoolMessage(raw)) return raw.type === 'queue.poll' ? this.serve(raw.worker) : this.drain();
+    if (isPoolMessage(raw))
+      return raw.type === 'queue.poll' ? this.serve(raw.worker, raw.atMs) : this.drain();
     const msg = checkQueueMessage(raw);
     if (isRejected(msg)) {
       if (!msg.replyTo) this.ctx.log.warn({ err: msg.error }, 'malformed message ignored');
@@ -170,15 +171,28 @@ export class QueueActor {
     this.timerAt = Infinity;
   }
 
-  /** One poll: hand out the next due job, or park the worker until there is one. */
-  private serve(worker: Worker): Awaitable<void> {
+  /**
+   * One poll: hand out the next due job, or park the worker until there is one. `atMs`: the clock
+   * read the worker's last attempt ended with (NaN if it made none). The take uses it as `now`
+   * instead of a read of its own while no read of the clock since has returned a later time
+   * (`Clock.latestWallMs`): a worker that reads the clock as an attempt ends (records, metrics,
+   * tracing) then costs one read per job, not two, and no job is taken at a time before anything
+   * this process stamped on a job or record. What this gives up: time the poll spent in the
+   * mailbox with no clock read made meanwhile counts as the next attempt's run time rather than as
+   * its job's wait, as time the assignment spends in the worker's mailbox always has. An empty take
+   * at that time looks again at a fresh read, so a job that fell due meanwhile is not left waiting
+   * for the timer.
+   */
+  private serve(worker: Worker, atMs: number): Awaitable<void> {
     if (!worker.alive) return;
     if (this.batched) {
       this.parked.push(worker);
       return this.drain();
     }
+    const clock = this.ctx.clock;
+    const reused = !Number.isNaN(atMs) && clock.latestWallMs !== undefined && atMs >= clock.latestWallMs();
+    const now = reused ? atMs : clock.wallNow();
     let taken: Awaitable<Job | undefined>;
-    const now = this.ctx.clock.wallNow();
     try {
       taken = this.store.take(now);
     } catch (thrown) {
@@ -188,18 +202,25 @@ export class QueueActor {
     // The memory store answers synchronously: no closure, no promise on the hot path.
     if (isThenable(taken)) {
       return Promise.resolve(taken).then(
-        (job) => this.serveWith(worker, job, now),
+        (job) => this.serveWith(worker, job, now, reused),
         (thrown: unknown) => {
           this.parked.push(worker);
           this.storeFailed(thrown);
         },
       );
     }
-    return this.serveWith(worker, taken, now);
+    return this.serveWith(worker, taken, now, reused);
   }
 
-  private serveWith(worker: Worker, job: Job | undefined, takenAtMs: number): Awaitable<void> {
+  private serveWith(
+    worker: Worker,
+    job: Job | undefined,
+    takenAtMs: number,
+    reused: boolean,
+  ): Awaitable<void> {
     if (job) return this.handOut(worker, job, takenAtMs);
+    // Nothing was due at the worker's time: look again now, if the clock has moved on since.
+    if (reused && this.ctx.clock.wallNow() > takenAtMs) return this.serve(worker, Number.NaN);
     this.parked.push(worker);
     return this.armTimer();
   }

@@ -13,7 +13,7 @@ import { WorkerWatches } from '../tasks/attempt-watches';
 import type { ActorRef } from '../actors/actor-ref';
 import type { ActorBehavior, ActorContext } from '../actors/define-actor';
 import type { JobLedger } from './job-ledger';
-import { pollMessage, type PoolMessage } from './pool-messages';
+import { pollMessage, type PollMessage, type PoolMessage } from './pool-messages';
 import type { WorkerMessage } from './worker-messages';
 import type { IsolatedRunner } from './isolation/isolated-runner';
 import { openIsolatedRunner } from './isolation/open-runner';
@@ -58,7 +58,7 @@ export class Worker {
   private quietDeps: AttemptDeps | undefined;
   private readonly ledger: JobLedger;
   /** One poll message per incarnation, sent again for each job: polling allocates nothing. */
-  private readonly pollMsg: PoolMessage;
+  private readonly pollMsg: PollMessage;
   /** Where `ctx.progress` goes: one function per incarnation. */
   private readonly onProgress: (job: Job, value: unknown) => void;
   /** The attempt hooks' watches of this incarnation (metrics, tracing), closed when it ends. */
@@ -78,8 +78,11 @@ export class Worker {
     this.watches = new WorkerWatches(ctx.path, rt.config.name);
   }
 
-  poll(): void {
-    this.queue.send(this.pollMsg);
+  /** Asks for a job; `atMs`: the clock read the last attempt's end made, if any (see {@link PollMessage}). */
+  poll(atMs = Number.NaN): void {
+    const msg = this.pollMsg;
+    msg.atMs = atMs;
+    this.queue.send(msg);
   }
 
   handle(msg: WorkerMessage): void {
@@ -89,8 +92,7 @@ export class Worker {
       case 'worker.settled':
         if (this.running?.job !== msg.job) return; // an attempt already accounted for
         this.running = undefined;
-        this.settle(msg.job, msg.outcome, msg.endedAtMs);
-        return this.poll();
+        return this.poll(this.settle(msg.job, msg.outcome, msg.endedAtMs));
       case 'worker.status':
         return msg.replyTo.send(
           this.running
@@ -115,10 +117,7 @@ export class Worker {
       : startAttempt(this.processor, job, deps, span);
     // A processor that answered synchronously is settled now: poll again at once, sparing the
     // hot path a message to self and an event-loop turn.
-    if (attempt.result) {
-      this.settle(job, attempt.result, attempt.endedAtMs);
-      return this.poll();
-    }
+    if (attempt.result) return this.poll(this.settle(job, attempt.result, attempt.endedAtMs));
     this.running = { job, attempt };
     // With records, a running attempt can be cancelled from any process: the ledger finds it here.
     if (this.ledger.records) this.ledger.running.add(job.id, attempt);
@@ -141,18 +140,26 @@ export class Worker {
 
   /**
    * Turns an attempt's outcome into events and hands it to the ledger; a bad result crashes.
-   * `endedAtMs`: the clock read the attempt made as it ended (with a span), reused for the record.
+   * `endedAtMs`: the clock read the attempt made as it ended (with a span). With records the
+   * worker reads it here when the attempt did not: the record's end time. Returns that read (NaN
+   * when none was made), which the next poll carries: the queue may take the next job at that time
+   * instead of reading the clock itself, so an attempt that ends with a read costs one read, not two.
    */
-  private settle(job: Job, outcome: AttemptOutcome, endedAtMs?: number): void {
+  private settle(job: Job, outcome: AttemptOutcome, endedAtMs?: number): number {
     const events = this.rt.services.events;
     const worker = this.ctx.path;
     if (this.ledger.records) {
+      endedAtMs ??= this.ctx.clock.wallNow();
       const cancel = this.ledger.running.settled(job.id);
-      if (cancel && outcome.status === 'aborted') return this.ledger.cancelled(job, cancel.reason, worker);
+      if (cancel && outcome.status === 'aborted') {
+        this.ledger.cancelled(job, cancel.reason, worker, endedAtMs);
+        return endedAtMs;
+      }
     }
     if (outcome.status === 'completed') {
       if (events.has('job.completed')) events.emit('job.completed', { job, value: outcome.value, worker });
-      return this.ledger.completed(job, outcome.value, worker, endedAtMs);
+      this.ledger.completed(job, outcome.value, worker, endedAtMs);
+      return endedAtMs ?? Number.NaN;
     }
     if (outcome.status === 'bad-result') {
       // Let it crash, as the original: the job is lost (at-most-once) and the supervisor restarts us.
@@ -178,10 +185,13 @@ export class Worker {
         'job failed for good',
       );
       events.emit('job.dead', { job, error: finalError, attempts: job.attempts + 1 });
-      return this.ledger.dead(job, worker, finalError, endedAtMs);
+      this.ledger.dead(job, worker, finalError, endedAtMs);
+      return endedAtMs ?? Number.NaN;
     }
     // The attempt's own end when a span read it, else one read now: the retry's due time and record end.
-    this.ledger.retry(job, delayMs, worker, error, endedAtMs ?? this.ctx.clock.wallNow(), this.startedAtMs);
+    endedAtMs ??= this.ctx.clock.wallNow();
+    this.ledger.retry(job, delayMs, worker, error, endedAtMs, this.startedAtMs);
+    return endedAtMs;
   }
 
   /**

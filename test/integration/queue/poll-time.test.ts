@@ -1,0 +1,150 @@
+import { ManualClock, systemClock } from '../../../src/clock';
+import type { ActorRef } from '../../../src/actors/actor-ref';
+import { defineActor } from '../../../src/actors/define-actor';
+import { defineQueue } from '../../../src/queue/define-queue';
+import { pollMessage, type PoolMessage } from '../../../src/queue/pool-messages';
+import type { WorkerMessage } from '../../../src/queue/worker-messages';
+import { ok } from '../../../src/jobs/job-result';
+import { defineSupervisor } from '../../../src/supervision/spec';
+import { startTestSystem } from '../../helpers/start-test-system';
+
+/**
+ * A ManualClock that, like systemClock, knows only the latest time it returned: moving it
+ * (`advance`) reads nothing, so a time read before the move is still the latest anyone has seen.
+ */
+class LatestReadClock extends ManualClock {
+  private latest = -Infinity;
+  override wallNow(): number {
+    const ms = super.wallNow();
+    if (ms > this.latest) this.latest = ms;
+    return ms;
+  }
+  override latestWallMs(): number {
+    return this.latest;
+  }
+}
+
+/** A stand-in worker: the queue's assignments, in order. */
+async function queueWithProbe() {
+  const clock = new LatestReadClock();
+  const assigned: Array<{ id: string; takenAtMs: number }> = [];
+  const probe = defineActor<null, WorkerMessage>({
+    id: 'probe',
+    name: 'probe',
+    init: () => null,
+    handle: (s, msg) => {
+      if (msg.type === 'worker.assign') assigned.push({ id: msg.job.id, takenAtMs: msg.takenAtMs });
+      if (msg.type === 'worker.status') msg.replyTo.send({ state: 'idle' });
+      return s;
+    },
+  });
+  const t = await startTestSystem(
+    defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' }), probe] }),
+    {
+      clock,
+    },
+  );
+  const queueRef = t.system.lookup<PoolMessage>('q') as ActorRef<PoolMessage>;
+  const probeRef = t.system.lookup<WorkerMessage>('probe') as ActorRef<WorkerMessage>;
+  const q = t.system.queue<string>('q');
+  /**
+   * Sends one poll carrying `atMs`; resolves with the queue's stats once the queue has handled it
+   * and the probe any assignment it made (each ask is a barrier of its mailbox).
+   */
+  const poll = async (atMs: number) => {
+    const msg = pollMessage(probeRef);
+    msg.atMs = atMs;
+    queueRef.send(msg);
+    const stats = await q.stats();
+    await t.system.ask<unknown, WorkerMessage>(
+      'probe',
+      (replyTo) => ({ type: 'worker.status', replyTo }),
+      Infinity,
+    );
+    return stats;
+  };
+  return { t, clock, q, poll, assigned };
+}
+
+describe("a poll's time (the clock read the worker's last attempt ended with)", () => {
+  it('is the take time while no later time has been read, with no read of its own', async () => {
+    const { clock, q, poll, assigned } = await queueWithProbe();
+    const job = await q.enqueue('a');
+    const endedAt = clock.wallNow();
+    clock.advance(10); // time moves on, but nothing reads it
+    await poll(endedAt);
+    const record = await q.getJob(job.id);
+    expect(record).toMatchObject({ state: 'active', startedAtMs: endedAt });
+    expect(assigned).toEqual([{ id: job.id, takenAtMs: endedAt }]);
+  });
+
+  it('is not used once a later time was read: the take reads the clock, never going back before a stamp', async () => {
+    const { clock, q, poll, assigned } = await queueWithProbe();
+    const endedAt = clock.wallNow();
+    clock.advance(10);
+    const job = await q.enqueue('a'); // stamped 10 ms after the worker's read
+    await poll(endedAt);
+    const record = await q.getJob(job.id);
+    expect(record?.startedAtMs).toBe(endedAt + 10);
+    expect(record?.startedAtMs).toBeGreaterThanOrEqual(job.enqueuedAtMs);
+    expect(assigned[0]?.takenAtMs).toBe(endedAt + 10);
+  });
+
+  it('NaN (a worker that read no time) makes the take read the clock', async () => {
+    const { clock, q, poll, assigned } = await queueWithProbe();
+    const job = await q.enqueue('a');
+    clock.advance(10);
+    await poll(Number.NaN);
+    expect(assigned).toEqual([{ id: job.id, takenAtMs: clock.wallNow() }]);
+  });
+
+  it('finding nothing due at that time, looks again at a fresh read: a job due since is handed out at once', async () => {
+    const { clock, q, poll, assigned } = await queueWithProbe();
+    const job = await q.enqueue('later', { delayMs: 5 });
+    const endedAt = clock.wallNow();
+    clock.advance(10); // the job fell due, and nothing read the clock since
+    const stats = await poll(endedAt);
+    expect(stats.parkedPolls).toBe(0);
+    expect(assigned).toEqual([{ id: job.id, takenAtMs: endedAt + 10 }]);
+  });
+
+  it('is carried by a real worker: its next job starts when its last one ended, not at a second read', async () => {
+    const clock = new LatestReadClock();
+    const q = defineQueue({
+      name: 'q',
+      workers: {
+        count: 1,
+        processor: () => {
+          clock.advance(7); // the attempt takes 7 ms
+          return ok();
+        },
+      },
+    });
+    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [q] }), { clock });
+    // Between the first attempt's end (read by the worker) and the next take, time moves on
+    // without a read: the next take is at the end read, not 5 ms later.
+    t.system.events.on('job.completed', () => clock.advance(5));
+    const client = t.system.queue<string>('q');
+    const [first, second] = await client.enqueueMany([{ task: 'a' }, { task: 'b' }]);
+    await client.waitFor(second!.id);
+    const a = await client.getJob(first!.id);
+    const b = await client.getJob(second!.id);
+    expect(a?.state).toBe('completed');
+    expect(b?.startedAtMs).toBe(a?.finishedAtMs);
+    expect(b?.finishedAtMs).toBe((a?.finishedAtMs as number) + 5 + 7);
+  });
+});
+
+describe('Clock.latestWallMs', () => {
+  it("systemClock's is the latest time its wallNow returned", () => {
+    const read = systemClock.wallNow();
+    expect(systemClock.latestWallMs?.()).toBeGreaterThanOrEqual(read);
+    expect(systemClock.latestWallMs?.()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("a ManualClock's is its current time", () => {
+    const clock = new ManualClock();
+    clock.advance(3);
+    expect(clock.latestWallMs()).toBe(clock.wallNow());
+  });
+});
