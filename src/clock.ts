@@ -5,10 +5,13 @@ export interface Clock {
   /** Wall-clock milliseconds since the epoch, for timestamps people read. */
   wallNow(): number;
   /**
-   * Optional: a time no `wallNow()` read so far has passed, known without reading the clock (the
-   * latest time `wallNow()` returned, or its current time). With it, a queue takes a worker's next
-   * job at the time the worker's last attempt ended with, while no later time has been read: one
-   * clock read per job instead of two. Without it, the queue reads the clock for every take.
+   * Optional: a time no `wallNow()` read so far has passed, known without reading the clock: at
+   * least every value `wallNow()` has returned (the latest of them, or the clock's current time).
+   * With it, a memory queue takes a worker's next job at the time the worker's last attempt ended
+   * with, while no later time has been read: one clock read per job instead of two. Without it,
+   * the queue reads the clock for every take. A clock that wraps another's `wallNow` (an offset,
+   * say) must answer for its own times or leave this out: `systemClock`'s is not copied by a
+   * spread (`{ ...systemClock, wallNow }`).
    */
   latestWallMs?(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
@@ -22,32 +25,41 @@ export type TimerHandle = { readonly __timer: true } | NodeJS.Timeout;
 let systemLatestWallMs = -Infinity;
 
 /** The real clock: `performance.now()` and Node's timers. */
-export const systemClock: Clock = Object.freeze({
-  now: () => performance.now(),
-  wallNow: () => {
-    const ms = Date.now();
-    if (ms > systemLatestWallMs) systemLatestWallMs = ms;
-    return ms;
-  },
-  latestWallMs: () => systemLatestWallMs,
-  setTimeout: (fn: () => void, ms: number): TimerHandle => {
-    if (ms <= MAX_TIMER_MS) return setTimeout(fn, ms);
-    // Node fires longer delays at once: wait in steps of the longest delay it takes.
-    const long: LongTimer = { __timer: true, current: undefined };
-    const step = (left: number): void => {
-      long.current = setTimeout(
-        left > MAX_TIMER_MS ? () => step(left - MAX_TIMER_MS) : fn,
-        Math.min(left, MAX_TIMER_MS),
-      );
-    };
-    step(ms);
-    return long;
-  },
-  clearTimeout: (handle: TimerHandle) => {
-    const long = handle as Partial<LongTimer>;
-    clearTimeout((long.current ?? handle) as NodeJS.Timeout);
-  },
-});
+export const systemClock: Clock = Object.freeze(
+  withLatestWallMs({
+    now: () => performance.now(),
+    wallNow: () => {
+      const ms = Date.now();
+      if (ms > systemLatestWallMs) systemLatestWallMs = ms;
+      return ms;
+    },
+    setTimeout: (fn: () => void, ms: number): TimerHandle => {
+      if (ms <= MAX_TIMER_MS) return setTimeout(fn, ms);
+      // Node fires longer delays at once: wait in steps of the longest delay it takes.
+      const long: LongTimer = { __timer: true, current: undefined };
+      const step = (left: number): void => {
+        long.current = setTimeout(
+          left > MAX_TIMER_MS ? () => step(left - MAX_TIMER_MS) : fn,
+          Math.min(left, MAX_TIMER_MS),
+        );
+      };
+      step(ms);
+      return long;
+    },
+    clearTimeout: (handle: TimerHandle) => {
+      const long = handle as Partial<LongTimer>;
+      clearTimeout((long.current ?? handle) as NodeJS.Timeout);
+    },
+  }),
+);
+
+/**
+ * `latestWallMs` as a non-enumerable property: a clock made by spreading systemClock with a
+ * `wallNow` of its own does not inherit an answer about times it never returned.
+ */
+function withLatestWallMs(clock: Omit<Clock, 'latestWallMs'>): Clock {
+  return Object.defineProperty(clock, 'latestWallMs', { value: () => systemLatestWallMs, enumerable: false });
+}
 
 const MAX_TIMER_MS = 2_147_483_647;
 interface LongTimer {
@@ -80,9 +92,12 @@ export class ManualClock implements Clock {
   wallNow(): number {
     return 1_700_000_000_000 + this.time;
   }
-  /** Its current time: nothing has read a later one. */
+  /**
+   * Its current time, which no read has passed (computed, not read: a subclass counting its
+   * `wallNow` reads does not count this; one that changes what `wallNow` returns must override it).
+   */
   latestWallMs(): number {
-    return this.wallNow();
+    return 1_700_000_000_000 + this.time;
   }
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = this.nextId++;

@@ -62,6 +62,11 @@ export class QueueActor {
   private stopping = false;
   private drainLoop: Promise<void> | undefined;
   private readonly workerCount: number;
+  /**
+   * Whether a poll's time may stand in for a clock read (see `serve`): on a store no other
+   * process writes, with a clock that knows the latest time it returned.
+   */
+  private readonly reusesPollTimes: boolean;
 
   constructor(
     private readonly rt: QueueRuntime,
@@ -73,6 +78,7 @@ export class QueueActor {
     this.config = rt.config;
     this.ledger = rt.ledger;
     this.workerCount = rt.config.workers?.count ?? 0;
+    this.reusesPollTimes = !rt.shared && typeof ctx.clock.latestWallMs === 'function';
   }
 
   handle(raw: unknown): Awaitable<void> {
@@ -173,14 +179,16 @@ export class QueueActor {
 
   /**
    * One poll: hand out the next due job, or park the worker until there is one. `atMs`: the clock
-   * read the worker's last attempt ended with (NaN if it made none). The take uses it as `now`
-   * instead of a read of its own while no read of the clock since has returned a later time
-   * (`Clock.latestWallMs`): a worker that reads the clock as an attempt ends (records, metrics,
-   * tracing) then costs one read per job, not two, and no job is taken at a time before anything
-   * this process stamped on a job or record. What this gives up: time the poll spent in the
-   * mailbox with no clock read made meanwhile counts as the next attempt's run time rather than as
-   * its job's wait, as time the assignment spends in the worker's mailbox always has. An empty take
-   * at that time looks again at a fresh read, so a job that fell due meanwhile is not left waiting
+   * read the worker's last attempt ended with (NaN if it made none). On a store of this process
+   * alone (memory), the take uses it as `now` instead of a read of its own while no read of this
+   * clock since has returned a later time (`Clock.latestWallMs`): a worker that reads the clock as
+   * an attempt ends (records, metrics, tracing) then costs one read per job, not two, and no job is
+   * taken at a time before one this process already stamped on a job or record. What this gives
+   * up: the time from that read to the take (the rest of the attempt's settling, the poll's wait
+   * in the mailbox) counts as the next attempt's run time rather than as its job's wait, as the
+   * assignment's wait in the worker's mailbox always has. A shared store always reads: other
+   * processes stamp its jobs, and this clock has not seen their times. An empty take at the
+   * reused time looks again at a fresh read, so a job that fell due meanwhile is not left waiting
    * for the timer.
    */
   private serve(worker: Worker, atMs: number): Awaitable<void> {
@@ -190,8 +198,12 @@ export class QueueActor {
       return this.drain();
     }
     const clock = this.ctx.clock;
-    const reused = !Number.isNaN(atMs) && clock.latestWallMs !== undefined && atMs >= clock.latestWallMs();
-    const now = reused ? atMs : clock.wallNow();
+    const reused =
+      this.reusesPollTimes && !Number.isNaN(atMs) && atMs >= (clock.latestWallMs as () => number)();
+    return this.serveAt(worker, reused ? atMs : clock.wallNow(), reused);
+  }
+
+  private serveAt(worker: Worker, now: number, reused: boolean): Awaitable<void> {
     let taken: Awaitable<Job | undefined>;
     try {
       taken = this.store.take(now);
@@ -199,10 +211,11 @@ export class QueueActor {
       this.parked.push(worker);
       return this.storeFailed(thrown);
     }
-    // The memory store answers synchronously: no closure, no promise on the hot path.
+    // The memory store answers synchronously: no closure, no promise on the hot path. (A store
+    // answering with a promise does not look again after an empty take: that is a round trip.)
     if (isThenable(taken)) {
       return Promise.resolve(taken).then(
-        (job) => this.serveWith(worker, job, now, reused),
+        (job) => this.serveWith(worker, job, now, false),
         (thrown: unknown) => {
           this.parked.push(worker);
           this.storeFailed(thrown);
@@ -219,8 +232,11 @@ export class QueueActor {
     reused: boolean,
   ): Awaitable<void> {
     if (job) return this.handOut(worker, job, takenAtMs);
-    // Nothing was due at the worker's time: look again now, if the clock has moved on since.
-    if (reused && this.ctx.clock.wallNow() > takenAtMs) return this.serve(worker, Number.NaN);
+    if (reused) {
+      // Nothing was due at the worker's time: look again now, if the clock has moved on since.
+      const now = this.ctx.clock.wallNow();
+      if (now > takenAtMs) return this.serveAt(worker, now, false);
+    }
     this.parked.push(worker);
     return this.armTimer();
   }

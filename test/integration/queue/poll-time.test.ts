@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ManualClock, systemClock } from '../../../src/clock';
 import type { ActorRef } from '../../../src/actors/actor-ref';
 import { defineActor } from '../../../src/actors/define-actor';
@@ -5,16 +8,24 @@ import { defineQueue } from '../../../src/queue/define-queue';
 import { pollMessage, type PoolMessage } from '../../../src/queue/pool-messages';
 import type { WorkerMessage } from '../../../src/queue/worker-messages';
 import { ok } from '../../../src/jobs/job-result';
+import type { JobStoreFactory } from '../../../src/stores/job-store';
+import { sqliteStore } from '../../../src/stores/sqlite-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import { startTestSystem } from '../../helpers/start-test-system';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /**
  * A ManualClock that, like systemClock, knows only the latest time it returned: moving it
  * (`advance`) reads nothing, so a time read before the move is still the latest anyone has seen.
+ * It counts its reads.
  */
 class LatestReadClock extends ManualClock {
   private latest = -Infinity;
+  reads = 0;
   override wallNow(): number {
+    this.reads++;
     const ms = super.wallNow();
     if (ms > this.latest) this.latest = ms;
     return ms;
@@ -24,8 +35,8 @@ class LatestReadClock extends ManualClock {
   }
 }
 
-/** A stand-in worker: the queue's assignments, in order. */
-async function queueWithProbe() {
+/** A queue 'q' (on `store`, memory by default) and a stand-in worker: the queue's assignments, in order. */
+async function queueWithProbe(store?: JobStoreFactory) {
   const clock = new LatestReadClock();
   const assigned: Array<{ id: string; takenAtMs: number }> = [];
   const probe = defineActor<null, WorkerMessage>({
@@ -39,7 +50,10 @@ async function queueWithProbe() {
     },
   });
   const t = await startTestSystem(
-    defineSupervisor({ id: 'root', children: [defineQueue({ name: 'q' }), probe] }),
+    defineSupervisor({
+      id: 'root',
+      children: [defineQueue({ name: 'q', ...(store ? { store } : {}) }), probe],
+    }),
     {
       clock,
     },
@@ -108,6 +122,17 @@ describe("a poll's time (the clock read the worker's last attempt ended with)", 
     expect(assigned).toEqual([{ id: job.id, takenAtMs: endedAt + 10 }]);
   });
 
+  it('is not used on a shared store, whose jobs other processes stamp with times this clock never returned', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qui-poll-time-'));
+    dirs.push(dir);
+    const { clock, q, poll, assigned } = await queueWithProbe(sqliteStore({ path: join(dir, 'jobs.db') }));
+    const job = await q.enqueue('a');
+    const endedAt = clock.wallNow();
+    clock.advance(10);
+    await poll(endedAt);
+    expect(assigned).toEqual([{ id: job.id, takenAtMs: endedAt + 10 }]);
+  });
+
   it('is carried by a real worker: its next job starts when its last one ended, not at a second read', async () => {
     const clock = new LatestReadClock();
     const q = defineQueue({
@@ -133,6 +158,22 @@ describe("a poll's time (the clock read the worker's last attempt ended with)", 
     expect(b?.startedAtMs).toBe(a?.finishedAtMs);
     expect(b?.finishedAtMs).toBe((a?.finishedAtMs as number) + 5 + 7);
   });
+
+  it('makes one clock read per job serve both its end and the next take', async () => {
+    const clock = new LatestReadClock();
+    const q = defineQueue({ name: 'q', workers: { count: 1, processor: () => ok() } }); // records on
+    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [q] }), { clock });
+    const client = t.system.queue<string>('q');
+    await client.stats(); // started and parked
+    const before = clock.reads;
+    const jobs = await client.enqueueMany(['a', 'b', 'c', 'd', 'e'].map((task) => ({ task })));
+    await client.waitFor(jobs[4]!.id);
+    await client.size(); // the last poll has been handled (size reads no clock; stats would)
+    // 2 for the enqueue (the jobs' stamp, the store's), 1 for the take that wakes the parked
+    // worker, 1 per job as it ends (its record's end, and the next take), 1 for the last poll's
+    // fresh look before it parks. Two reads per job (take and end) would make 2 + 1 + 10.
+    expect(clock.reads - before).toBe(2 + 1 + jobs.length + 1);
+  });
 });
 
 describe('Clock.latestWallMs', () => {
@@ -140,6 +181,11 @@ describe('Clock.latestWallMs', () => {
     const read = systemClock.wallNow();
     expect(systemClock.latestWallMs?.()).toBeGreaterThanOrEqual(read);
     expect(systemClock.latestWallMs?.()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('is not copied by a spread of systemClock with a wallNow of its own', () => {
+    const shifted = { ...systemClock, wallNow: () => Date.now() + 60_000 };
+    expect(shifted.latestWallMs).toBeUndefined();
   });
 
   it("a ManualClock's is its current time", () => {
