@@ -242,8 +242,9 @@ export class QueueActor {
   }
 
   /**
-   * `takenAtMs`: the take's own clock read, the `now` the store stamped the record's `startedAtMs`
-   * with; attempt watches (metrics) time the attempt from it, sparing a clock read per job.
+   * `takenAtMs`: the time the take ran at (its own clock read, or the worker's reused one; see
+   * `serve`), the `now` the store stamped the record's `startedAtMs` with; attempt watches
+   * (metrics) time the attempt from it, sparing a clock read per job.
    */
   private handOut(worker: Worker, job: Job, takenAtMs: number): void {
     if (!worker.alive || this.stopping) {

@@ -18,7 +18,7 @@ import { WAKE } from './pool-messages';
 import type { QueueTotals } from './queue-messages';
 import type { ResolvedQueue } from './resolve-queue';
 import type { AttemptHook } from '../tasks/attempt-watches';
-import { adoptWatch, QUEUE_KEY, type EnqueueTracer, type WatchedQueue } from './queue-watch';
+import { adoptWatch, QUEUE_KEY, queueResources, type EnqueueTracer, type WatchedQueue } from './queue-watch';
 import type { Job } from '../jobs/job';
 
 /**
@@ -315,10 +315,6 @@ export function findQueueRuntime(services: SystemServices, name: string): QueueR
 }
 
 /** Every queue runtime defined in this system (for metrics and tracing). @internal */
-export function queueRuntimes(services: SystemServices): QueueRuntime[] {
-  const out: QueueRuntime[] = [];
-  for (const [key, value] of services.resources) {
-    if (key.startsWith(QUEUE_KEY) && value instanceof QueueRuntime) out.push(value);
-  }
-  return out;
+export function queueRuntimes(services: Pick<SystemServices, 'resources'>): QueueRuntime[] {
+  return queueResources(services).filter((value): value is QueueRuntime => value instanceof QueueRuntime);
 }

@@ -52,13 +52,18 @@ function queueWatch(services: SystemServices): QueueWatch {
   return watch;
 }
 
-/** The queue runtimes of the system (the {@link QUEUE_KEY} resources that have a ledger). */
-function watchedQueues(services: SystemServices): WatchedQueue[] {
-  const out: WatchedQueue[] = [];
-  for (const [key, value] of services.resources)
-    if (key.startsWith(QUEUE_KEY) && typeof value === 'object' && value !== null && 'ledger' in value)
-      out.push(value as WatchedQueue);
+/** What the system's resources hold under {@link QUEUE_KEY}: its queue runtimes, in start order. @internal */
+export function queueResources(services: Pick<SystemServices, 'resources'>): unknown[] {
+  const out: unknown[] = [];
+  for (const [key, value] of services.resources) if (key.startsWith(QUEUE_KEY)) out.push(value);
   return out;
+}
+
+/** The queue runtimes of the system, as the watches see them (the queue resources that have a ledger). */
+function watchedQueues(services: SystemServices): WatchedQueue[] {
+  return queueResources(services).filter(
+    (value): value is WatchedQueue => typeof value === 'object' && value !== null && 'ledger' in value,
+  );
 }
 
 /** Gives a new queue runtime what the system's watches set on every queue. @internal */

@@ -11,7 +11,7 @@ import type { QuiEventBus } from '../events';
 import { supervisorHandle, type SupervisorHandle } from './supervisor-handle';
 import { supervisionTree, type SupervisionNode } from './supervision-tree';
 import { SystemCore } from './system-core';
-import { QUEUE_KEY } from '../queue/queue-watch';
+import { queueRuntimes } from '../queue/queue-runtime';
 
 /** What `startSystem` takes. */
 export interface SystemOptions {
@@ -112,10 +112,7 @@ export function systemFacade(core: SystemCore): QuiSystem {
 }
 
 function queueNames(core: SystemCore): string[] {
-  const names: string[] = [];
-  for (const key of core.resources.keys())
-    if (key.startsWith(QUEUE_KEY)) names.push(key.slice(QUEUE_KEY.length));
-  return names;
+  return queueRuntimes(core).map((rt) => rt.config.name);
 }
 
 /**

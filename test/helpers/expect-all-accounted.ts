@@ -1,6 +1,5 @@
 import type { SystemCore } from '../../src/runtime/system-core';
-import type { QueueRuntime } from '../../src/queue/queue-runtime';
-import { QUEUE_KEY } from '../../src/queue/queue-watch';
+import { queueRuntimes } from '../../src/queue/queue-runtime';
 
 /** One queue's books at the moment its store was about to close. */
 export interface QueueBooks {
@@ -15,12 +14,6 @@ export interface QueueBooks {
   readonly held: number;
 }
 
-function runtimes(core: SystemCore): QueueRuntime[] {
-  return [...core.resources.entries()]
-    .filter(([key]) => key.startsWith(QUEUE_KEY))
-    .map(([, rt]) => rt as QueueRuntime);
-}
-
 /**
  * Stops the system and checks every queue's books: each job enqueued ended as completed, dead,
  * lost (with a `job.lost` event), cancelled, removed or dequeued by a caller, or is still held by
@@ -31,7 +24,7 @@ function runtimes(core: SystemCore): QueueRuntime[] {
  */
 export async function expectAllAccounted(core: SystemCore): Promise<QueueBooks[]> {
   const books: QueueBooks[] = [];
-  const all = runtimes(core);
+  const all = queueRuntimes(core);
   // Closers run newest first: this one runs before any store closes.
   core.onClose(async () => {
     for (const rt of all) {
