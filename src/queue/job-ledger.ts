@@ -236,15 +236,27 @@ export class JobLedger {
     target.deliver(job, error === undefined ? undefined : toJobError(error), recordDead, undelivered);
   }
 
-  /** A job lost for `reason` (a crashed or killed worker, a store write that kept failing). */
-  lose(job: Job, reason: JobLostReason, worker: string | undefined): void {
+  /**
+   * A job lost for `reason` (a crashed or killed worker, a store write that kept failing).
+   * `nowMs`: the end time when the caller read the clock already (a worker's attempt end).
+   */
+  lose(job: Job, reason: JobLostReason, worker: string | undefined, nowMs?: number): void {
     this.totals.lost++;
     this.deps.events.emit('job.lost', { job, reason, worker });
     if (this.records === undefined) return;
     const error = (reason as { error?: unknown }).error;
     const jobError = error === undefined ? undefined : toJobError(error);
     const end: RecordEnd = { state: 'lost', reason: lostReasonText(reason), error: jobError, worker };
-    endRecord(this.ends, this.records, job, end, 'job.lost', { reason: shareLostReason(reason) });
+    endRecord(
+      this.ends,
+      this.records,
+      job,
+      end,
+      'job.lost',
+      { reason: shareLostReason(reason) },
+      undefined,
+      nowMs,
+    );
   }
 
   /** A running attempt was aborted by `cancel`: the job ends `cancelled`, never retried. */

@@ -163,7 +163,8 @@ export class Worker {
     }
     if (outcome.status === 'bad-result') {
       // Let it crash, as the original: the job is lost (at-most-once) and the supervisor restarts us.
-      this.ledger.lose(job, { type: 'error', error: outcome.error }, worker);
+      // With records, the record ends at the time read above (no second read).
+      this.ledger.lose(job, { type: 'error', error: outcome.error }, worker, endedAtMs);
       throw outcome.error;
     }
     const error = outcome.error;

@@ -174,6 +174,54 @@ describe("a poll's time (the clock read the worker's last attempt ended with)", 
     // fresh look before it parks. Two reads per job (take and end) would make 2 + 1 + 10.
     expect(clock.reads - before).toBe(2 + 1 + jobs.length + 1);
   });
+  it("ends a crashed attempt's lost record at the time the attempt ended: no second read", async () => {
+    const clock = new LatestReadClock();
+    const q = defineQueue({
+      name: 'q',
+      workers: {
+        count: 1,
+        processor: () => {
+          clock.advance(7); // the attempt takes 7 ms, then answers with no JobResult
+          return 42 as never;
+        },
+      },
+    });
+    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [q] }), { clock });
+    // job.lost is emitted before the record ends: a read made after it would see 5 ms more.
+    t.system.events.on('job.lost', () => clock.advance(5));
+    const client = t.system.queue<string>('q');
+    const job = await client.enqueue('bad');
+    const record = await client.waitFor(job.id);
+    expect(record.state).toBe('lost');
+    expect(record.finishedAtMs).toBe((record.startedAtMs as number) + 7);
+  });
+
+  it("ends a cancelled attempt's record at the time the worker read as it settled", async () => {
+    const clock = new LatestReadClock();
+    const q = defineQueue({
+      name: 'q',
+      workers: {
+        count: 1,
+        // Runs until its signal aborts, 7 ms after it started.
+        processor: (_job, ctx) =>
+          new Promise((resolve) => {
+            clock.advance(7);
+            ctx.signal.addEventListener('abort', () => resolve(ok()));
+          }),
+      },
+    });
+    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [q] }), { clock });
+    // job.cancelled is emitted before the record ends: a read made after it would see 5 ms more.
+    t.system.events.on('job.cancelled', () => clock.advance(5));
+    const client = t.system.queue<string>('q');
+    const started = new Promise<void>((resolve) => t.system.events.once('job.started', () => resolve()));
+    const job = await client.enqueue('long');
+    await started;
+    await client.cancel(job.id, 'not needed');
+    const record = await client.waitFor(job.id);
+    expect(record.state).toBe('cancelled');
+    expect(record.finishedAtMs).toBe((record.startedAtMs as number) + 7);
+  });
 });
 
 describe('Clock.latestWallMs', () => {
