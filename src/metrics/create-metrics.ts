@@ -118,7 +118,13 @@ export function createMetrics(system: QuiSystem, options?: MetricsOptions): QuiM
   const hook: AttemptHook = { watch: (_worker, queue) => book.probe(queue) };
   const removeHook = watchAttempts(core, hook);
   // Enqueues are counted from the ledger's batches, not from job.enqueued (an object per job).
-  const removeEnqueued = watchEnqueued(core, (jobs) => book.enqueued(jobs));
+  // Told as it begins on each queue whether it sees all of that queue's jobs: then a queue whose
+  // jobs all carry one task label spares each attempt the read of its job's task.
+  const removeEnqueued = watchEnqueued(
+    core,
+    (jobs) => book.enqueued(jobs),
+    (queue, whole) => book.begun(queue, whole),
+  );
   // On a shared store, other processes' lifecycle events reach this system's bus too, marked
   // with their `origin`: each process counts only what happened in it, so the sum over the
   // processes a Prometheus server scrapes counts each job once.

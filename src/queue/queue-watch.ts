@@ -31,25 +31,51 @@ export interface EnqueueSpan {
 export type EnqueueWatcher = (jobs: readonly Job[]) => void;
 
 /**
+ * Told, as a watch of enqueues begins on queue `queue` (running then, or started later), whether
+ * it sees every job that queue's store will hold (`whole`): the store is this process's alone
+ * (memory), it answers synchronously, so each batch is watched before a worker can take from it,
+ * and nothing was stored in it before. Jobs a queue stores again (retries, returns, `retryJob`)
+ * were watched when first stored there. @internal
+ */
+export type EnqueueWatchBegun = (queue: string, whole: boolean) => void;
+
+/**
  * What a watch sets on a queue's runtime: every list is replaced, never mutated, so a worker
  * or the ledger compares it by identity. @internal
  */
 export interface WatchedQueue {
+  readonly config: { readonly name: string };
+  /** True when other processes may share the store (every kind but memory). */
+  readonly shared: boolean;
   attemptHooks: readonly AttemptHook[];
   enqueueTracer: EnqueueTracer | undefined;
-  readonly ledger: { enqueueWatchers: readonly EnqueueWatcher[] };
+  readonly ledger: {
+    enqueueWatchers: readonly EnqueueWatcher[];
+    readonly totals: { readonly enqueued: number };
+  };
 }
 
 interface QueueWatch {
   hooks: readonly AttemptHook[];
   tracer: EnqueueTracer | undefined;
   enqueued: readonly EnqueueWatcher[];
+  /** What each enqueue watcher is told as it begins on a queue. */
+  readonly begun: Map<EnqueueWatcher, EnqueueWatchBegun>;
 }
 
 function queueWatch(services: SystemServices): QueueWatch {
   let watch = services.resources.get(WATCH_KEY) as QueueWatch | undefined;
-  if (!watch) services.resources.set(WATCH_KEY, (watch = { hooks: [], tracer: undefined, enqueued: [] }));
+  if (!watch)
+    services.resources.set(
+      WATCH_KEY,
+      (watch = { hooks: [], tracer: undefined, enqueued: [], begun: new Map() }),
+    );
   return watch;
+}
+
+/** Whether a watch of enqueues beginning on `queue` now sees every job its store will hold. */
+function seesWhole(queue: WatchedQueue): boolean {
+  return !queue.shared && queue.ledger.totals.enqueued === 0;
 }
 
 /** What the system's resources hold under {@link QUEUE_KEY}: its queue runtimes, in start order. @internal */
@@ -73,6 +99,7 @@ export function adoptWatch(services: SystemServices, queue: WatchedQueue): void 
   queue.attemptHooks = [...watch.hooks];
   queue.enqueueTracer = watch.tracer;
   queue.ledger.enqueueWatchers = [...watch.enqueued];
+  for (const watcher of watch.enqueued) watch.begun.get(watcher)?.(queue.config.name, seesWhole(queue));
 }
 
 /**
@@ -89,13 +116,25 @@ export function watchAttempts(services: SystemServices, hook: AttemptHook): () =
   };
 }
 
-/** Calls `watcher` with every batch of jobs any queue stores, now and started later; returns the undo. @internal */
-export function watchEnqueued(services: SystemServices, watcher: EnqueueWatcher): () => void {
+/**
+ * Calls `watcher` with every batch of jobs any queue stores, now and started later, and `begun`
+ * (if given) as the watch begins on each queue; returns the undo. @internal
+ */
+export function watchEnqueued(
+  services: SystemServices,
+  watcher: EnqueueWatcher,
+  begun?: EnqueueWatchBegun,
+): () => void {
   const watch = queueWatch(services);
   watch.enqueued = [...watch.enqueued, watcher];
-  for (const q of watchedQueues(services)) q.ledger.enqueueWatchers = [...q.ledger.enqueueWatchers, watcher];
+  if (begun) watch.begun.set(watcher, begun);
+  for (const q of watchedQueues(services)) {
+    q.ledger.enqueueWatchers = [...q.ledger.enqueueWatchers, watcher];
+    begun?.(q.config.name, seesWhole(q));
+  }
   return () => {
     watch.enqueued = watch.enqueued.filter((w) => w !== watcher);
+    watch.begun.delete(watcher);
     for (const q of watchedQueues(services))
       q.ledger.enqueueWatchers = q.ledger.enqueueWatchers.filter((w) => w !== watcher);
   };

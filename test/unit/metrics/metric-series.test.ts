@@ -182,4 +182,58 @@ describe('metric series', () => {
     expect(book.active('q')).toBe(1);
     expect([...book.probes]).toEqual([b]);
   });
+  describe("a queue's one task label", () => {
+    /** A job of task `label` whose task counts the reads of its name. */
+    const counted = (label: string) => {
+      const reads = { n: 0 };
+      const task = {
+        get task() {
+          reads.n++;
+          return label;
+        },
+        params: 0,
+      };
+      return { job: jobFixture({ queue: 'q', task }), reads };
+    };
+    const ofTask = (label: string) => jobFixture({ queue: 'q', task: { task: label, params: 0 } });
+    const run = (book: SeriesBook, job: ReturnType<typeof jobFixture>) =>
+      book.probe('q').start(job, 1, 0).end({ status: 'completed', value: 1 }, 0);
+
+    it("spares an attempt the read of its job's task when every job of a queue watched whole carries it", () => {
+      const book = new SeriesBook(10, [1], [1]);
+      book.begun('q', true);
+      book.enqueued([ofTask('a'), ofTask('a')]);
+      const { job, reads } = counted('a');
+      run(book, job);
+      expect(reads.n).toBe(0);
+      expect(book.queue('q').tasks.get('a')?.completed).toBe(1);
+    });
+
+    it.each([
+      [
+        'a second label was enqueued',
+        (b: SeriesBook) => (b.begun('q', true), b.enqueued([ofTask('a'), ofTask('b')])),
+      ],
+      [
+        'the store was not watched whole',
+        (b: SeriesBook) => (b.begun('q', false), b.enqueued([ofTask('a')])),
+      ],
+      [
+        'a later store of the queue was not',
+        (b: SeriesBook) => (b.begun('q', true), b.begun('q', false), b.enqueued([ofTask('a')])),
+      ],
+      [
+        'an earlier store of the queue was not',
+        (b: SeriesBook) => (b.begun('q', false), b.begun('q', true), b.enqueued([ofTask('a')])),
+      ],
+      ['no watch of enqueues began on it', (b: SeriesBook) => b.enqueued([ofTask('a')])],
+    ])("reads each job's task when %s", (_case, setUp) => {
+      const book = new SeriesBook(10, [1], [1]);
+      setUp(book);
+      const { job, reads } = counted('c');
+      run(book, job);
+      expect(reads.n).toBe(1);
+      expect(book.queue('q').tasks.get('c')?.completed).toBe(1);
+    });
+  });
 });

@@ -14,10 +14,12 @@ function services(resources: Map<string, unknown>): SystemServices {
   };
 }
 
-const watched = (): WatchedQueue => ({
+const watched = (name = 'a', shared = false, enqueued = 0): WatchedQueue => ({
+  config: { name },
+  shared,
   attemptHooks: [],
   enqueueTracer: undefined,
-  ledger: { enqueueWatchers: [] },
+  ledger: { enqueueWatchers: [], totals: { enqueued } },
 });
 const hook: AttemptHook = {
   watch: () => ({ start: () => ({ end: () => undefined }), close: () => undefined }),
@@ -51,5 +53,30 @@ describe('queue watches', () => {
     expect(later.attemptHooks).toEqual([hook]);
     watchAttempts(s, hook); // a second hook replaces the system's list, not the queue's copy
     expect(later.attemptHooks).toHaveLength(1);
+  });
+  it("tell an enqueue watch, as it begins on each queue, whether it sees all of that queue's jobs", () => {
+    const s = services(
+      new Map<string, unknown>([
+        ['queue:fresh', watched('fresh')],
+        ['queue:used', watched('used', false, 3)],
+        ['queue:shared', watched('shared', true)],
+      ]),
+    );
+    const begun: Array<[string, boolean]> = [];
+    const unwatch = watchEnqueued(
+      s,
+      () => undefined,
+      (queue, whole) => begun.push([queue, whole]),
+    );
+    adoptWatch(s, watched('later'));
+    expect(begun).toEqual([
+      ['fresh', true],
+      ['used', false], // jobs were stored before the watch began
+      ['shared', false], // other processes store jobs it never sees
+      ['later', true],
+    ]);
+    unwatch();
+    adoptWatch(s, watched('after'));
+    expect(begun).toHaveLength(4);
   });
 });
