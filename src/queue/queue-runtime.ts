@@ -1,3 +1,4 @@
+import { isBuiltInMemoryStore } from '../stores/memory-store';
 import type { ActorRef } from '../actors/actor-ref';
 import type { SystemServices } from '../actors/system-services';
 import type { Clock } from '../clock';
@@ -41,6 +42,8 @@ export class QueueRuntime implements WatchedQueue {
   private readonly enders = new Map<string, Set<() => void>>();
   /** True when other processes may share the store (every kind but memory). */
   readonly shared: boolean;
+  /** True when the store is one `memoryStore()` made (see {@link WatchedQueue.ownMemoryStore}). */
+  readonly ownMemoryStore: boolean;
   /** The records upkeep, once the store is open with records. */
   private upkeep: RecordsUpkeep | undefined;
   private jobControl: JobControl | undefined;
@@ -53,6 +56,7 @@ export class QueueRuntime implements WatchedQueue {
   ) {
     this.queueHasDefaults = Object.keys(config.defaults).length > 0;
     this.shared = config.store.kind !== 'memory';
+    this.ownMemoryStore = isBuiltInMemoryStore(config.store);
     const deadLetter = config.deadLetter;
     this.ledger = new JobLedger({
       processId: services.processId,

@@ -32,9 +32,9 @@ export type EnqueueWatcher = (jobs: readonly Job[]) => void;
 
 /**
  * Told, as a watch of enqueues begins on queue `queue` (running then, or started later), whether
- * it sees every job that queue's store will hold (`whole`): the store is this process's alone
- * (memory), it answers synchronously, so each batch is watched before a worker can take from it,
- * and nothing was stored in it before. Jobs a queue stores again (retries, returns, `retryJob`)
+ * it sees every job that queue's store will hold (`whole`): the store is one `memoryStore()` made
+ * (new with its runtime, this process's alone, answering synchronously, so each batch is watched
+ * before a worker can take from it) and nothing was stored in it before. Jobs a queue stores again (retries, returns, `retryJob`)
  * were watched when first stored there. @internal
  */
 export type EnqueueWatchBegun = (queue: string, whole: boolean) => void;
@@ -45,8 +45,11 @@ export type EnqueueWatchBegun = (queue: string, whole: boolean) => void;
  */
 export interface WatchedQueue {
   readonly config: { readonly name: string };
-  /** True when other processes may share the store (every kind but memory). */
-  readonly shared: boolean;
+  /**
+   * True when the store is one `memoryStore()` made: new with this runtime, this process's alone,
+   * answering synchronously (not merely a store of kind `'memory'`).
+   */
+  readonly ownMemoryStore: boolean;
   attemptHooks: readonly AttemptHook[];
   enqueueTracer: EnqueueTracer | undefined;
   readonly ledger: {
@@ -75,7 +78,7 @@ function queueWatch(services: SystemServices): QueueWatch {
 
 /** Whether a watch of enqueues beginning on `queue` now sees every job its store will hold. */
 function seesWhole(queue: WatchedQueue): boolean {
-  return !queue.shared && queue.ledger.totals.enqueued === 0;
+  return queue.ownMemoryStore && queue.ledger.totals.enqueued === 0;
 }
 
 /** What the system's resources hold under {@link QUEUE_KEY}: its queue runtimes, in start order. @internal */

@@ -219,9 +219,23 @@ export interface MemoryStoreFactory extends JobStoreFactory {
  * const next = store.take(Date.now());
  */
 export function memoryStore(): MemoryStoreFactory {
-  return Object.freeze({
+  const factory: MemoryStoreFactory = Object.freeze({
     kind: 'memory' as const,
     serializes: false as const,
     create: (config: StoreConfig) => new MemoryJobStore(config.queue, priorityLanes(config), config),
   });
+  builtInFactories.add(factory);
+  return factory;
+}
+
+/** The factories `memoryStore()` made. */
+const builtInFactories = new WeakSet<object>();
+
+/**
+ * Whether `factory` is one `memoryStore()` made: each store it creates is new, this process's
+ * alone, and answers synchronously. A factory that only calls itself `'memory'` may be none of
+ * these. @internal
+ */
+export function isBuiltInMemoryStore(factory: unknown): boolean {
+  return typeof factory === 'object' && factory !== null && builtInFactories.has(factory);
 }

@@ -5,6 +5,8 @@ import { Registry } from 'prom-client';
 import { createMetrics } from '../../../src/metrics/create-metrics';
 import { defineQueue } from '../../../src/queue/define-queue';
 import { ok } from '../../../src/jobs/job-result';
+import type { JobStore, JobStoreFactory } from '../../../src/stores/job-store';
+import { memoryStore } from '../../../src/stores/memory-store';
 import { sqliteStore } from '../../../src/stores/sqlite-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
 import { defineTask } from '../../../src/tasks/define-task';
@@ -80,6 +82,31 @@ describe("createMetrics and a queue's one task label", () => {
     const s = await scrape(metrics);
     expect(valueOf(s, 'qui_jobs_completed_total', { queue: 'q', task: 'theirs' })).toBe(1);
     expect(valueOf(s, 'qui_jobs_completed_total', { queue: 'q', task: 'ours' })).toBe(2);
+  });
+
+  it("counts jobs of a store that only calls itself 'memory' (here one shared by two systems) under their own task", async () => {
+    let one: JobStore | undefined;
+    const factory: JobStoreFactory = {
+      kind: 'memory',
+      serializes: false,
+      create: (config) => (one ??= memoryStore().create(config)),
+    };
+    const worker = defineQueue({ name: 'q', store: factory, workers: { count: 1, processor: () => ok() } });
+    const w = await startTestSystem(defineSupervisor({ id: 'w', children: [worker] }));
+    const metrics = createMetrics(w.system, { registry: new Registry() });
+    const jobs = new JobEvents(w.system.events);
+    const client = w.system.queue('q');
+    await client.pause();
+    await client.enqueue(taskOf('ours'));
+    const producer = await startTestSystem(
+      defineSupervisor({ id: 'p', children: [defineQueue({ name: 'q', store: factory })] }),
+    );
+    await producer.system.queue('q').enqueue(taskOf('theirs'));
+    await client.resume();
+    await jobs.wait('job.completed', 2);
+    const s = await scrape(metrics);
+    expect(valueOf(s, 'qui_jobs_completed_total', { queue: 'q', task: 'theirs' })).toBe(1);
+    expect(valueOf(s, 'qui_jobs_completed_total', { queue: 'q', task: 'ours' })).toBe(1);
   });
 
   it('counts each task under its own label once a queue has more than one', async () => {

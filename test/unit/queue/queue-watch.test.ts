@@ -1,6 +1,7 @@
 import type { SystemServices } from '../../../src/actors/system-services';
 import { QuiEventBus } from '../../../src/events';
 import { adoptWatch, watchAttempts, watchEnqueued, type WatchedQueue } from '../../../src/queue/queue-watch';
+import { isBuiltInMemoryStore, memoryStore } from '../../../src/stores/memory-store';
 import type { AttemptHook } from '../../../src/tasks/attempt-watches';
 
 function services(resources: Map<string, unknown>): SystemServices {
@@ -14,9 +15,9 @@ function services(resources: Map<string, unknown>): SystemServices {
   };
 }
 
-const watched = (name = 'a', shared = false, enqueued = 0): WatchedQueue => ({
+const watched = (name = 'a', ownMemoryStore = true, enqueued = 0): WatchedQueue => ({
   config: { name },
-  shared,
+  ownMemoryStore,
   attemptHooks: [],
   enqueueTracer: undefined,
   ledger: { enqueueWatchers: [], totals: { enqueued } },
@@ -58,8 +59,8 @@ describe('queue watches', () => {
     const s = services(
       new Map<string, unknown>([
         ['queue:fresh', watched('fresh')],
-        ['queue:used', watched('used', false, 3)],
-        ['queue:shared', watched('shared', true)],
+        ['queue:used', watched('used', true, 3)],
+        ['queue:shared', watched('shared', false)],
       ]),
     );
     const begun: Array<[string, boolean]> = [];
@@ -72,11 +73,19 @@ describe('queue watches', () => {
     expect(begun).toEqual([
       ['fresh', true],
       ['used', false], // jobs were stored before the watch began
-      ['shared', false], // other processes store jobs it never sees
+      ['shared', false], // not memoryStore()'s: others may store jobs it never sees
       ['later', true],
     ]);
     unwatch();
     adoptWatch(s, watched('after'));
     expect(begun).toHaveLength(4);
+  });
+
+  it("count as memoryStore()'s only the factories it made, not others that call themselves 'memory'", () => {
+    const own = memoryStore();
+    expect(isBuiltInMemoryStore(own)).toBe(true);
+    expect(isBuiltInMemoryStore({ ...own })).toBe(false);
+    expect(isBuiltInMemoryStore({ kind: 'memory', serializes: false, create: own.create })).toBe(false);
+    expect(isBuiltInMemoryStore(undefined)).toBe(false);
   });
 });
