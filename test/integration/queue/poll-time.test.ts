@@ -8,6 +8,7 @@ import { defineQueue } from '../../../src/queue/define-queue';
 import { pollMessage, type PoolMessage } from '../../../src/queue/pool-messages';
 import type { WorkerMessage } from '../../../src/queue/worker-messages';
 import { ok } from '../../../src/jobs/job-result';
+import type { Processor } from '../../../src/tasks/run-attempt';
 import type { JobStoreFactory } from '../../../src/stores/job-store';
 import { sqliteStore } from '../../../src/stores/sqlite-store';
 import { defineSupervisor } from '../../../src/supervision/spec';
@@ -80,6 +81,14 @@ async function queueWithProbe(store?: JobStoreFactory) {
   return { t, clock, q, poll, assigned };
 }
 
+/** A queue 'q' (records on) with one worker running the processor `make` returns for its clock. */
+async function oneWorker(make: (clock: LatestReadClock) => Processor) {
+  const clock = new LatestReadClock();
+  const q = defineQueue({ name: 'q', workers: { count: 1, processor: make(clock) } });
+  const t = await startTestSystem(defineSupervisor({ id: 'root', children: [q] }), { clock });
+  return { t, clock, client: t.system.queue<string>('q') };
+}
+
 describe("a poll's time (the clock read the worker's last attempt ended with)", () => {
   it('is the take time while no later time has been read, with no read of its own', async () => {
     const { clock, q, poll, assigned } = await queueWithProbe();
@@ -134,22 +143,13 @@ describe("a poll's time (the clock read the worker's last attempt ended with)", 
   });
 
   it('is carried by a real worker: its next job starts when its last one ended, not at a second read', async () => {
-    const clock = new LatestReadClock();
-    const q = defineQueue({
-      name: 'q',
-      workers: {
-        count: 1,
-        processor: () => {
-          clock.advance(7); // the attempt takes 7 ms
-          return ok();
-        },
-      },
+    const { t, clock, client } = await oneWorker((clock) => () => {
+      clock.advance(7); // the attempt takes 7 ms
+      return ok();
     });
-    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [q] }), { clock });
     // Between the first attempt's end (read by the worker) and the next take, time moves on
     // without a read: the next take is at the end read, not 5 ms later.
     t.system.events.on('job.completed', () => clock.advance(5));
-    const client = t.system.queue<string>('q');
     const [first, second] = await client.enqueueMany([{ task: 'a' }, { task: 'b' }]);
     await client.waitFor(second!.id);
     const a = await client.getJob(first!.id);
@@ -160,10 +160,7 @@ describe("a poll's time (the clock read the worker's last attempt ended with)", 
   });
 
   it('makes one clock read per job serve both its end and the next take', async () => {
-    const clock = new LatestReadClock();
-    const q = defineQueue({ name: 'q', workers: { count: 1, processor: () => ok() } }); // records on
-    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [q] }), { clock });
-    const client = t.system.queue<string>('q');
+    const { clock, client } = await oneWorker(() => () => ok());
     await client.stats(); // started and parked
     const before = clock.reads;
     const jobs = await client.enqueueMany(['a', 'b', 'c', 'd', 'e'].map((task) => ({ task })));
@@ -174,22 +171,14 @@ describe("a poll's time (the clock read the worker's last attempt ended with)", 
     // fresh look before it parks. Two reads per job (take and end) would make 2 + 1 + 10.
     expect(clock.reads - before).toBe(2 + 1 + jobs.length + 1);
   });
+
   it("ends a crashed attempt's lost record at the time the attempt ended: no second read", async () => {
-    const clock = new LatestReadClock();
-    const q = defineQueue({
-      name: 'q',
-      workers: {
-        count: 1,
-        processor: () => {
-          clock.advance(7); // the attempt takes 7 ms, then answers with no JobResult
-          return 42 as never;
-        },
-      },
+    const { t, clock, client } = await oneWorker((clock) => () => {
+      clock.advance(7); // the attempt takes 7 ms, then answers with no JobResult
+      return 42 as never;
     });
-    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [q] }), { clock });
     // job.lost is emitted before the record ends: a read made after it would see 5 ms more.
     t.system.events.on('job.lost', () => clock.advance(5));
-    const client = t.system.queue<string>('q');
     const job = await client.enqueue('bad');
     const record = await client.waitFor(job.id);
     expect(record.state).toBe('lost');
@@ -197,23 +186,16 @@ describe("a poll's time (the clock read the worker's last attempt ended with)", 
   });
 
   it("ends a cancelled attempt's record at the time the worker read as it settled", async () => {
-    const clock = new LatestReadClock();
-    const q = defineQueue({
-      name: 'q',
-      workers: {
-        count: 1,
-        // Runs until its signal aborts, 7 ms after it started.
-        processor: (_job, ctx) =>
-          new Promise((resolve) => {
-            clock.advance(7);
-            ctx.signal.addEventListener('abort', () => resolve(ok()));
-          }),
-      },
-    });
-    const t = await startTestSystem(defineSupervisor({ id: 'root', children: [q] }), { clock });
+    // Runs until its signal aborts, 7 ms after it started.
+    const { t, clock, client } = await oneWorker(
+      (clock) => (_job, ctx) =>
+        new Promise((resolve) => {
+          clock.advance(7);
+          ctx.signal.addEventListener('abort', () => resolve(ok()));
+        }),
+    );
     // job.cancelled is emitted before the record ends: a read made after it would see 5 ms more.
     t.system.events.on('job.cancelled', () => clock.advance(5));
-    const client = t.system.queue<string>('q');
     const started = new Promise<void>((resolve) => t.system.events.once('job.started', () => resolve()));
     const job = await client.enqueue('long');
     await started;
