@@ -1,4 +1,3 @@
-import { isBuiltInMemoryStore } from '../stores/memory-store';
 import type { ActorRef } from '../actors/actor-ref';
 import type { SystemServices } from '../actors/system-services';
 import type { Clock } from '../clock';
@@ -8,6 +7,7 @@ import type { JobRecord } from '../jobs/job-record';
 import type { Logger } from '../logging';
 import { type JobRecords, type ProcessInfo, type StoreBroadcast } from '../stores/job-records';
 import type { JobStore } from '../stores/job-store';
+import { isBuiltInMemoryStore } from '../stores/memory-store';
 import { checkQueueMode } from '../stores/queue-mode';
 import { describe } from '../validate';
 import { retryDeadLetterCopy, type DeadLetterHost, type SourceQueue } from './dead-letter-retry';

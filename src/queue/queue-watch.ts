@@ -34,8 +34,10 @@ export type EnqueueWatcher = (jobs: readonly Job[]) => void;
  * Told, as a watch of enqueues begins on queue `queue` (running then, or started later), whether
  * it sees every job that queue's store will hold (`whole`): the store is one `memoryStore()` made
  * (new with its runtime, this process's alone, answering synchronously, so each batch is watched
- * before a worker can take from it) and nothing was stored in it before. Jobs a queue stores again (retries, returns, `retryJob`)
- * were watched when first stored there. @internal
+ * before a worker can take from it) and nothing was stored in it before. Jobs a queue stores
+ * again (retries, returns, `retryJob`) were watched when first stored there. This is stronger
+ * than not `shared` (kind `'memory'`), which a custom store may claim while sharing its jobs
+ * between systems or storing them asynchronously. @internal
  */
 export type EnqueueWatchBegun = (queue: string, whole: boolean) => void;
 
