@@ -1,6 +1,6 @@
 /** What a scenario declares, what the harness records, and helpers to express targets. */
 import type { ChildResult } from './child';
-import { median, spread, type Spread } from './stats';
+import { geometricMean, median, spread, type Spread } from './stats';
 
 /** One contender configuration; the harness runs it `reps` times, each in a fresh process. */
 export interface RunSpec {
@@ -31,6 +31,8 @@ export interface Check {
   readonly target: string;
   readonly met: boolean | null;
   readonly note?: string;
+  /** The 95 % confidence interval of `value`, where the check has one. */
+  readonly interval?: readonly [low: number, high: number];
 }
 
 export interface RowResult {
@@ -145,31 +147,75 @@ export function ratioCheck(
 }
 
 /**
- * The median of `num / den` over repetitions that ran back to back (the harness runs repetition
- * i of every spec before repetition i + 1), against `op threshold`. On a machine whose speed
- * drifts between runs, a pair shares the speed of its moment, which a ratio of medians over
- * runs minutes apart does not. Pairs where either side failed are left out.
+ * `num / den` per repetition, for repetitions that ran back to back (the harness runs repetition
+ * i of every spec before repetition i + 1). On a machine whose speed drifts between runs, a pair
+ * shares the speed of its moment, which a ratio of medians over runs minutes apart does not.
+ * Pairs where either side failed are left out.
  */
-export function pairedRatioCheck(
-  results: Results,
-  name: string,
-  num: Ref,
-  den: Ref,
-  op: '>=' | '<=',
-  threshold: number,
-): Check {
+function pairedRatios(results: Results, num: Ref, den: Ref): number[] {
   const a = results.perRep(...num);
   const b = results.perRep(...den);
-  const target = `${op === '>=' ? '≥' : '≤'} ${threshold}`;
   const ratios: number[] = [];
   for (let i = 0; i < Math.min(a?.length ?? 0, b?.length ?? 0); i++) {
     const x = a?.[i];
     const y = b?.[i];
     if (typeof x === 'number' && typeof y === 'number' && y > 0) ratios.push(x / y);
   }
+  return ratios;
+}
+
+/**
+ * The median of the paired ratios (see {@link pairedRatios}) against `op threshold`
+ * (informational when `threshold` is omitted).
+ */
+export function pairedRatioCheck(
+  results: Results,
+  name: string,
+  num: Ref,
+  den: Ref,
+  op: '>=' | '<=' = '>=',
+  threshold?: number,
+): Check {
+  const target = threshold === undefined ? '' : `${op === '>=' ? '≥' : '≤'} ${threshold}`;
+  const ratios = pairedRatios(results, num, den);
   if (ratios.length === 0) return { name, value: null, target, met: null, note: 'no pair of runs completed' };
   const value = median(ratios);
-  return { name, value, unit: '×', target, met: compare(value, op, threshold) };
+  return {
+    name,
+    value,
+    unit: '×',
+    target,
+    met: threshold === undefined ? null : compare(value, op, threshold),
+  };
+}
+
+/**
+ * The geometric mean of the paired ratios (see {@link pairedRatios}), with its 95 % interval,
+ * against `op threshold` (informational when `threshold` is omitted). Where run-to-run noise is
+ * close to normal in the logarithm, the mean of the logs pins the ratio down with a fifth less
+ * error than their median does, and with an even number of pairs the two run orders weigh the
+ * same (see {@link repetitionOrder}).
+ */
+export function pairedGeomeanCheck(
+  results: Results,
+  name: string,
+  num: Ref,
+  den: Ref,
+  op: '>=' | '<=' = '>=',
+  threshold?: number,
+): Check {
+  const target = threshold === undefined ? '' : `${op === '>=' ? '≥' : '≤'} ${threshold}`;
+  const ratios = pairedRatios(results, num, den);
+  if (ratios.length === 0) return { name, value: null, target, met: null, note: 'no pair of runs completed' };
+  const g = geometricMean(ratios);
+  return {
+    name,
+    value: g.value,
+    unit: '×',
+    target,
+    met: threshold === undefined ? null : compare(g.value, op, threshold),
+    ...(ratios.length > 1 ? { interval: [g.low, g.high] as const } : {}),
+  };
 }
 
 /** One median (or the worst run, with `which`) against an absolute threshold. */

@@ -89,7 +89,8 @@ function checksTable(checks: readonly Check[]): string[] {
     const value =
       c.value === null
         ? '—'
-        : `${formatValue(c.value, c.unit ?? '')}${c.unit && c.unit !== '×' ? ` ${c.unit}` : c.unit ? '×' : ''}`;
+        : `${formatValue(c.value, c.unit ?? '')}${c.unit && c.unit !== '×' ? ` ${c.unit}` : c.unit ? '×' : ''}` +
+          (c.interval ? ` (95 %: ${c.interval.map((v) => formatValue(v, c.unit ?? '')).join('–')})` : '');
     lines.push(`| ${c.name} | ${value} | ${c.target || '—'} | ${verdict(c)} |`);
   }
   return lines;

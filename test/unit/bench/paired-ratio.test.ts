@@ -1,21 +1,31 @@
 import {
   aggregate,
+  pairedGeomeanCheck,
   pairedRatioCheck,
   repetitionOrder,
   Results,
   type RunSpec,
 } from '../../../bench/lib/scenario';
 import type { ChildResult } from '../../../bench/lib/child';
+import { geometricMean } from '../../../bench/lib/stats';
+import { renderScenario } from '../../../bench/lib/table';
 
 const spec = (contender: string): RunSpec => ({ contender, label: 'l', file: 'x.ts', params: {}, reps: 4 });
 const ok = (jobsPerSec: number): ChildResult => ({ status: 'ok', metrics: { jobsPerSec } });
 const failed: ChildResult = { status: 'error', reason: 'crashed' };
 
+const results = (off: ChildResult[], on: ChildResult[]) =>
+  new Results([aggregate(spec('off'), off), aggregate(spec('on'), on)]);
+
 /** The paired on / off check (target >= 0.95) of two contenders' repetitions. */
 const onOverOff = (off: ChildResult[], on: ChildResult[]) =>
-  pairedRatioCheck(
-    new Results([aggregate(spec('off'), off), aggregate(spec('on'), on)]),
-    'r',
+  pairedRatioCheck(results(off, on), 'r', ['on', 'l', 'jobsPerSec'], ['off', 'l', 'jobsPerSec'], '>=', 0.95);
+
+/** The same pairs judged on their geometric mean. */
+const geomean = (off: ChildResult[], on: ChildResult[]) =>
+  pairedGeomeanCheck(
+    results(off, on),
+    'g',
     ['on', 'l', 'jobsPerSec'],
     ['off', 'l', 'jobsPerSec'],
     '>=',
@@ -39,6 +49,88 @@ describe('pairedRatioCheck', () => {
   it('is not measured when no pair completed', () => {
     const check = onOverOff([failed], [ok(90)]);
     expect(check).toMatchObject({ value: null, met: null });
+  });
+});
+
+describe('geometricMean', () => {
+  it('is the exponential of the mean log, with a t interval on the logs', () => {
+    // logs ln 0.9, ln 1, ln 1.1 (about -0.105, 0, 0.095): mean -0.0033, sd 0.1003, t(2 df) = 4.303.
+    const g = geometricMean([0.9, 1, 1.1]);
+    expect(g.value).toBeCloseTo(Math.cbrt(0.9 * 1 * 1.1), 12);
+    const logs = [0.9, 1, 1.1].map(Math.log);
+    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - Math.log(g.value)) ** 2, 0) / 2);
+    expect(g.low).toBeCloseTo(g.value * Math.exp((-4.303 * sd) / Math.sqrt(3)), 12);
+    expect(g.high).toBeCloseTo(g.value * Math.exp((4.303 * sd) / Math.sqrt(3)), 12);
+    expect(g.n).toBe(3);
+  });
+
+  it('narrows with more pairs of the same spread, and uses 1.96 past 31 values', () => {
+    const spreadOf = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 0.9 : 1.1));
+    const few = geometricMean(spreadOf(4));
+    const many = geometricMean(spreadOf(40));
+    expect(many.high - many.low).toBeLessThan(few.high - few.low);
+    const logs = spreadOf(40).map(Math.log);
+    const mean = logs.reduce((a, b) => a + b, 0) / 40;
+    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / 39);
+    expect(many.high).toBeCloseTo(Math.exp(mean + (1.96 * sd) / Math.sqrt(40)), 12);
+  });
+
+  it('has no interval for one value and no value for none', () => {
+    expect(geometricMean([0.97])).toMatchObject({ value: 0.97, n: 1 });
+    expect(geometricMean([0.97]).low).toBeNaN();
+    expect(geometricMean([]).value).toBeNaN();
+  });
+});
+
+describe('pairedGeomeanCheck', () => {
+  it('takes the geometric mean of the paired ratios, with its interval, where their median differs', () => {
+    // Ratios 0.9, 0.9, 1.0, 1.2: median 0.95 (met), geometric mean about 0.993.
+    const check = geomean([ok(100), ok(100), ok(100), ok(100)], [ok(90), ok(90), ok(100), ok(120)]);
+    expect(check.value).toBeCloseTo((0.9 * 0.9 * 1 * 1.2) ** 0.25, 12);
+    expect(check.met).toBe(true);
+    const [low, high] = check.interval ?? [Number.NaN, Number.NaN];
+    expect(low).toBeLessThan(check.value as number);
+    expect(high).toBeGreaterThan(check.value as number);
+  });
+
+  it('reports a miss when the mean of the logs falls below the target, even if the median does not', () => {
+    // Ratios 0.96, 0.96, 0.7: median 0.96, geometric mean about 0.86.
+    const check = geomean([ok(100), ok(100), ok(100)], [ok(96), ok(96), ok(70)]);
+    expect(check.value).toBeCloseTo((0.96 * 0.96 * 0.7) ** (1 / 3), 12);
+    expect(check.met).toBe(false);
+    expect(onOverOff([ok(100), ok(100), ok(100)], [ok(96), ok(96), ok(70)]).met).toBe(true);
+  });
+
+  it('leaves out a pair where either run failed, is informational without a target, and not measured with no pair', () => {
+    const check = geomean([ok(100), failed, ok(100)], [ok(90), ok(1), failed]);
+    expect(check).toMatchObject({ met: false, value: 0.9 });
+    expect(check.interval).toBeUndefined(); // one pair: no spread to bound
+    const info = pairedGeomeanCheck(
+      results([ok(100)], [ok(99)]),
+      'i',
+      ['on', 'l', 'jobsPerSec'],
+      ['off', 'l', 'jobsPerSec'],
+    );
+    expect(info).toMatchObject({ met: null, target: '' });
+    expect(geomean([failed], [ok(90)])).toMatchObject({ value: null, met: null });
+  });
+
+  it('shows its interval in the targets table', () => {
+    const check = geomean([ok(100), ok(100)], [ok(90), ok(110)]);
+    const [low, high] = check.interval ?? [0, 0];
+    const text = renderScenario({
+      name: 's',
+      title: 't',
+      workload: 'w',
+      quick: false,
+      ranAt: '2026-12-02T00:00:00.000Z',
+      durationMs: 1000,
+      machine: { cpu: 'c', nproc: 2, node: 'v20', platform: 'linux', memoryGiB: 24 },
+      metrics: [{ key: 'jobsPerSec', unit: 'jobs/s' }],
+      rows: [],
+      checks: [check],
+    });
+    expect(text).toContain(`| g | 0.99× (95 %: ${low.toFixed(2)}–${high.toFixed(2)}) | ≥ 0.95 | ✅ met |`);
   });
 });
 
