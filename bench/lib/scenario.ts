@@ -116,6 +116,11 @@ export function aggregate(spec: RunSpec, outcomes: readonly ChildResult[]): RowR
 
 type Ref = readonly [contender: string, label: string, metric: string];
 
+/** '≥ 0.95', '≤ 1 ms'; '' for an informational check (no threshold). */
+function targetText(op: '>=' | '<=', threshold: number | undefined, unit = ''): string {
+  return threshold === undefined ? '' : `${op === '>=' ? '≥' : '≤'} ${threshold} ${unit}`.trim();
+}
+
 function compare(value: number, op: '>=' | '<=', threshold: number): boolean {
   return op === '>=' ? value >= threshold : value <= threshold;
 }
@@ -131,7 +136,7 @@ export function ratioCheck(
 ): Check {
   const a = results.median(...num);
   const b = results.median(...den);
-  const target = threshold === undefined ? '' : `${op === '>=' ? '≥' : '≤'} ${threshold}`;
+  const target = targetText(op, threshold);
   if (a === undefined || b === undefined || b === 0) {
     const missing = a === undefined ? num[0] : den[0];
     return { name, value: null, target, met: null, note: `${missing} did not run` };
@@ -176,7 +181,7 @@ export function pairedRatioCheck(
   op: '>=' | '<=' = '>=',
   threshold?: number,
 ): Check {
-  const target = threshold === undefined ? '' : `${op === '>=' ? '≥' : '≤'} ${threshold}`;
+  const target = targetText(op, threshold);
   const ratios = pairedRatios(results, num, den);
   if (ratios.length === 0) return { name, value: null, target, met: null, note: 'no pair of runs completed' };
   const value = median(ratios);
@@ -204,7 +209,7 @@ export function pairedGeomeanCheck(
   op: '>=' | '<=' = '>=',
   threshold?: number,
 ): Check {
-  const target = threshold === undefined ? '' : `${op === '>=' ? '≥' : '≤'} ${threshold}`;
+  const target = targetText(op, threshold);
   const ratios = pairedRatios(results, num, den);
   if (ratios.length === 0) return { name, value: null, target, met: null, note: 'no pair of runs completed' };
   const g = geometricMean(ratios);
@@ -214,7 +219,8 @@ export function pairedGeomeanCheck(
     unit: '×',
     target,
     met: threshold === undefined ? null : compare(g.value, op, threshold),
-    ...(ratios.length > 1 ? { interval: [g.low, g.high] as const } : {}),
+    // One pair has no spread to bound, and a run at 0 jobs/s none that a log can measure.
+    ...(Number.isFinite(g.low) && Number.isFinite(g.high) ? { interval: [g.low, g.high] as const } : {}),
   };
 }
 
@@ -229,7 +235,7 @@ export function valueCheck(
   which: 'min' | 'median' | 'max' = 'median',
 ): Check {
   const value = results.stat(...ref, which);
-  const target = `${op === '>=' ? '≥' : '≤'} ${threshold} ${unit}`.trim();
+  const target = targetText(op, threshold, unit);
   if (value === undefined)
     return { name, value: null, unit, target, met: null, note: `${ref[0]} did not run` };
   return { name, value, unit, target, met: compare(value, op, threshold) };

@@ -1,4 +1,5 @@
 /** Summary statistics for benchmark samples. Pure: no I/O, no timers. */
+import { jStat } from 'jstat';
 
 /** min / median / max of one metric over the repetitions of a run. */
 export interface Spread {
@@ -33,15 +34,6 @@ export function median(values: readonly number[]): number {
   return ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/**
- * Two-sided 95 % quantiles of Student's t for 1..30 degrees of freedom (the textbook table);
- * past 30 the normal's 1.96 is within 2 % of t.
- */
-const T95 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
 /** The geometric mean of positive ratios and its 95 % interval (a t interval on their logs). */
 export interface GeometricMean {
   readonly value: number;
@@ -51,9 +43,10 @@ export interface GeometricMean {
 }
 
 /**
- * The geometric mean of `ratios` (all > 0) with a 95 % confidence interval: the mean of their
- * logarithms and its standard error, turned back into ratios. With one ratio the interval is
- * unbounded (NaN ends). NaN for an empty list.
+ * The geometric mean of `ratios` with a 95 % confidence interval: the mean of their logarithms
+ * and its standard error, with Student's t for n - 1 degrees of freedom (jstat's quantile),
+ * turned back into ratios. With one ratio the interval is unbounded (NaN ends); NaN for an empty
+ * list. A ratio of 0 makes the mean 0 with no interval.
  */
 export function geometricMean(ratios: readonly number[]): GeometricMean {
   const n = ratios.length;
@@ -62,7 +55,7 @@ export function geometricMean(ratios: readonly number[]): GeometricMean {
   const mean = logs.reduce((a, b) => a + b, 0) / n;
   if (n === 1) return { value: Math.exp(mean), low: Number.NaN, high: Number.NaN, n };
   const variance = logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
-  const half = (T95[n - 2] ?? 1.96) * Math.sqrt(variance / n);
+  const half = jStat.studentt.inv(0.975, n - 1) * Math.sqrt(variance / n);
   return { value: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half), n };
 }
 

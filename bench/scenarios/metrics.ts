@@ -8,21 +8,15 @@ import {
 } from '../lib/scenario';
 
 /**
- * 200,000 jobs: on this 2-core machine a memory queue now runs 400-500k no-op jobs/s, so 50,000
- * timed about 0.12 s, less than the gap between two mark-compacts (one per ~100,000 jobs here,
- * ~20 ms each): whether one fell inside the window moved a run by more than the 5 % the target
- * allows, for on and off alike. 200,000 take about 0.4 s and hold one or two.
+ * 200,000 jobs: at 300-500k no-op jobs/s on these 2-core VMs, 50,000 timed less than the gap
+ * between two mark-compacts, and whether one fell inside the window moved a run by more than the
+ * 5 % the target allows. 200,000 hold one or two.
  *
- * Judged on the geometric mean of the on / off ratios of runs made back to back, over 40 pairs,
- * with its 95 % interval shown. On the 2-core VMs this runs on, one pair's ratio is noise of
- * about ±22 % (standard deviation of its logarithm 0.21–0.23 over 40 and 100 pairs; a fixed CPU
- * loop alone varies by a quarter within a second), close to normal in the log (kurtosis 2.8).
- * The median of 15 pairs, the judge until December 2026, has a standard error of 7 % there
- * (bootstrap of those 100 pairs): the same build read 0.86x, 0.91x and 1.01x in three runs in a
- * row, a verdict on noise. The mean of the logs has a fifth less error than their median, and
- * 40 pairs (about two minutes) bring it to about 3.5 %. The pairs alternate which side runs first
- * (the second of a pair ran about 3 % slower in both samples), so an even count weighs both orders
- * alike. The median of the pairs and the ratio of the medians are shown beside it.
+ * Judged on the geometric mean of 40 paired on / off ratios, its 95 % interval shown: one pair's
+ * ratio is noise of about ±22 % here, close to normal in the log, and the median of 15 pairs (the
+ * judge until December 2026) had a standard error of 7 %. The pairs alternate which side runs
+ * first, so an even count weighs both orders alike. Figures: docs/performance.md, "metrics:
+ * where the overhead goes".
  */
 function sizes(quick: boolean): { jobs: number; workers: number; reps: number } {
   return quick ? { jobs: 5_000, workers: 100, reps: 1 } : { jobs: 200_000, workers: 100, reps: 40 };

@@ -9,6 +9,7 @@ import {
 import type { ChildResult } from '../../../bench/lib/child';
 import { geometricMean } from '../../../bench/lib/stats';
 import { renderScenario } from '../../../bench/lib/table';
+import { metricsOverhead } from '../../../bench/scenarios/metrics';
 
 const spec = (contender: string): RunSpec => ({ contender, label: 'l', file: 'x.ts', params: {}, reps: 4 });
 const ok = (jobsPerSec: number): ChildResult => ({ status: 'ok', metrics: { jobsPerSec } });
@@ -59,12 +60,12 @@ describe('geometricMean', () => {
     expect(g.value).toBeCloseTo(Math.cbrt(0.9 * 1 * 1.1), 12);
     const logs = [0.9, 1, 1.1].map(Math.log);
     const sd = Math.sqrt(logs.reduce((a, b) => a + (b - Math.log(g.value)) ** 2, 0) / 2);
-    expect(g.low).toBeCloseTo(g.value * Math.exp((-4.303 * sd) / Math.sqrt(3)), 12);
-    expect(g.high).toBeCloseTo(g.value * Math.exp((4.303 * sd) / Math.sqrt(3)), 12);
+    expect(g.low).toBeCloseTo(g.value * Math.exp((-4.3027 * sd) / Math.sqrt(3)), 5);
+    expect(g.high).toBeCloseTo(g.value * Math.exp((4.3027 * sd) / Math.sqrt(3)), 5);
     expect(g.n).toBe(3);
   });
 
-  it('narrows with more pairs of the same spread, and uses 1.96 past 31 values', () => {
+  it('narrows with more pairs of the same spread, with t for n - 1 degrees of freedom past 30', () => {
     const spreadOf = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 0.9 : 1.1));
     const few = geometricMean(spreadOf(4));
     const many = geometricMean(spreadOf(40));
@@ -72,11 +73,13 @@ describe('geometricMean', () => {
     const logs = spreadOf(40).map(Math.log);
     const mean = logs.reduce((a, b) => a + b, 0) / 40;
     const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / 39);
-    expect(many.high).toBeCloseTo(Math.exp(mean + (1.96 * sd) / Math.sqrt(40)), 12);
+    // t(39 df) = 2.0227 (tables): the normal's 1.96 would make the interval 3 % too narrow.
+    expect(many.high).toBeCloseTo(Math.exp(mean + (2.0227 * sd) / Math.sqrt(40)), 5);
   });
 
   it('has no interval for one value and no value for none', () => {
-    expect(geometricMean([0.97])).toMatchObject({ value: 0.97, n: 1 });
+    expect(geometricMean([0.97]).value).toBeCloseTo(0.97, 12);
+    expect(geometricMean([0.97]).n).toBe(1);
     expect(geometricMean([0.97]).low).toBeNaN();
     expect(geometricMean([]).value).toBeNaN();
   });
@@ -115,6 +118,12 @@ describe('pairedGeomeanCheck', () => {
     expect(geomean([failed], [ok(90)])).toMatchObject({ value: null, met: null });
   });
 
+  it('reads a run at 0 jobs/s with metrics on as a miss, with no interval', () => {
+    const check = geomean([ok(100), ok(100), ok(100)], [ok(99), ok(0), ok(101)]);
+    expect(check).toMatchObject({ value: 0, met: false });
+    expect(check.interval).toBeUndefined();
+  });
+
   it('shows its interval in the targets table', () => {
     const check = geomean([ok(100), ok(100)], [ok(90), ok(110)]);
     const [low, high] = check.interval ?? [0, 0];
@@ -149,5 +158,30 @@ describe('repetitions', () => {
     const row = aggregate(spec('x'), [ok(10), nan, ok(30)]);
     expect(row.metrics.jobsPerSec).toEqual({ min: 10, median: 20, max: 30, n: 2 });
     expect(row.reps?.jobsPerSec).toEqual([10, null, 30]);
+  });
+});
+
+describe('the metrics scenario', () => {
+  it('judges on / off by the geometric mean at 0.95, over an even number of pairs', () => {
+    const runs = metricsOverhead.runs(false);
+    const on = runs.find((r) => (r.params as { metrics?: boolean }).metrics === true);
+    const off = runs.find((r) => (r.params as { metrics?: boolean }).metrics === undefined);
+    expect(on?.reps).toBe(off?.reps);
+    expect((on?.reps ?? 1) % 2).toBe(0);
+    const rep = (contender: string, values: number[]) =>
+      aggregate(
+        { contender, label: on?.label ?? '', file: 'x.ts', params: {}, reps: values.length },
+        values.map(ok),
+      );
+    // Metrics on 10 % slower in one pair, 2 % faster in the other: geometric mean 0.9581.
+    const checks = metricsOverhead.checks(
+      new Results([rep(off?.contender ?? '', [100, 100]), rep(on?.contender ?? '', [90, 102])]),
+      false,
+    );
+    const judged = checks.filter((c) => c.target !== '');
+    expect(judged).toHaveLength(1);
+    expect(judged[0]).toMatchObject({ target: '≥ 0.95', met: true });
+    expect(judged[0]?.value).toBeCloseTo(Math.sqrt(0.9 * 1.02), 12);
+    expect(judged[0]?.interval).toBeDefined();
   });
 });
