@@ -141,14 +141,13 @@ export function ratioCheck(
     const missing = a === undefined ? num[0] : den[0];
     return { name, value: null, target, met: null, note: `${missing} did not run` };
   }
-  const value = a / b;
-  return {
-    name,
-    value,
-    unit: '×',
-    target,
-    met: threshold === undefined ? null : compare(value, op, threshold),
-  };
+  return ratio(name, a / b, op, threshold);
+}
+
+/** A check of ratio `value` against `op threshold` (informational when `threshold` is omitted). */
+function ratio(name: string, value: number, op: '>=' | '<=', threshold: number | undefined): Check {
+  const met = threshold === undefined ? null : compare(value, op, threshold);
+  return { name, value, unit: '×', target: targetText(op, threshold), met };
 }
 
 /**
@@ -170,8 +169,11 @@ function pairedRatios(results: Results, num: Ref, den: Ref): number[] {
 }
 
 /**
- * The median of the paired ratios (see {@link pairedRatios}) against `op threshold`
- * (informational when `threshold` is omitted).
+ * A statistic of the paired ratios (see {@link pairedRatios}) against `op threshold`
+ * (informational when `threshold` is omitted): their median, or their geometric mean with its
+ * 95 % interval. Where run-to-run noise is close to normal in the logarithm, the mean of the logs
+ * pins the ratio down with a fifth less error than their median does, and with an even number of
+ * pairs the two run orders weigh the same (see {@link repetitionOrder}).
  */
 export function pairedRatioCheck(
   results: Results,
@@ -180,47 +182,24 @@ export function pairedRatioCheck(
   den: Ref,
   op: '>=' | '<=' = '>=',
   threshold?: number,
+  statistic: 'median' | 'geomean' = 'median',
 ): Check {
-  const target = targetText(op, threshold);
   const ratios = pairedRatios(results, num, den);
-  if (ratios.length === 0) return { name, value: null, target, met: null, note: 'no pair of runs completed' };
-  const value = median(ratios);
-  return {
-    name,
-    value,
-    unit: '×',
-    target,
-    met: threshold === undefined ? null : compare(value, op, threshold),
-  };
+  if (ratios.length === 0) return noPairs(name, op, threshold);
+  if (statistic === 'median') return ratio(name, median(ratios), op, threshold);
+  const g = geometricMean(ratios);
+  const check = ratio(name, g.value, op, threshold);
+  // One pair has no spread to bound, and a run at 0 jobs/s none that a log can measure.
+  return Number.isFinite(g.low) && Number.isFinite(g.high) ? { ...check, interval: [g.low, g.high] } : check;
 }
 
-/**
- * The geometric mean of the paired ratios (see {@link pairedRatios}), with its 95 % interval,
- * against `op threshold` (informational when `threshold` is omitted). Where run-to-run noise is
- * close to normal in the logarithm, the mean of the logs pins the ratio down with a fifth less
- * error than their median does, and with an even number of pairs the two run orders weigh the
- * same (see {@link repetitionOrder}).
- */
-export function pairedGeomeanCheck(
-  results: Results,
-  name: string,
-  num: Ref,
-  den: Ref,
-  op: '>=' | '<=' = '>=',
-  threshold?: number,
-): Check {
-  const target = targetText(op, threshold);
-  const ratios = pairedRatios(results, num, den);
-  if (ratios.length === 0) return { name, value: null, target, met: null, note: 'no pair of runs completed' };
-  const g = geometricMean(ratios);
+function noPairs(name: string, op: '>=' | '<=', threshold: number | undefined): Check {
   return {
     name,
-    value: g.value,
-    unit: '×',
-    target,
-    met: threshold === undefined ? null : compare(g.value, op, threshold),
-    // One pair has no spread to bound, and a run at 0 jobs/s none that a log can measure.
-    ...(Number.isFinite(g.low) && Number.isFinite(g.high) ? { interval: [g.low, g.high] as const } : {}),
+    value: null,
+    target: targetText(op, threshold),
+    met: null,
+    note: 'no pair of runs completed',
   };
 }
 

@@ -1,6 +1,5 @@
 import {
   aggregate,
-  pairedGeomeanCheck,
   pairedRatioCheck,
   repetitionOrder,
   Results,
@@ -24,13 +23,14 @@ const onOverOff = (off: ChildResult[], on: ChildResult[]) =>
 
 /** The same pairs judged on their geometric mean. */
 const geomean = (off: ChildResult[], on: ChildResult[]) =>
-  pairedGeomeanCheck(
+  pairedRatioCheck(
     results(off, on),
     'g',
     ['on', 'l', 'jobsPerSec'],
     ['off', 'l', 'jobsPerSec'],
     '>=',
     0.95,
+    'geomean',
   );
 
 describe('pairedRatioCheck', () => {
@@ -85,7 +85,7 @@ describe('geometricMean', () => {
   });
 });
 
-describe('pairedGeomeanCheck', () => {
+describe("pairedRatioCheck's geometric mean", () => {
   it('takes the geometric mean of the paired ratios, with its interval, where their median differs', () => {
     // Ratios 0.9, 0.9, 1.0, 1.2: median 0.95 (met), geometric mean about 0.993.
     const check = geomean([ok(100), ok(100), ok(100), ok(100)], [ok(90), ok(90), ok(100), ok(120)]);
@@ -108,11 +108,14 @@ describe('pairedGeomeanCheck', () => {
     const check = geomean([ok(100), failed, ok(100)], [ok(90), ok(1), failed]);
     expect(check).toMatchObject({ met: false, value: 0.9 });
     expect(check.interval).toBeUndefined(); // one pair: no spread to bound
-    const info = pairedGeomeanCheck(
+    const info = pairedRatioCheck(
       results([ok(100)], [ok(99)]),
       'i',
       ['on', 'l', 'jobsPerSec'],
       ['off', 'l', 'jobsPerSec'],
+      '>=',
+      undefined,
+      'geomean',
     );
     expect(info).toMatchObject({ met: null, target: '' });
     expect(geomean([failed], [ok(90)])).toMatchObject({ value: null, met: null });
